@@ -1,0 +1,115 @@
+/**
+ * The one error type of hsm. Every failure a user can cause or meet carries a stable code, a one-line
+ * message, and a hint naming the command or edit that fixes it. Tests assert on codes, never on text.
+ */
+export type ExitCode = 0 | 1 | 2 | 3;
+
+export const ErrorCodes = {
+  USAGE: 'HSM_USAGE',
+  MANIFEST_NOT_FOUND: 'HSM_MANIFEST_NOT_FOUND',
+  MANIFEST_EXISTS: 'HSM_MANIFEST_EXISTS',
+  MANIFEST_INVALID: 'HSM_MANIFEST_INVALID',
+  YAML_SYNTAX: 'HSM_YAML_SYNTAX',
+  YAML_TOO_COMPLEX: 'HSM_YAML_TOO_COMPLEX',
+  OVERLAY_INVALID: 'HSM_OVERLAY_INVALID',
+  DEFINITION_INVALID: 'HSM_DEFINITION_INVALID',
+  LOCK_INVALID: 'HSM_LOCK_INVALID',
+  COMPONENT_NOT_FOUND: 'HSM_COMPONENT_NOT_FOUND',
+  REGISTRY_NOT_FOUND: 'HSM_REGISTRY_NOT_FOUND',
+  UNSATISFIABLE: 'HSM_UNSATISFIABLE',
+  CONFLICT: 'HSM_CONFLICT',
+  INTERFACE_UNFILLED: 'HSM_INTERFACE_UNFILLED',
+  GROUP_INVALID: 'HSM_GROUP_INVALID',
+  DIGEST_MISMATCH: 'HSM_DIGEST_MISMATCH',
+  PYPROJECT_INVALID: 'HSM_PYPROJECT_INVALID',
+  PYPROJECT_CLASH: 'HSM_PYPROJECT_CLASH',
+  COMPOSE_INVALID: 'HSM_COMPOSE_INVALID',
+  SERVICE_CLASH: 'HSM_SERVICE_CLASH',
+  PORT_CLASH: 'HSM_PORT_CLASH',
+  CHECKOUT_MISSING: 'HSM_CHECKOUT_MISSING',
+  PATH_UNSAFE: 'HSM_PATH_UNSAFE',
+  UV_FAILED: 'HSM_UV_FAILED',
+  UV_NOT_FOUND: 'HSM_UV_NOT_FOUND',
+  COMPOSE_FAILED: 'HSM_COMPOSE_FAILED',
+  DOCKER_NOT_FOUND: 'HSM_DOCKER_NOT_FOUND',
+  GIT_FAILED: 'HSM_GIT_FAILED',
+  PROCESS_FAILED: 'HSM_PROCESS_FAILED',
+  LOCKED: 'HSM_LOCKED',
+  INTERRUPTED: 'HSM_INTERRUPTED',
+  DRIFT: 'HSM_DRIFT',
+  OFFLINE_MISSING: 'HSM_OFFLINE_MISSING',
+  NETWORK: 'HSM_NETWORK',
+  REGISTRY_ERROR: 'HSM_REGISTRY_ERROR',
+  AUTH: 'HSM_AUTH',
+  IO: 'HSM_IO',
+  INTERNAL: 'HSM_INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Exit code for each error code: 2 for bad input / usage, 3 for drift, 1 for everything else. */
+const INPUT_ERRORS = new Set<string>([
+  ErrorCodes.USAGE,
+  ErrorCodes.MANIFEST_NOT_FOUND,
+  ErrorCodes.MANIFEST_EXISTS,
+  ErrorCodes.MANIFEST_INVALID,
+  ErrorCodes.YAML_SYNTAX,
+  ErrorCodes.YAML_TOO_COMPLEX,
+  ErrorCodes.OVERLAY_INVALID,
+  ErrorCodes.DEFINITION_INVALID,
+  ErrorCodes.LOCK_INVALID,
+  ErrorCodes.COMPONENT_NOT_FOUND,
+  ErrorCodes.REGISTRY_NOT_FOUND,
+  ErrorCodes.UNSATISFIABLE,
+  ErrorCodes.CONFLICT,
+  ErrorCodes.INTERFACE_UNFILLED,
+  ErrorCodes.GROUP_INVALID,
+  ErrorCodes.PYPROJECT_INVALID,
+  ErrorCodes.PYPROJECT_CLASH,
+  ErrorCodes.COMPOSE_INVALID,
+  ErrorCodes.SERVICE_CLASH,
+  ErrorCodes.PORT_CLASH,
+  ErrorCodes.CHECKOUT_MISSING,
+  ErrorCodes.PATH_UNSAFE,
+]);
+
+export function exitCodeFor(code: string): ExitCode {
+  if (code === ErrorCodes.DRIFT) return 3;
+  return INPUT_ERRORS.has(code) ? 2 : 1;
+}
+
+export interface HsmErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Where in which file the problem is, e.g. `hsm.yaml:4:3`. */
+  location?: string;
+  /** Extra lines shown under the message (a resolution chain, uv's stderr tail). */
+  details?: string[];
+  exitCode?: ExitCode;
+}
+
+export class HsmError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  readonly location?: string;
+  readonly details: string[];
+  readonly exitCode: ExitCode;
+
+  constructor(code: string, message: string, options: HsmErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HsmError';
+    this.code = code;
+    this.hint = options.hint;
+    this.location = options.location;
+    this.details = options.details ?? [];
+    this.exitCode = options.exitCode ?? exitCodeFor(code);
+  }
+
+  toJSON(): { code: string; message: string; hint?: string } {
+    const message = this.location ? `${this.location}: ${this.message}` : this.message;
+    return { code: this.code, message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+export function isHsmError(e: unknown): e is HsmError {
+  return e instanceof HsmError;
+}

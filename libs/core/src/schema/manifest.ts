@@ -1,0 +1,60 @@
+/** `hsm.yaml` (SPEC §3) and the personal overlay `hsm.local.yaml`. */
+import { z } from 'zod';
+import { Name, Range, Mode, UserPath } from './common.js';
+
+export const RegistryRef = z.union([
+  z.strictObject({ name: Name, url: z.url({ protocol: /^https?$/ }) }),
+  z.strictObject({ name: Name, path: UserPath }),
+]);
+export type RegistryRef = z.infer<typeof RegistryRef>;
+
+export const ComponentEntry = z.strictObject({
+  version: Range.optional(),
+  mode: Mode.optional(),
+  path: UserPath.optional(),
+  registry: Name.optional(),
+  /** Planned (SPEC §14): option values. */
+  with: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type ComponentEntry = z.infer<typeof ComponentEntry>;
+
+export const GroupOne = z.strictObject({
+  policy: z.literal('one'),
+  use: Name,
+});
+export const GroupMany = z.strictObject({
+  policy: z.literal('many'),
+  min: z.int().min(0).max(1000).optional(),
+  max: z.int().min(1).max(1000).optional(),
+  use: z.array(Name).max(1000),
+});
+export const Group = z.discriminatedUnion('policy', [GroupOne, GroupMany]);
+export type Group = z.infer<typeof Group>;
+
+export const ComposeSettings = z.strictObject({
+  link: z.enum(['include', 'env', 'none']).optional(),
+  project_name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
+  /** Planned (SPEC §14): host-port offset for parallel worktrees. */
+  port_offset: z.int().min(0).max(60000).optional(),
+});
+
+export const Manifest = z.strictObject({
+  version: z.literal(1),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a project name like `rag-app`'),
+  builtin: z.boolean().optional(),
+  registries: z.array(RegistryRef).max(32).optional(),
+  // `redis:` with nothing after it parses as null: same as `{}`.
+  components: z.record(Name, z.union([ComponentEntry, z.null()])).optional(),
+  groups: z.record(Name, Group).optional(),
+  compose: ComposeSettings.optional(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export const OverlayEntry = z.strictObject({
+  mode: Mode.optional(),
+  path: UserPath.optional(),
+});
+export const LocalOverlay = z.strictObject({
+  components: z.record(Name, z.union([OverlayEntry, z.null()])).optional(),
+});
+export type LocalOverlay = z.infer<typeof LocalOverlay>;

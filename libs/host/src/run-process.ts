@@ -1,0 +1,75 @@
+/**
+ * The one place hsm spawns child processes (uv, docker, git): argument arrays, never a shell, always awaited.
+ * A failure becomes an HsmError carrying the command, exit code and the tail of stderr.
+ * node:child_process rather than execa: it is already in memory, and the CLI's start-up budget is tight.
+ */
+import { spawn } from 'node:child_process';
+import { HsmError, ErrorCodes } from '@hsm/core';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Pass the child's stdout/stderr straight to ours (uv's own progress and messages). */
+  inherit?: boolean;
+  /** Called with each chunk of stderr when not inherited (for progress). */
+  onStderr?: (chunk: string) => void;
+  input?: string;
+  timeoutMs?: number;
+  /** Error code when the command exits non-zero (default HSM_PROCESS_FAILED). */
+  errorCode?: string;
+  /** Hint when it fails. */
+  hint?: string;
+  /** Do not throw on a non-zero exit; return the result instead. */
+  allowFailure?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  command: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function commandLine(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      shell: false,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe'],
+      signal: options.signal,
+      timeout: options.timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      options.onStderr?.(d);
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') {
+        reject(new HsmError(ErrorCodes.PROCESS_FAILED, `\`${file}\` is not installed or not on PATH`, { hint: options.hint ?? 'run `hsm doctor`', cause: e }));
+      } else reject(new HsmError(ErrorCodes.PROCESS_FAILED, `could not run \`${commandLine(argv)}\`: ${e.message}`, { cause: e, hint: options.hint }));
+    });
+    child.on('close', (code, signal) => {
+      const exitCode = code ?? (signal ? 128 : 1);
+      const result = { command: argv, exitCode, stdout, stderr };
+      if (exitCode === 0 || options.allowFailure) return resolve(result);
+      const tail = stderr.trim().split('\n').slice(-15);
+      reject(
+        new HsmError(options.errorCode ?? ErrorCodes.PROCESS_FAILED, `\`${commandLine(argv)}\` failed with exit code ${exitCode}${signal ? ` (${signal})` : ''}`, {
+          hint: options.hint,
+          details: options.inherit ? [] : tail,
+        }),
+      );
+    });
+  });
+}
