@@ -9,3 +9,4 @@ export * from './schema/definition.js';
 export * from './schema/manifest.js';
 export * from './schema/lock.js';
 export * from './model.js';
+export * from './manifest/edit-yaml.js';
