@@ -1,0 +1,152 @@
+/**
+ * The transaction journal, `.hsm/txn/journal.json`: every file a transaction may change, with its prior bytes
+ * (or "absent") and mode, plus the folders the transaction created. It is written to a temp file, fsynced and
+ * renamed into place before any artifact is touched, so it is either complete or absent; anything unparseable
+ * found there was torn before the rename and guards nothing.
+ */
+import { mkdirSync, constants } from 'node:fs';
+import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { HsmError, ErrorCodes } from '@hsm/core';
+import { assertRealDirectory, ensureHsmDir, HSM_DIR } from './project-path.js';
+import { fsyncDir } from './durable-fs.js';
+import type { ProcessIdentity } from './process-liveness.js';
+
+export const JOURNAL_VERSION = 1;
+
+export type PriorState = { kind: 'absent' } | { kind: 'file'; mode: number; uid: number; gid: number; base64: string };
+
+export interface JournalEntry {
+  path: string;
+  /** Omitted once committed: the new state stays, so the old bytes are no longer needed. */
+  before?: PriorState;
+}
+
+export interface Journal extends ProcessIdentity {
+  version: typeof JOURNAL_VERSION;
+  id: string;
+  state: 'pending' | 'committed';
+  startedAt: string;
+  entries: JournalEntry[];
+  /** Folders this transaction created, parents first; removed (if empty) on rollback. */
+  createdDirs: string[];
+}
+
+export const TXN_DIR = `${HSM_DIR}/txn`;
+
+export function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
+  const dir = path.join(projectDir, HSM_DIR, 'txn');
+  return { dir, journal: path.join(dir, 'journal.json'), temp: path.join(dir, 'journal.json.tmp') };
+}
+
+/** Creates `.hsm/txn/` (durably) for a new transaction. */
+export async function ensureTxnDir(projectDir: string): Promise<string> {
+  const hsmDir = ensureHsmDir(projectDir);
+  const { dir } = txnPaths(projectDir);
+  if (!assertRealDirectory(dir, TXN_DIR)) {
+    mkdirSync(dir, { recursive: true });
+    await fsyncDir(hsmDir);
+    await fsyncDir(projectDir);
+  }
+  return dir;
+}
+
+export async function writeJournal(projectDir: string, journal: Journal, onTempWritten?: () => void): Promise<void> {
+  const { dir, journal: target, temp } = txnPaths(projectDir);
+  await rm(temp, { force: true });
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(journal));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  onTempWritten?.();
+  await rename(temp, target);
+  await fsyncDir(dir);
+}
+
+export async function removeJournal(projectDir: string): Promise<void> {
+  const { dir, journal, temp } = txnPaths(projectDir);
+  await rm(temp, { force: true });
+  try {
+    await unlink(journal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await fsyncDir(dir);
+}
+
+export type ReadJournal = { kind: 'none' } | { kind: 'torn' } | { kind: 'journal'; journal: Journal };
+
+/** Reads the journal without creating anything (a read-only command must not leave `.hsm/` behind). */
+export async function readJournal(projectDir: string): Promise<ReadJournal> {
+  if (!assertRealDirectory(path.join(projectDir, HSM_DIR), HSM_DIR)) return { kind: 'none' };
+  const { dir, journal } = txnPaths(projectDir);
+  if (!assertRealDirectory(dir, TXN_DIR)) return { kind: 'none' };
+  let text: string;
+  try {
+    const handle = await open(journal, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'none' };
+    if (code === 'ELOOP') throw new HsmError(ErrorCodes.PATH_UNSAFE, `\`${TXN_DIR}/journal.json\` is a symlink`, { hint: `remove \`${TXN_DIR}/journal.json\`` });
+    throw new HsmError(ErrorCodes.IO, `cannot read \`${TXN_DIR}/journal.json\`: ${(e as Error).message}`, { cause: e });
+  }
+  const parsed = parseJournal(text);
+  return parsed === null ? { kind: 'torn' } : { kind: 'journal', journal: parsed };
+}
+
+export function parseJournal(text: string): Journal | null {
+  let value: Partial<Journal>;
+  try {
+    value = JSON.parse(text) as Partial<Journal>;
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (value.version !== JOURNAL_VERSION) {
+    if (typeof value.version === 'number' && value.version > JOURNAL_VERSION) {
+      throw new HsmError(ErrorCodes.IO, `\`${TXN_DIR}/journal.json\` was written by a newer hsm`, { hint: 'finish with the newer hsm, or upgrade this one' });
+    }
+    return null;
+  }
+  if (value.state !== 'pending' && value.state !== 'committed') return null;
+  if (!Array.isArray(value.entries) || !Array.isArray(value.createdDirs) || typeof value.pid !== 'number' || typeof value.host !== 'string') return null;
+  for (const entry of value.entries) {
+    if (typeof entry?.path !== 'string') return null;
+    if (value.state === 'pending' && !validPrior(entry.before)) return null;
+  }
+  if (!value.createdDirs.every((d) => typeof d === 'string')) return null;
+  return value as Journal;
+}
+
+function validPrior(before: unknown): before is PriorState {
+  if (typeof before !== 'object' || before === null) return false;
+  const b = before as Record<string, unknown>;
+  if (b.kind === 'absent') return true;
+  return b.kind === 'file' && typeof b.base64 === 'string' && typeof b.mode === 'number' && typeof b.uid === 'number' && typeof b.gid === 'number';
+}
+
+/** Reads the prior state of a file for the journal. */
+export async function capturePrior(absolute: string): Promise<PriorState> {
+  let handle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    throw e;
+  }
+  try {
+    const stat = await handle.stat();
+    const bytes = await handle.readFile();
+    return { kind: 'file', mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, base64: bytes.toString('base64') };
+  } finally {
+    await handle.close();
+  }
+}

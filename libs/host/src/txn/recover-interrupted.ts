@@ -1,0 +1,36 @@
+/**
+ * Run by every hsm command that changes a project, under the project lock, before anything else (SPEC §7.2):
+ * an interrupted transaction is rolled back; a committed one whose journal survived is just cleaned up; a torn
+ * journal (a crash while writing it, before any artifact was touched) is removed.
+ */
+import { HsmError, ErrorCodes } from '@hsm/core';
+import { readJournal, removeJournal, TXN_DIR } from './journal.js';
+import { rollBack } from './roll-back.js';
+import { isDeadProcess } from './process-liveness.js';
+
+export interface RecoveryResult {
+  /** True when an interrupted transaction was rolled back: re-run `uv sync` so .venv matches the restored lock. */
+  recovered: boolean;
+  /** Every file the rolled-back transaction covered (empty when nothing was rolled back). */
+  files: string[];
+  /** The subset whose bytes (or existence) the rollback actually changed back. */
+  restored: string[];
+}
+
+export async function recoverInterrupted(projectDir: string): Promise<RecoveryResult> {
+  const found = await readJournal(projectDir);
+  if (found.kind === 'none') return { recovered: false, files: [], restored: [] };
+  if (found.kind === 'torn' || found.journal.state === 'committed') {
+    await removeJournal(projectDir);
+    return { recovered: false, files: [], restored: [] };
+  }
+  const journal = found.journal;
+  if (!isDeadProcess(journal, () => false)) {
+    throw new HsmError(ErrorCodes.LOCKED, `a sync by pid ${journal.pid} on ${journal.host} is still in progress (\`${TXN_DIR}/journal.json\`)`, {
+      hint: 'wait for it to finish, or run again with `--wait SECONDS`',
+    });
+  }
+  const restored = await rollBack(projectDir, journal);
+  await removeJournal(projectDir);
+  return { recovered: true, files: journal.entries.map((e) => e.path), restored };
+}
