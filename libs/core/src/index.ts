@@ -10,3 +10,4 @@ export * from './schema/manifest.js';
 export * from './schema/lock.js';
 export * from './model.js';
 export * from './manifest/edit-yaml.js';
+export * from './pyproject/render-pyproject.js';

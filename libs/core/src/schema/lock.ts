@@ -23,6 +23,8 @@ export const Lockfile = z.strictObject({
     .strictObject({
       dependencies: z.array(z.string()).optional(),
       indexes: z.array(z.string()).optional(),
+      /** What hsm created and removes again once empty (see PyprojectCreated in pyproject/render-pyproject.ts). */
+      created: z.array(z.enum(['project.dependencies', 'dependencies-expanded', 'tool.uv.sources', 'final-newline'])).optional(),
     })
     .optional(),
 });

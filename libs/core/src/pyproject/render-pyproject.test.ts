@@ -1,0 +1,251 @@
+import { describe, expect, test } from '@jest/globals';
+import { parse } from 'smol-toml';
+import { pep503, readPyprojectDependencies, renderPyproject, type PyprojectOwnership, type PythonDependency } from './render-pyproject.js';
+import { ErrorCodes, HsmError } from '../errors.js';
+
+const none: PyprojectOwnership = { dependencies: [], indexes: [] };
+const redis: PythonDependency = { component: 'redis', package: 'redis', requirement: 'redis>=5,<6' };
+const qdrant: PythonDependency = { component: 'qdrant-adapter', package: 'qdrant-client', requirement: 'qdrant-client>=1.12,<2' };
+const qdrantDev: PythonDependency = { ...qdrant, requirement: 'qdrant-client==1.4.0', source: { path: 'packages/qdrant-adapter', editable: true } };
+const teamPkg: PythonDependency = {
+  component: 'team-lib',
+  package: 'Team_Lib',
+  requirement: 'Team_Lib==2.0.0',
+  index: { name: 'team-pypi', url: 'https://pypi.example.com/simple' },
+};
+
+function render(text: string | null, desired: PythonDependency[], owned: PyprojectOwnership = none) {
+  return renderPyproject({ text, projectName: 'demo', desired, owned });
+}
+
+function error(f: () => unknown): HsmError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof HsmError) return e;
+    throw e;
+  }
+  throw new Error('expected an HsmError');
+}
+
+/** Adds `desired`, checks the result parses with them, removes them all again: the original bytes must come back. */
+function roundTrip(text: string, desired: PythonDependency[]): string {
+  const added = render(text, desired);
+  const data = parse(added.text) as { project: { dependencies: string[] } };
+  for (const d of desired) expect(data.project.dependencies).toContain(d.requirement);
+  expect(render(added.text, desired, added.owned)).toEqual(added); // idempotent
+  const removed = render(added.text, [], added.owned);
+  expect(removed.text).toBe(text);
+  expect(removed.owned).toEqual(none);
+  return added.text;
+}
+
+describe('pep503', () => {
+  test('normalises case and runs of separators', () => {
+    expect(pep503('Team_Lib')).toBe('team-lib');
+    expect(pep503('zope.interface')).toBe('zope-interface');
+    expect(pep503('A-_.B')).toBe('a-b');
+  });
+});
+
+describe('readPyprojectDependencies', () => {
+  test('reads names and requirements', () => {
+    const text = `[project]\nname = "x"\ndependencies = ["Redis>=5", 'qdrant_client[fastembed]>=1.12 ; python_version >= "3.10"']\n`;
+    expect(readPyprojectDependencies(text)).toEqual([
+      { name: 'redis', requirement: 'Redis>=5' },
+      { name: 'qdrant-client', requirement: 'qdrant_client[fastembed]>=1.12 ; python_version >= "3.10"' },
+    ]);
+  });
+  test('no dependencies', () => {
+    expect(readPyprojectDependencies('[tool.black]\nline-length = 100\n')).toEqual([]);
+  });
+});
+
+describe('renderPyproject', () => {
+  test('missing file → minimal PEP 621 file', () => {
+    const r = render(null, [qdrant, redis]);
+    expect(r.text).toBe(
+      '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = [\n    "qdrant-client>=1.12,<2",\n    "redis>=5,<6",\n]\n',
+    );
+    expect(r.owned).toEqual({ dependencies: ['qdrant-client', 'redis'], indexes: [], created: ['dependencies-expanded'] });
+    expect(render(null, [])).toEqual({ text: '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n', owned: none });
+    expect(render(r.text, [], r.owned).text).toBe(render(null, []).text);
+  });
+
+  test('same input → same bytes', () => {
+    const text = '[project]\nname = "x"\ndependencies = []\n';
+    expect(render(text, [qdrantDev, teamPkg])).toEqual(render(text, [qdrantDev, teamPkg]));
+  });
+
+  test('uv init style: empty array, appends, prod ↔ dev', () => {
+    const text = '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n';
+    const prod = render(text, [qdrant]);
+    expect(prod.text).toBe('[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = [\n    "qdrant-client>=1.12,<2",\n]\n');
+    const dev = render(prod.text, [qdrantDev], prod.owned);
+    expect(dev.text).toBe(
+      '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = [\n    "qdrant-client==1.4.0",\n]\n\n' +
+        '[tool.uv.sources]\nqdrant-client = { path = "packages/qdrant-adapter", editable = true }\n',
+    );
+    expect(dev.owned.created).toEqual(['dependencies-expanded', 'tool.uv.sources']);
+    expect(render(dev.text, [qdrant], dev.owned)).toEqual(prod);
+    expect(render(dev.text, [], dev.owned).text).toBe(text);
+    roundTrip(text, [qdrantDev, redis, teamPkg]);
+  });
+
+  test('multi-line array with comments, single quotes and no trailing comma', () => {
+    const text = [
+      '[project]',
+      "name = 'x'",
+      'dependencies = [',
+      "  'httpx>=0.27',  # http client",
+      '  # pinned for a bug:',
+      "  'pydantic==2.9.2'",
+      ']',
+      '',
+    ].join('\n');
+    const added = roundTrip(text, [redis]);
+    expect(added).toBe(
+      ['[project]', "name = 'x'", 'dependencies = [', "  'httpx>=0.27',  # http client", '  # pinned for a bug:', "  'pydantic==2.9.2',", "  'redis>=5,<6'", ']', ''].join('\n'),
+    );
+    roundTrip(text, [qdrant, redis]);
+  });
+
+  test('multi-line array with trailing comma and a comment after the last element', () => {
+    const text = '[project]\nname = "x"\ndependencies = [\n\t"httpx",  # keep\n\t# "rich",\n]\n';
+    expect(roundTrip(text, [redis])).toBe('[project]\nname = "x"\ndependencies = [\n\t"httpx",  # keep\n\t"redis>=5,<6",\n\t# "rich",\n]\n');
+  });
+
+  test('single-line arrays keep their style', () => {
+    expect(roundTrip('[project]\nname = "x"\ndependencies = ["httpx", "rich"]\n', [redis])).toBe('[project]\nname = "x"\ndependencies = ["httpx", "rich", "redis>=5,<6"]\n');
+    expect(roundTrip('[project]\nname = "x"\ndependencies = ["httpx","rich"]\n', [redis])).toContain('["httpx","rich","redis>=5,<6"]');
+    expect(roundTrip('[project]\nname = "x"\ndependencies = [ "httpx", ]\n', [redis])).toContain('[ "httpx", "redis>=5,<6", ]');
+    roundTrip('[project]\nname = "x"\ndependencies = [ "httpx" ]\n', [qdrant, redis]);
+  });
+
+  test('closing bracket on the last element line', () => {
+    const text = '[project]\nname = "x"\ndependencies = [\n    "httpx",\n    "rich"]\n';
+    expect(roundTrip(text, [redis])).toBe('[project]\nname = "x"\ndependencies = [\n    "httpx",\n    "rich",\n    "redis>=5,<6"]\n');
+  });
+
+  test('CRLF file without a final newline', () => {
+    const text = '# my project\r\n[project]\r\nname = "x"\r\ndependencies = [\r\n    "httpx",\r\n]\r\n\r\n[tool.black]\r\nline-length = 100';
+    const added = roundTrip(text, [qdrantDev, teamPkg]);
+    expect(added).not.toMatch(/[^\r]\n/);
+    expect(added).toContain('\r\n\r\n[tool.uv.sources]\r\nqdrant-client = { path = "packages/qdrant-adapter", editable = true }\r\n');
+  });
+
+  test('no final newline, sources table last', () => {
+    const text = '[project]\nname = "x"\ndependencies = ["a"]\n\n[tool.uv.sources]\na = { path = "../a" }';
+    const added = roundTrip(text, [qdrantDev]);
+    expect(added).toBe('[project]\nname = "x"\ndependencies = ["a", "qdrant-client==1.4.0"]\n\n[tool.uv.sources]\na = { path = "../a" }\nqdrant-client = { path = "packages/qdrant-adapter", editable = true }');
+  });
+
+  test('no dependencies key: inserted after the last [project] key and removed again', () => {
+    const text = '[project]\nname = "x"\nversion = "1"\n# about\n\n[project.urls]\nhome = "https://x"\n';
+    const added = render(text, [redis]);
+    expect(added.text).toBe('[project]\nname = "x"\nversion = "1"\ndependencies = [\n    "redis>=5,<6",\n]\n# about\n\n[project.urls]\nhome = "https://x"\n');
+    roundTrip(text, [redis, qdrantDev]);
+    roundTrip('[project]\nname = "x"', [redis]);
+  });
+
+  test('dotted keys, inline tables, other tools and [tool.uv] with other keys stay as they are', () => {
+    const text = [
+      '[project]',
+      'name = "x"',
+      'authors = [{ name = "A", email = "a@example.com" }]',
+      'urls.homepage = "https://example.com"',
+      'dependencies = [',
+      '    "httpx[http2]>=0.27 ; python_version >= \'3.10\'",',
+      ']',
+      '',
+      '[tool.uv]',
+      'dev-dependencies = ["pytest"]',
+      'package = false',
+      '',
+      '[tool.ruff.lint]',
+      "select = ['E', 'F']  # the basics",
+      '',
+    ].join('\n');
+    const added = roundTrip(text, [qdrantDev, teamPkg]);
+    expect(added.startsWith(text)).toBe(false);
+    expect(added).toContain('[tool.uv]\ndev-dependencies = ["pytest"]\npackage = false\n');
+    expect(added).toContain('\n[[tool.uv.index]]\nname = "team-pypi"\nurl = "https://pypi.example.com/simple"\nexplicit = true\n');
+    expect(added).toContain('Team_Lib = { index = "team-pypi" }');
+  });
+
+  test('existing [tool.uv.sources] with user entries: hsm adds and removes only its own', () => {
+    const text = '[project]\nname = "x"\ndependencies = ["mylib"]\n\n[tool.uv.sources]\n# local things\nmylib = { workspace = true }\n\n[tool.uv.workspace]\nmembers = ["libs/*"]\n';
+    const added = roundTrip(text, [qdrantDev]);
+    expect(added).toContain('mylib = { workspace = true }\nqdrant-client = { path = "packages/qdrant-adapter", editable = true }\n\n[tool.uv.workspace]');
+  });
+
+  test('rewrites an owned requirement in place, keeping its quotes', () => {
+    const text = "[project]\nname = 'x'\ndependencies = ['httpx', 'redis>=4']\n";
+    const r = render(text, [redis], { dependencies: ['redis'], indexes: [] });
+    expect(r.text).toBe("[project]\nname = 'x'\ndependencies = ['httpx', 'redis>=5,<6']\n");
+  });
+
+  test('a user dependency clashes with a component', () => {
+    const text = '[project]\nname = "x"\ndependencies = ["Qdrant_Client==1.0"]\n';
+    expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    // …and is never removed by hsm
+    expect(render(text, [], none).text).toBe(text);
+  });
+
+  test('a user source entry clashes with a component', () => {
+    const text = '[project]\nname = "x"\ndependencies = []\n\n[tool.uv.sources]\nqdrant-client = { git = "https://example.com/q.git" }\n';
+    expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+  });
+
+  test('two components adding one package clash', () => {
+    expect(error(() => render(null, [redis, { ...redis, component: 'valkey' }])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+  });
+
+  test('a user index with the same name but another URL clashes; the same URL is shared, not owned', () => {
+    const user = '[project]\nname = "x"\ndependencies = []\n\n[[tool.uv.index]]\nname = "team-pypi"\nurl = "https://other.example.com/simple"\n';
+    expect(error(() => render(user, [teamPkg])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    const same = user.replace('https://other.example.com/simple', 'https://pypi.example.com/simple');
+    const r = render(same, [teamPkg]);
+    expect(r.owned.indexes).toEqual([]);
+    expect(r.text.match(/\[\[tool\.uv\.index\]\]/g)).toHaveLength(1);
+    expect(render(r.text, [], r.owned).text).toBe(same);
+  });
+
+  test('invalid TOML → PYPROJECT_INVALID with line:col', () => {
+    const e = error(() => render('[project]\nname = "x"\ndependencies = [\n  "a",,\n]\n', []));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(e.location).toBe('pyproject.toml:4:7');
+  });
+
+  test('dependencies that hsm cannot edit in place are reported', () => {
+    expect(error(() => render('project = { name = "x", dependencies = [] }\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(error(() => render('[tool.black]\nx = 1\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(error(() => render('[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n', [qdrantDev])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+  });
+
+  test('multi-line strings and odd keys do not confuse the scanner', () => {
+    const text = [
+      '[project]',
+      'name = "x"',
+      'description = """',
+      'dependencies = ["not-this"]',
+      '[tool.uv.sources]',
+      '"""',
+      "readme = '''x]'''",
+      '"quoted.key" = "a#b"',
+      'dependencies = [ # deps',
+      '  "httpx", # "fake",',
+      ']',
+      'created = 1979-05-27 07:32:00Z',
+      '',
+    ].join('\n');
+    const added = roundTrip(text, [qdrantDev]);
+    expect(added).toContain('  "httpx", # "fake",\n  "qdrant-client==1.4.0",\n]');
+  });
+
+  test('a package name with dots becomes a quoted key', () => {
+    const dep: PythonDependency = { component: 'zope', package: 'zope.interface', requirement: 'zope.interface>=6', source: { path: 'packages/zope', editable: true } };
+    const text = '[project]\nname = "x"\ndependencies = []\n';
+    expect(roundTrip(text, [dep])).toContain('\n"zope.interface" = { path = "packages/zope", editable = true }\n');
+  });
+});
