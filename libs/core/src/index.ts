@@ -10,4 +10,5 @@ export * from './schema/manifest.js';
 export * from './schema/lock.js';
 export * from './model.js';
 export * from './manifest/edit-yaml.js';
+export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';

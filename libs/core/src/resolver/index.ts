@@ -1,0 +1,6 @@
+export * from './resolve.js';
+export { explainWhy, describeReason, interfaceCandidates } from './describe.js';
+export * from './lock-from-resolution.js';
+export * from './search-catalog.js';
+export * from './builtin-catalog.js';
+export { satisfies, sortVersionsDesc } from './versions.js';
