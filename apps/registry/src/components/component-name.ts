@@ -1,0 +1,8 @@
+/**
+ * Name normalisation: lowercase, runs of `-`, `_` and `.` folded to one `-` (as PEP 503 does for Python
+ * packages). Lookups go through the normalised form, and the database holds it under a unique index, so a new
+ * name that differs from an existing one only by case or punctuation is refused.
+ */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}

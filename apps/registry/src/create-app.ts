@@ -1,0 +1,46 @@
+/** Builds the Nest application for a validated config (used by main.ts and by the tests). */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import type { RegistryConfig } from './config.js';
+import { JsonLogger } from './logger.js';
+import { HttpErrorFilter } from './http/http-error.js';
+import { jsonBody } from './http/read-body.js';
+import { openApiDocument } from './openapi.js';
+
+export async function createApp(config: RegistryConfig, logger = new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [])) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    logger,
+  });
+  app.disable('x-powered-by');
+  app.set('etag', false); // ETags are computed from content identity, not by hashing every body
+  app.set('trust proxy', 'loopback');
+  app.use(requestLog(logger));
+  app.use(jsonBody(config.bodyLimit));
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  SwaggerModule.setup('docs', app, openApiDocument() as never, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** One structured line per request; never headers or bodies (they may hold tokens). */
+function requestLog(logger: JsonLogger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      logger.event(res.statusCode >= 500 ? 'error' : 'debug', 'request', {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 100) / 100,
+      });
+    });
+    next();
+  };
+}
+

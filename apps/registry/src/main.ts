@@ -1,0 +1,50 @@
+/**
+ * `npm run registry:start`: validates the environment once, starts the embedded PostgreSQL when DATABASE_URL is
+ * unset (and migrates it), serves, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { isHsmError } from '@hsm/core';
+import { loadConfig } from './config.js';
+import { createApp } from './create-app.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded.js';
+import { migrate } from './database/migrate.js';
+import { JsonLogger } from './logger.js';
+import { MIGRATIONS_DIR } from './paths.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : []);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedDatabase(config.dataDir, (m) => logger.event('debug', m, { context: 'postgres' }));
+    config.databaseUrl = embedded.url;
+    const r = await migrate(embedded.url, MIGRATIONS_DIR);
+    logger.event('info', `no DATABASE_URL: using the embedded PostgreSQL in ${embedded.dataDir}`, { applied_migrations: r.applied });
+  }
+  if (!config.adminToken) logger.event('warn', 'HSM_ADMIN_TOKEN is not set: no token can be created until it is');
+  const app = await createApp(config, logger);
+  app.useLogger(logger);
+  const stopEmbedded = async () => {
+    if (embedded) await embedded.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.event('info', `${signal}: shutting down`);
+      app
+        .close()
+        .then(stopEmbedded)
+        .then(() => process.exit(0), (e) => {
+          logger.event('error', 'shutdown failed', { error: String(e) });
+          process.exit(1);
+        });
+    });
+  }
+  await app.listen(config.port, config.host);
+  logger.event('info', `hsm registry listening on http://${config.host}:${config.port}`, { read_access: config.readAccess });
+}
+
+main().catch((e: unknown) => {
+  const err = isHsmError(e) ? e : undefined;
+  const line = err ? `error[${err.code}]: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}` : `error: ${(e as Error)?.stack ?? String(e)}`;
+  process.stderr.write(line + '\n');
+  process.exitCode = 1;
+});

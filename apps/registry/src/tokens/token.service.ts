@@ -1,0 +1,76 @@
+/** Token rules: admins create and list all; a token lists its own team's tokens and may revoke itself. */
+import { Injectable } from '@nestjs/common';
+import { ErrorCodes, HsmError } from '@hsm/core';
+import { hasScope, type Principal, type Scope } from '../auth/principal.js';
+import { forbidden } from '../auth/auth.service.js';
+import { displayPrefix, hashToken, newTokenSecret } from '../auth/token-secret.js';
+import { TokenRepository, type TokenRecord } from './token.repository.js';
+
+export interface TokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  team: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CreateTokenInput {
+  name: string;
+  team?: string;
+  scopes: Scope[];
+  expires_at?: string;
+}
+
+@Injectable()
+export class TokenService {
+  constructor(private readonly tokens: TokenRepository) {}
+
+  async create(caller: Principal, input: CreateTokenInput): Promise<TokenView & { token: string }> {
+    if (!hasScope(caller, 'admin')) throw forbidden('creating tokens needs the `admin` scope');
+    const scopes = [...new Set(input.scopes)];
+    if (scopes.includes('publish') && !input.team) {
+      throw new HsmError(ErrorCodes.REQUEST_INVALID, 'token body: `team`: a publish token belongs to a team (it owns what it publishes)');
+    }
+    const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at);
+    const secret = newTokenSecret();
+    const rec = await this.tokens.create({
+      name: input.name,
+      prefix: displayPrefix(secret),
+      hash: hashToken(secret),
+      scopes,
+      teamName: input.team ?? null,
+      expiresAt,
+    });
+    return { ...view(rec), token: secret };
+  }
+
+  async list(caller: Principal): Promise<TokenView[]> {
+    if (hasScope(caller, 'admin')) return (await this.tokens.list()).map(view);
+    if (!caller.team) return [];
+    return (await this.tokens.list(caller.team.id)).map(view);
+  }
+
+  async revoke(caller: Principal, id: string): Promise<TokenView> {
+    const t = await this.tokens.findById(id);
+    if (!t) throw new HsmError(ErrorCodes.NOT_FOUND, `no token ${id}`);
+    if (!hasScope(caller, 'admin') && caller.tokenId !== id) throw forbidden('only an admin may revoke another token');
+    if (t.revokedAt) return view(t);
+    return view(await this.tokens.revoke(id));
+  }
+}
+
+function view(t: TokenRecord): TokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    scopes: t.scopes,
+    team: t.team?.name ?? null,
+    created_at: t.createdAt.toISOString(),
+    expires_at: t.expiresAt?.toISOString() ?? null,
+    revoked_at: t.revokedAt?.toISOString() ?? null,
+  };
+}
