@@ -1,0 +1,97 @@
+/** Shared by the transaction tests: a scratch project, a snapshot of its files, and the bundled driver. */
+import { mkdtempSync, readdirSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `hsm-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every file and folder under `dir` except `.hsm/`: path → mode + bytes (hex). */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const child = rel ? `${rel}/${name}` : name;
+      if (child === '.hsm') continue;
+      const stat = lstatSync(path.join(dir, child));
+      const mode = (stat.mode & 0o7777).toString(8);
+      if (stat.isDirectory()) {
+        out[`${child}/`] = `dir ${mode}`;
+        walk(child);
+      } else out[child] = `${mode} ${readFileSync(path.join(dir, child)).toString('hex')}`;
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Bundles test/txn/driver.ts with libs/host/src into one file: always built from the current source. */
+export async function buildDriver(): Promise<string> {
+  const outfile = path.join(scratchDir('driver'), 'driver.mjs');
+  await build({
+    entryPoints: [path.join(here, 'driver.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // The transaction code needs only the error type: bundle just that, not the rest of core in progress.
+    alias: { '@hsm/core': path.join(repo, 'libs/core/src/errors.ts') },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+export interface DriverRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The parsed last stdout line, if any. */
+  result?: { ok?: unknown; error?: string; message?: string };
+}
+
+export interface DriverOptions {
+  env?: Record<string, string>;
+  /** Called with each stderr line as it arrives, with the child to signal. */
+  onStderrLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+}
+
+export function runDriver(driver: string, args: string[], options: DriverOptions = {}): Promise<DriverRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [driver, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      partial += d;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onStderrLine?.(line, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const last = stdout.trim().split('\n').pop();
+      let result;
+      try {
+        result = last ? JSON.parse(last) : undefined;
+      } catch {
+        result = undefined;
+      }
+      resolve({ code, signal, stdout, stderr, result });
+    });
+  });
+}
