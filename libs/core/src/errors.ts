@@ -59,6 +59,8 @@ export const ErrorCodes = {
   DATABASE_UNAVAILABLE: 'HSM_DATABASE_UNAVAILABLE',
   MIGRATION_FAILED: 'HSM_MIGRATION_FAILED',
   TXN_PENDING: 'HSM_TXN_PENDING',
+  // compose side: two components export one env variable with different values (hsm.env)
+  ENV_CLASH: 'HSM_ENV_CLASH',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -86,6 +88,7 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.PORT_CLASH,
   ErrorCodes.CHECKOUT_MISSING,
   ErrorCodes.PATH_UNSAFE,
+  ErrorCodes.ENV_CLASH,
 ]);
 
 export function exitCodeFor(code: string): ExitCode {
