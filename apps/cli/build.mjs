@@ -1,13 +1,19 @@
 // Bundles the CLI into dist/ with esbuild: start-up cost is dominated by module resolution, so one file per
-// entry (plus lazily loaded chunks per command) keeps `hsm --version` close to `node -e 0`.
+// entry (plus lazily loaded chunks per command) keeps `hsm --version` close to `node -e 0`. Also ships the
+// built-in catalog (registry-seed/ → dist/catalog.json) and the JSON Schemas inside the package.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const dist = join(here, 'dist');
+const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+
 await build({
   entryPoints: [join(here, 'src/main.ts')],
-  outdir: join(here, 'dist'),
+  outdir: dist,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -15,5 +21,18 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  define: { __HSM_VERSION__: JSON.stringify(version) },
   banner: { js: "import { createRequire as __hsmCreateRequire } from 'node:module'; const require = __hsmCreateRequire(import.meta.url);" },
 });
+
+// the built-in catalog
+const catalogScript = join(root, 'scripts', 'build-catalog.mjs');
+if (existsSync(catalogScript)) {
+  const { buildCatalogJson } = await import(pathToFileURL(catalogScript).href);
+  writeFileSync(join(dist, 'catalog.json'), await buildCatalogJson(join(root, 'registry-seed')));
+}
+
+// JSON Schemas for editors (schemas/ is generated from zod by scripts/build-schemas.mjs)
+const { schemaTexts } = await import(pathToFileURL(join(root, 'scripts', 'build-schemas.mjs')).href);
+mkdirSync(join(dist, 'schemas'), { recursive: true });
+for (const [file, text] of Object.entries(schemaTexts())) writeFileSync(join(dist, 'schemas', file), text);
