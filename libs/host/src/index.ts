@@ -1,2 +1,3 @@
 export * from './run-process.js';
 export * from './txn/index.js';
+export * from './uv/uv.js';

@@ -9,8 +9,11 @@ import { HsmError, ErrorCodes } from '@hsm/core';
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Pass the child's stdout/stderr straight to ours (uv's own progress and messages). */
-  inherit?: boolean;
+  /**
+   * Pass the child's stdout/stderr straight to ours (uv's own progress and messages). 'stderr' sends both to
+   * our stderr, for commands run while our stdout is reserved for `--json` output.
+   */
+  inherit?: boolean | 'stderr';
   /** Called with each chunk of stderr when not inherited (for progress). */
   onStderr?: (chunk: string) => void;
   input?: string;
@@ -42,7 +45,11 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
       cwd: options.cwd,
       env: options.env ?? process.env,
       shell: false,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe'],
+      stdio: [
+        options.input === undefined ? 'ignore' : 'pipe',
+        options.inherit === 'stderr' ? 2 : options.inherit ? 'inherit' : 'pipe',
+        options.inherit ? 'inherit' : 'pipe',
+      ],
       signal: options.signal,
       timeout: options.timeoutMs,
     });

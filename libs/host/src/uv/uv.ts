@@ -1,0 +1,94 @@
+/**
+ * The uv adapter: hsm edits pyproject.toml, uv does the locking and installing. One `uv sync` locks and
+ * installs; uv's own messages go to our stderr, because our stdout may be reserved for `--json` output.
+ */
+import { existsSync } from 'node:fs';
+import { ErrorCodes, HsmError } from '@hsm/core';
+import { commandLine, runProcess, type RunOptions } from '../run-process.js';
+
+export interface UvOptions {
+  /**
+   * hsm's `--frozen`: uv.lock must already match pyproject.toml and is never written. Maps to uv's `--locked`
+   * (fail when the lock is outdated), not uv's `--frozen`, which would silently install a stale lock.
+   */
+  frozen?: boolean;
+  /** No network: uv resolves and installs from its cache only (`--offline`). */
+  offline?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  /** Variables added to our environment for uv (e.g. UV_CACHE_DIR, UV_FIND_LINKS). */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+const INSTALL_HINT = 'python3 -m pip install uv';
+
+/** `uv --version` as `0.13.9`; null when uv is not installed. */
+export async function uvVersion(env?: Record<string, string>): Promise<string | null> {
+  try {
+    const { stdout } = await runProcess(['uv', '--version'], { env: env ? { ...process.env, ...env } : undefined });
+    return /^uv (\S+)/.exec(stdout.trim())?.[1] ?? stdout.trim();
+  } catch (e) {
+    if (isMissingCommand(e)) return null;
+    throw e;
+  }
+}
+
+/** Locks and installs the project's environment (`.venv`) from pyproject.toml: `uv sync`. */
+export async function uvSync(projectDir: string, options: UvOptions = {}): Promise<void> {
+  await runUv(['sync', ...flags(options)], projectDir, options, {
+    hint: options.frozen
+      ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
+      : options.offline
+        ? `a package is missing from uv's cache: run \`hsm sync\` once without --offline`
+        : `see uv's messages above; check the components' Python requirements, or run \`uv sync\` in ${projectDir} to reproduce`,
+  });
+}
+
+/** Updates uv.lock without installing (`uv lock`), for `hsm sync --no-install`. */
+export async function uvLock(projectDir: string, options: UvOptions = {}): Promise<void> {
+  await runUv(['lock', ...flags(options)], projectDir, options, {
+    hint: `see uv's messages above; run \`uv lock\` in ${projectDir} to reproduce`,
+  });
+}
+
+function flags(options: UvOptions): string[] {
+  return [
+    ...(options.frozen ? ['--locked'] : []),
+    ...(options.offline ? ['--offline'] : []),
+    ...(options.quiet ? ['--quiet'] : []),
+    ...(options.verbose ? ['--verbose'] : []),
+  ];
+}
+
+async function runUv(args: string[], projectDir: string, options: UvOptions, failure: { hint: string }): Promise<void> {
+  const argv = ['uv', ...args];
+  const run: RunOptions = {
+    cwd: projectDir,
+    env: { ...process.env, ...options.env },
+    errorCode: ErrorCodes.UV_FAILED,
+    hint: failure.hint,
+    signal: options.signal,
+  };
+  try {
+    if (process.stderr.isTTY) {
+      // uv draws its own progress bars on a terminal.
+      await runProcess(argv, { ...run, inherit: 'stderr' });
+    } else {
+      // Not a terminal: pass uv's messages through and keep their tail for the error (e.g. in --json output).
+      await runProcess(argv, { ...run, onStderr: (chunk) => process.stderr.write(chunk) });
+    }
+  } catch (e) {
+    if (isMissingCommand(e) && !existsSync(projectDir)) {
+      throw new HsmError(ErrorCodes.UV_FAILED, `the project directory ${projectDir} does not exist`, { hint: 'run hsm in the project directory, or pass -C DIR', cause: e });
+    }
+    if (isMissingCommand(e)) {
+      throw new HsmError(ErrorCodes.UV_NOT_FOUND, `uv is not installed or not on PATH (needed to run \`${commandLine(argv)}\`)`, { hint: INSTALL_HINT, cause: e });
+    }
+    throw e;
+  }
+}
+
+function isMissingCommand(e: unknown): boolean {
+  return e instanceof HsmError && e.code === ErrorCodes.PROCESS_FAILED && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
