@@ -12,3 +12,4 @@ export * from './model.js';
 export * from './manifest/edit-yaml.js';
 export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';
+export * from './compose/index.js';
