@@ -1,8 +1,9 @@
 /**
  * Run by every hsm command that changes a project, under the project lock, before anything else (SPEC §7.2):
  * an interrupted transaction is rolled back; a committed one whose journal survived is just cleaned up; a torn
- * journal (a crash while writing it, before any artifact was touched) is removed.
+ * journal (a crash while writing it, before any artifact was touched) is removed. Call it holding the project lock.
  */
+import { hostname } from 'node:os';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { readJournal, removeJournal, TXN_DIR } from './journal.js';
 import { rollBack } from './roll-back.js';
@@ -25,7 +26,9 @@ export async function recoverInterrupted(projectDir: string): Promise<RecoveryRe
     return { recovered: false, files: [], restored: [] };
   }
   const journal = found.journal;
-  if (!isDeadProcess(journal, () => false)) {
+  // We hold the project lock, so a writer on another host cannot be mid-transaction; on this host, double-check
+  // the writer is gone (a caller that forgot the lock must not roll back a live sync under its feet).
+  if (journal.host === hostname() && !isDeadProcess(journal, () => false)) {
     throw new HsmError(ErrorCodes.LOCKED, `a sync by pid ${journal.pid} on ${journal.host} is still in progress (\`${TXN_DIR}/journal.json\`)`, {
       hint: 'wait for it to finish, or run again with `--wait SECONDS`',
     });
