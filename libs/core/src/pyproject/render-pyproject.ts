@@ -240,6 +240,7 @@ interface DependencyElement {
 /** The working text: each edit splices it and re-scans. */
 class PyprojectText {
   private statements: TomlStatement[];
+  private elements: DependencyElement[] | null = null;
   readonly eol: string;
 
   constructor(
@@ -253,6 +254,7 @@ class PyprojectText {
   private splice(start: number, end: number, insert: string): void {
     this.text = this.text.slice(0, start) + insert + this.text.slice(end);
     this.statements = scanToml(this.text);
+    this.elements = null;
   }
 
   projectTable(): TomlStatement | undefined {
@@ -268,9 +270,11 @@ class PyprojectText {
   }
 
   private dependencyElements(): DependencyElement[] {
+    if (this.elements) return this.elements;
     const deps = this.dependencies();
     if (!deps || deps === 'unsupported') return [];
-    return deps.array.elements.map((e) => ({ ...e, name: requirementName(decodeString(this.text.slice(e.start, e.end)) ?? '') }));
+    this.elements = deps.array.elements.map((e) => ({ ...e, name: requirementName(decodeString(this.text.slice(e.start, e.end)) ?? '') }));
+    return this.elements;
   }
 
   dependencyNames(): string[] {
@@ -548,6 +552,8 @@ function tomlKey(key: string): string {
 
 /** The value of a TOML string literal (any of the four kinds); null for anything else. */
 function decodeString(raw: string): string | null {
+  // Fast path for the common one-line strings without escapes; the parser handles the rest.
+  if (/^"[^"\\\n]*"$/.test(raw) || /^'[^'\n]*'$/.test(raw)) return raw.slice(1, -1);
   try {
     const v = (parseToml(`v = ${raw}`) as { v: unknown }).v;
     return typeof v === 'string' ? v : null;
