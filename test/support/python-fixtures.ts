@@ -3,8 +3,9 @@
  * wheels in a folder uv reads as `--find-links`, and dev checkouts with an in-tree PEP 517/660 build backend
  * (no setuptools download) that uv installs editable through a `.pth` file.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runProcess } from '@hsm/host';
 
 export interface PythonPackageSpec {
@@ -152,6 +153,28 @@ export async function makeCheckout(dir: string, spec: PythonPackageSpec): Promis
     await writeFile(file, content);
   }
   return root;
+}
+
+/**
+ * A PEP 503 "simple" index in `dir` holding copies of `wheels` (paths from buildWheel), for private-index
+ * components (`python.index`). Returns its `file://…/simple` URL, usable as a `[[tool.uv.index]]` url.
+ */
+export async function makeSimpleIndex(dir: string, wheels: string[]): Promise<string> {
+  const simple = join(resolve(dir), 'simple');
+  const byProject = new Map<string, string[]>();
+  for (const wheel of wheels) {
+    const project = basename(wheel).split('-')[0].replace(/_/g, '-');
+    byProject.set(project, [...(byProject.get(project) ?? []), wheel]);
+  }
+  await mkdir(simple, { recursive: true });
+  const links = (names: string[]) => `<!DOCTYPE html>\n<html><body>\n${names.map((n) => `<a href="${n}">${n}</a><br/>`).join('\n')}\n</body></html>\n`;
+  for (const [project, files] of byProject) {
+    await mkdir(join(simple, project), { recursive: true });
+    for (const f of files) await copyFile(f, join(simple, project, basename(f)));
+    await writeFile(join(simple, project, 'index.html'), links(files.map((f) => basename(f))));
+  }
+  await writeFile(join(simple, 'index.html'), links([...byProject.keys()].map((p) => `${p}/`)));
+  return pathToFileURL(simple).href;
 }
 
 /**

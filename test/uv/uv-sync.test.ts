@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, HsmError, renderPyproject, type PyprojectOwnership, type PythonDependency } from '@hsm/core';
 import { runProcess, uvSync, uvVersion } from '@hsm/host';
-import { buildWheel, makeCheckout, uvTestEnv } from '../support/python-fixtures.js';
+import { buildWheel, makeCheckout, makeSimpleIndex, uvTestEnv } from '../support/python-fixtures.js';
 
 let root: string;
 let wheels: string;
@@ -111,6 +111,21 @@ describe('renderPyproject + uvSync', () => {
     expect(await readFile(join(dir, 'pyproject.toml'), 'utf8')).toBe(USER_PYPROJECT);
     expect(owned).toEqual({ dependencies: [], indexes: [] });
     expect(await python(dir, 'import importlib.util as u; print(u.find_spec("demo_client") is None)')).toBe('True');
+  });
+
+  test('a private index: [[tool.uv.index]] + { index = name } source, then removed byte-for-byte', async () => {
+    const wheel = await buildWheel(join(root, 'private-wheels'), { name: 'Team_Lib', version: '2.0.0' });
+    const url = await makeSimpleIndex(join(root, 'private-index'), [wheel]);
+    const dir = await project('private', USER_PYPROJECT);
+    const dep: PythonDependency = { component: 'team-lib', package: 'Team_Lib', requirement: 'Team_Lib==2.0.0', index: { name: 'team-pypi', url } };
+    const added = renderPyproject({ text: USER_PYPROJECT, projectName: 'app', desired: [dep], owned: { dependencies: [], indexes: [] } });
+    expect(added.owned.indexes).toEqual(['team-pypi']);
+    await writeFile(join(dir, 'pyproject.toml'), added.text);
+    await uvSync(dir, { env, quiet: true });
+    expect(await python(dir, 'import team_lib; print(team_lib.SOURCE)')).toBe('wheel');
+    expect(await readFile(join(dir, 'uv.lock'), 'utf8')).toContain(`source = { registry = "${url.replace('file://', '')}" }`);
+    const removed = renderPyproject({ text: added.text, projectName: 'app', desired: [], owned: added.owned });
+    expect(removed.text).toBe(USER_PYPROJECT);
   });
 
   test('an unsatisfiable requirement fails with UV_FAILED', async () => {
