@@ -1,0 +1,333 @@
+/** Every endpoint of SPEC §9 against the real service on a real PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import pg from 'pg';
+import { digestOf, ErrorCodes } from '@hsm/core';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+
+let reg: TestRegistry;
+let publisher: string;
+let publisherId: string;
+let reader: string;
+
+beforeAll(async () => {
+  reg = await startRegistry();
+  ({ token: publisher, id: publisherId } = await reg.createToken(['publish'], 'platform'));
+  ({ token: reader } = await reg.createToken(['read']));
+});
+afterAll(async () => {
+  await reg?.close();
+});
+
+const put = (name: string, version: string, body: unknown, token = publisher) =>
+  reg.request('PUT', `/v1/components/${name}/versions/${version}`, { token, body });
+
+describe('publish', () => {
+  test('new version → 201 with its digest; same bytes again → 200; different bytes → 409', async () => {
+    const def = definition('redis', '7.2.0', { provides: ['cache', 'kv'] });
+    const first = await put('redis', '7.2.0', def);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ name: 'redis', version: '7.2.0', digest: digestOf(def) });
+    const again = await put('redis', '7.2.0', { ...def });
+    expect(again.status).toBe(200);
+    expect(again.json.digest).toBe(digestOf(def));
+    expect(again.json.published_at).toBe(first.json.published_at);
+    const changed = await put('redis', '7.2.0', { ...def, description: 'changed' });
+    expect(changed.status).toBe(409);
+    expect(changed.json.error.code).toBe(ErrorCodes.VERSION_EXISTS);
+  });
+
+  test('invalid definitions → 400 naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ ...definition('bad-one', '1.0.0'), services: { x: { image: 5 } } }, 'services.x.image'],
+      [{ ...definition('bad-one', '1.0.0'), unknownKey: 1 }, 'unknownKey'],
+      [{ name: 'bad-one', version: '1.0.0' }, 'python'],
+      [{ ...definition('bad-one', '1.0.0'), name: 'other' }, 'name'],
+      [{ ...definition('bad-one', '1.0.0'), version: '1.0.1' }, 'version'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await put('bad-one', '1.0.0', body);
+      expect(r.status).toBe(400);
+      expect(r.json.error.code).toBe(ErrorCodes.DEFINITION_INVALID);
+      expect(r.json.error.message).toContain(field);
+    }
+    expect((await put('Bad_One', '1.0.0', definition('bad-one', '1.0.0'))).status).toBe(400);
+    expect((await put('bad-one', '1.0', definition('bad-one', '1.0.0'))).status).toBe(400);
+    expect((await reg.request('PUT', '/v1/components/bad-one/versions/1.0.0', { token: publisher, raw: '{"name":', headers: { 'content-type': 'application/json' } })).json.error.code).toBe(ErrorCodes.REQUEST_INVALID);
+    expect((await reg.request('PUT', '/v1/components/bad-one/versions/1.0.0', { token: publisher })).status).toBe(400);
+    expect((await reg.request('GET', '/v1/components/bad-one')).status).toBe(404);
+  });
+
+  test('a body over the limit → 413', async () => {
+    const big = definition('big', '1.0.0', { description: 'x'.repeat(100), env: { BIG: 'y'.repeat(4000) } });
+    const huge = { ...big, services: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`s${i}`, { image: 'example/big:1.0.0' }])) };
+    const r = await put('big', '1.0.0', huge);
+    expect(r.status).toBe(413);
+    expect(r.json.error.code).toBe(ErrorCodes.BODY_TOO_LARGE);
+  });
+
+  test('a name that differs from an existing one only by case or punctuation is refused', async () => {
+    expect((await put('qdrant-adapter', '1.0.0', definition('qdrant-adapter', '1.0.0'))).status).toBe(201);
+    // both are outside the name grammar, so the shared schema already refuses them; the database would too
+    for (const n of ['Qdrant-Adapter', 'qdrant_adapter']) {
+      const r = await put(n, '1.0.1', definition(n, '1.0.1'));
+      expect(r.status).toBe(400);
+    }
+    // reads accept any spelling that normalises to the name
+    const r = await reg.request('GET', '/v1/components/Qdrant_Adapter');
+    expect(r.status).toBe(200);
+    expect(r.json.name).toBe('qdrant-adapter');
+  });
+});
+
+describe('documents', () => {
+  test('GET version: definition and digest, immutable caching, ETag/304', async () => {
+    const def = definition('postgres', '16.1.0', { env: { PGHOST: 'localhost' } });
+    expect((await put('postgres', '16.1.0', def)).status).toBe(201);
+    const r = await reg.request('GET', '/v1/components/postgres/versions/16.1.0');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toContain('immutable');
+    expect(r.json).toMatchObject({ name: 'postgres', version: '16.1.0', digest: digestOf(def) });
+    expect(r.json.definition).toEqual(def);
+    expect(digestOf(r.json.definition)).toBe(r.json.digest);
+    const etag = r.headers.get('etag')!;
+    const cached = await reg.request('GET', '/v1/components/postgres/versions/16.1.0', { headers: { 'if-none-match': etag } });
+    expect(cached.status).toBe(304);
+    expect((await reg.request('GET', '/v1/components/postgres/versions/9.9.9')).json.error.code).toBe(ErrorCodes.VERSION_NOT_FOUND);
+    expect((await reg.request('GET', '/v1/components/nothing/versions/1.0.0')).json.error.code).toBe(ErrorCodes.COMPONENT_NOT_FOUND);
+  });
+
+  test('GET component: versions newest first, ETag changes on publish and yank, 304 while unchanged', async () => {
+    await put('kafka', '3.5.0', definition('kafka', '3.5.0'));
+    await put('kafka', '3.10.0', definition('kafka', '3.10.0', { description: 'newest' }));
+    const r = await reg.request('GET', '/v1/components/kafka');
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ name: 'kafka', team: 'platform', description: 'newest' });
+    expect(r.json.versions.map((v: any) => v.version)).toEqual(['3.10.0', '3.5.0']);
+    expect(r.json.versions[0]).toEqual({ version: '3.10.0', digest: digestOf(definition('kafka', '3.10.0', { description: 'newest' })), yanked: false, published_at: expect.any(String) });
+    const etag = r.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await reg.request('GET', '/v1/components/kafka', { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    await put('kafka', '3.6.0', definition('kafka', '3.6.0'));
+    const afterPublish = await reg.request('GET', '/v1/components/kafka', { headers: { 'if-none-match': etag } });
+    expect(afterPublish.status).toBe(200);
+    expect(afterPublish.json.versions).toHaveLength(3);
+    const etag2 = afterPublish.headers.get('etag')!;
+    expect(etag2).not.toBe(etag);
+
+    const y = await reg.request('POST', '/v1/components/kafka/versions/3.10.0/yank', { token: publisher, body: { reason: 'broken build' } });
+    expect(y.status).toBe(200);
+    expect(y.json).toEqual({ name: 'kafka', version: '3.10.0', yanked: true, yank_reason: 'broken build' });
+    const afterYank = await reg.request('GET', '/v1/components/kafka', { headers: { 'if-none-match': etag2 } });
+    expect(afterYank.status).toBe(200);
+    expect(afterYank.json.versions[0]).toMatchObject({ version: '3.10.0', yanked: true, yank_reason: 'broken build' });
+    expect(afterYank.json.description).toBe('kafka for tests'); // search fields follow the newest non-yanked version
+
+    const u = await reg.request('POST', '/v1/components/kafka/versions/3.10.0/unyank', { token: publisher });
+    expect(u.status).toBe(200);
+    expect(u.json.yanked).toBe(false);
+    expect((await reg.request('GET', '/v1/components/kafka')).json.versions[0].yanked).toBe(false);
+    expect((await reg.request('POST', '/v1/components/kafka/versions/9.0.0/yank', { token: publisher })).json.error.code).toBe(ErrorCodes.VERSION_NOT_FOUND);
+    expect((await reg.request('POST', '/v1/components/nope/versions/9.0.0/yank', { token: publisher })).json.error.code).toBe(ErrorCodes.COMPONENT_NOT_FOUND);
+  });
+});
+
+describe('search', () => {
+  beforeAll(async () => {
+    for (const n of ['search-a', 'search-b', 'search-c', 'search-d', 'search-e']) {
+      await put(n, '1.0.0', definition(n, '1.0.0', { provides: n === 'search-c' ? ['vector-store'] : ['other'], description: `Searchable ${n}` }));
+    }
+  });
+
+  test('by text, by provides, with cursor pagination', async () => {
+    const byText = await reg.request('GET', '/v1/components?q=SEARCHABLE');
+    expect(byText.status).toBe(200);
+    expect(byText.json.components.map((c: any) => c.name)).toEqual(['search-a', 'search-b', 'search-c', 'search-d', 'search-e']);
+    const byProvides = await reg.request('GET', '/v1/components?provides=vector-store');
+    expect(byProvides.json.components).toEqual([{ name: 'search-c', description: 'Searchable search-c', provides: ['vector-store'], team: 'platform' }]);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r: any = await reg.request('GET', `/v1/components?q=search-&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.status).toBe(200);
+      expect(r.json.components.length).toBeLessThanOrEqual(2);
+      seen.push(...r.json.components.map((c: any) => c.name));
+      cursor = r.json.next_cursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(['search-a', 'search-b', 'search-c', 'search-d', 'search-e']);
+    expect(pages).toBe(3);
+
+    expect((await reg.request('GET', '/v1/components?limit=0')).json.error.code).toBe(ErrorCodes.REQUEST_INVALID);
+    expect((await reg.request('GET', '/v1/components?cursor=%%%')).status).toBe(400);
+    expect((await reg.request('GET', '/v1/components?bogus=1')).status).toBe(400);
+  });
+});
+
+describe('resolve', () => {
+  test('newest non-yanked match for each {name, range} in one response, in request order', async () => {
+    for (const v of ['1.0.0', '1.1.0', '1.2.0', '2.0.0']) await put('resolver-x', v, definition('resolver-x', v));
+    await reg.request('POST', '/v1/components/resolver-x/versions/1.2.0/yank', { token: publisher });
+    await put('resolver-y', '0.1.0', definition('resolver-y', '0.1.0'));
+    const r = await reg.request('POST', '/v1/resolve', {
+      body: {
+        components: [
+          { name: 'resolver-x', range: '^1' },
+          { name: 'resolver-y' },
+          { name: 'resolver-x', range: '>=3' },
+          { name: 'missing-one', range: '*' },
+          { name: 'resolver-x', range: '*' },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    const out = r.json.components;
+    expect(out).toHaveLength(5);
+    expect(out[0]).toMatchObject({ name: 'resolver-x', range: '^1', version: '1.1.0', digest: digestOf(definition('resolver-x', '1.1.0')) });
+    expect(out[0].definition).toEqual(definition('resolver-x', '1.1.0'));
+    expect(out[1]).toMatchObject({ name: 'resolver-y', range: '*', version: '0.1.0' });
+    expect(out[2]).toMatchObject({ name: 'resolver-x', range: '>=3', error: { code: ErrorCodes.UNSATISFIABLE } });
+    expect(out[3]).toMatchObject({ name: 'missing-one', error: { code: ErrorCodes.COMPONENT_NOT_FOUND } });
+    expect(out[4]).toMatchObject({ version: '2.0.0' });
+
+    expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'x', range: 'not a range!' }] } })).json.error.code).toBe(ErrorCodes.REQUEST_INVALID);
+    expect((await reg.request('POST', '/v1/resolve', { body: {} })).status).toBe(400);
+  });
+});
+
+describe('tokens', () => {
+  test('create (admin) returns the secret once; list never shows it; revoke makes it useless', async () => {
+    const created = await reg.request('POST', '/v1/tokens', { token: ADMIN_TOKEN, body: { name: 'ci', team: 'data', scopes: ['publish'], expires_at: '2099-01-01T00:00:00Z' } });
+    expect(created.status).toBe(201);
+    expect(created.json.token).toMatch(/^hsm_[A-Za-z0-9_-]{43}$/);
+    expect(created.json).toMatchObject({ name: 'ci', team: 'data', scopes: ['publish'], prefix: created.json.token.slice(0, 12), expires_at: '2099-01-01T00:00:00.000Z', revoked_at: null });
+
+    const list = await reg.request('GET', '/v1/tokens', { token: ADMIN_TOKEN });
+    expect(list.status).toBe(200);
+    expect(list.json.tokens.map((t: any) => t.id)).toContain(created.json.id);
+    expect(list.text).not.toContain(created.json.token);
+    for (const t of list.json.tokens) expect(t.token).toBeUndefined();
+
+    // a team token lists only its team's tokens
+    const own = await reg.request('GET', '/v1/tokens', { token: created.json.token });
+    expect(own.json.tokens.map((t: any) => t.team)).toEqual(['data']);
+
+    expect((await put('data-thing', '1.0.0', definition('data-thing', '1.0.0'), created.json.token)).status).toBe(201);
+    const revoked = await reg.request('DELETE', `/v1/tokens/${created.json.id}`, { token: ADMIN_TOKEN });
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.revoked_at).toEqual(expect.any(String));
+    const after = await put('data-thing', '1.0.1', definition('data-thing', '1.0.1'), created.json.token);
+    expect(after.status).toBe(401);
+    expect(after.json.error.code).toBe(ErrorCodes.UNAUTHENTICATED);
+    expect((await reg.request('DELETE', '/v1/tokens/00000000-0000-4000-8000-000000000000', { token: ADMIN_TOKEN })).status).toBe(404);
+    expect((await reg.request('DELETE', '/v1/tokens/not-a-uuid', { token: ADMIN_TOKEN })).status).toBe(400);
+  });
+
+  test('a token may revoke itself but not another', async () => {
+    const a = await reg.createToken(['publish'], 'platform');
+    const b = await reg.createToken(['publish'], 'platform');
+    expect((await reg.request('DELETE', `/v1/tokens/${b.id}`, { token: a.token })).status).toBe(403);
+    expect((await reg.request('DELETE', `/v1/tokens/${a.id}`, { token: a.token })).status).toBe(200);
+    expect((await reg.request('GET', '/v1/tokens', { token: a.token })).status).toBe(401);
+  });
+
+  test('expired tokens and malformed headers are refused', async () => {
+    const expired = await reg.createToken(['read'], undefined, { expires_at: '2001-01-01T00:00:00Z' });
+    expect((await reg.request('GET', '/v1/components', { token: expired.token })).status).toBe(401);
+    expect((await reg.request('GET', '/v1/components', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
+    expect((await reg.request('GET', '/v1/components', { token: 'hsm_not_a_real_token_at_all' })).status).toBe(401);
+  });
+
+  test('invalid token requests → 400', async () => {
+    expect((await reg.request('POST', '/v1/tokens', { token: ADMIN_TOKEN, body: { name: 'x', scopes: ['root'] } })).status).toBe(400);
+    expect((await reg.request('POST', '/v1/tokens', { token: ADMIN_TOKEN, body: { name: 'x', scopes: ['publish'] } })).json.error.message).toContain('team');
+  });
+
+  test('each version records the token that published it', async () => {
+    const c = new pg.Client({ connectionString: reg.db.url });
+    await c.connect();
+    try {
+      const { rows } = await c.query(
+        `SELECT v.publisher_id, v.digest, v.definition FROM versions v JOIN components c ON c.id = v.component_id WHERE c.name = 'redis' AND v.version = '7.2.0'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].publisher_id).toBe(publisherId);
+      expect(rows[0].digest).toBe(digestOf(rows[0].definition));
+      const tokens = await c.query(`SELECT hash, prefix FROM tokens WHERE id = $1`, [publisherId]);
+      expect(tokens.rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(tokens.rows[0].hash).not.toContain(publisher);
+      expect(publisher.startsWith(tokens.rows[0].prefix)).toBe(true);
+    } finally {
+      await c.end();
+    }
+  });
+});
+
+describe('operations', () => {
+  test('healthz, readyz, OpenAPI at /docs, unknown routes', async () => {
+    expect((await reg.request('GET', '/healthz')).json).toEqual({ status: 'ok' });
+    expect((await reg.request('GET', '/readyz')).json).toEqual({ status: 'ready' });
+    const ui = await reg.request('GET', '/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+    const doc = await reg.request('GET', '/docs/openapi.json');
+    expect(doc.json.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/v1/components', '/v1/components/{name}', '/v1/components/{name}/versions/{version}', '/v1/resolve', '/v1/tokens']));
+    expect(doc.json.components.schemas.ComponentDefinition.properties.services).toBeDefined();
+    const missing = await reg.request('GET', '/v2/nothing');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.code).toBe(ErrorCodes.NOT_FOUND);
+  });
+
+  test('logs are structured and never contain a token', async () => {
+    await reg.request('GET', '/v1/components', { token: publisher });
+    await reg.request('GET', `/v1/components?q=${publisher}`, { token: ADMIN_TOKEN });
+    expect(reg.logs.some((l) => JSON.parse(l).path === '/v1/components')).toBe(true);
+    for (const line of reg.logs) {
+      expect(() => JSON.parse(line)).not.toThrow();
+      expect(line).not.toContain(publisher);
+      expect(line).not.toContain(ADMIN_TOKEN);
+      expect(line).not.toContain(reader);
+    }
+  });
+});
+
+describe('rate limit and read access settings', () => {
+  test('writes beyond the limit → 429 with Retry-After; reads are not limited', async () => {
+    const small = await startRegistry({ writesPerMinute: 3 });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const r = await small.request('PUT', `/v1/components/rl/versions/1.0.${i}`, { token: ADMIN_TOKEN, body: definition('rl', `1.0.${i}`) });
+        statuses.push(r.status);
+        if (r.status === 429) {
+          retryAfter = r.headers.get('retry-after');
+          expect(r.json.error.code).toBe(ErrorCodes.RATE_LIMITED);
+        }
+      }
+      expect(statuses).toEqual([201, 201, 201, 429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+      for (let i = 0; i < 10; i++) expect((await small.request('GET', '/v1/components/rl')).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('HSM_REGISTRY_READ=token: anonymous reads → 401, a read token works', async () => {
+    const closed = await startRegistry({ readAccess: 'token' });
+    try {
+      expect((await closed.request('GET', '/v1/components')).status).toBe(401);
+      const t = await closed.createToken(['read']);
+      expect((await closed.request('GET', '/v1/components', { token: t.token })).status).toBe(200);
+      await closed.request('PUT', '/v1/components/priv/versions/1.0.0', { token: ADMIN_TOKEN, body: definition('priv', '1.0.0') });
+      const v = await closed.request('GET', '/v1/components/priv/versions/1.0.0', { token: t.token });
+      expect(v.headers.get('cache-control')).toMatch(/^private/);
+      expect((await closed.request('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await closed.close();
+    }
+  });
+});
