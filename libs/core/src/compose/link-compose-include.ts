@@ -21,6 +21,13 @@ function lineEnd(text: string, pos: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
+/** Past the newline that ends the last line with content before `pos` (ranges may run on over blank lines). */
+function endOfContent(text: string, pos: number): number {
+  let p = pos;
+  while (p > 0 && /\s/.test(text[p - 1])) p--;
+  return lineEnd(text, Math.max(p - 1, 0));
+}
+
 function entryPaths(item: unknown): string[] {
   if (isScalar(item)) return typeof item.value === 'string' ? [item.value] : [];
   if (isMap(item)) {
@@ -107,7 +114,7 @@ export function linkComposeInclude(userText: string, generatedFile: string, pres
     }
     const last = seq.items[seq.items.length - 1];
     const itemIndent = userText.slice(lineStart(userText, seq.range![0]), seq.range![0]);
-    const at = lineEnd(userText, Math.max(seq.range![1] - 1, last?.range?.[1] ?? 0) );
+    const at = endOfContent(userText, Math.max(seq.range![1], last?.range?.[1] ?? 0));
     if (at === userText.length && !userText.endsWith('\n')) {
       return `${userText}${nl}${itemIndent}- ${generatedFile}`;
     }
@@ -130,11 +137,11 @@ export function linkComposeInclude(userText: string, generatedFile: string, pres
   if (seq.items.length === 1) {
     // hsm's entry was the only one: drop the whole `include:` key, as hsm created it.
     const start = lineStart(userText, (include!.key as Node).range![0]);
-    const end = lineEnd(userText, Math.max(seq.range![1] - 1, start));
+    const end = endOfContent(userText, seq.range![1]);
     return userText.slice(0, start) + userText.slice(end);
   }
   const start = lineStart(userText, item.range![0]);
-  const end = lineEnd(userText, Math.max(item.range![1] - 1, start));
+  const end = endOfContent(userText, item.range![1]);
   if (end === userText.length && !userText.endsWith('\n')) {
     // Added at the end of a file without a final newline: take the newline hsm put before it.
     const cut = userText.slice(0, start).endsWith('\r\n') ? 2 : 1;
