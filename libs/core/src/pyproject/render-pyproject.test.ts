@@ -1,5 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'smol-toml';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pep503, readPyprojectDependencies, renderPyproject, type PyprojectOwnership, type PythonDependency } from './render-pyproject.js';
 import { ErrorCodes, HsmError } from '../errors.js';
 
@@ -247,5 +250,30 @@ describe('renderPyproject', () => {
     const dep: PythonDependency = { component: 'zope', package: 'zope.interface', requirement: 'zope.interface>=6', source: { path: 'packages/zope', editable: true } };
     const text = '[project]\nname = "x"\ndependencies = []\n';
     expect(roundTrip(text, [dep])).toContain('\n"zope.interface" = { path = "packages/zope", editable = true }\n');
+  });
+});
+
+describe('renderPyproject on fixture files', () => {
+  const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.toml'));
+  const prodA: PythonDependency = { component: 'a-comp', package: 'alpha.pkg', requirement: 'alpha.pkg>=1' };
+  const devA: PythonDependency = { ...prodA, requirement: 'alpha.pkg==1.0.0', source: { path: '../alpha', editable: true } };
+  const states: PythonDependency[][] = [[], [prodA], [devA], [devA, redis], [prodA, teamPkg], [devA, qdrantDev, teamPkg], [redis], []];
+
+  test.each(files)('%s: each state keeps the user entries; back to none gives the original bytes', (file) => {
+    const original = readFileSync(join(dir, file), 'utf8');
+    let current = { text: original, owned: none };
+    for (const desired of states) {
+      const next = render(current.text, desired, current.owned);
+      const data = parse(next.text) as { project: { dependencies?: string[] }; tool?: { uv?: { sources?: Record<string, unknown> } } };
+      for (const d of desired) expect(data.project.dependencies).toContain(d.requirement);
+      // Every user entry survives.
+      for (const user of readPyprojectDependencies(original)) expect(data.project.dependencies).toContain(user.requirement);
+      // Idempotent: rendering the result again changes nothing.
+      expect(render(next.text, desired, next.owned)).toEqual(next);
+      current = next;
+    }
+    expect(current.text).toBe(original);
+    expect(current.owned).toEqual(none);
   });
 });

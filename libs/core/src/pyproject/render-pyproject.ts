@@ -423,7 +423,9 @@ class PyprojectText {
     const line = `${tomlKey(key)} = ${value}`;
     const table = this.sourcesTable();
     if (table) return this.insertAfter(this.lastStatementOf(table), line);
-    this.appendBlock(`[tool.uv.sources]${this.eol}${line}${this.eol}`);
+    // Next to the user's [tool.uv] table when there is one, else at the end.
+    const uv = this.statements.find((st) => st.kind === 'table' && samePath(st.path, ['tool', 'uv']));
+    this.insertBlock(uv, `[tool.uv.sources]${this.eol}${line}${this.eol}`);
     this.created.add('tool.uv.sources');
   }
 
@@ -451,7 +453,8 @@ class PyprojectText {
     const block = this.indexBlocks().find((b) => b.name === name);
     if (!block) {
       const eol = this.eol;
-      this.appendBlock(`[[tool.uv.index]]${eol}name = ${tomlString(name)}${eol}url = ${tomlString(url)}${eol}explicit = true${eol}`);
+      const blocks = this.indexBlocks();
+      this.insertBlock(blocks[blocks.length - 1]?.header, `[[tool.uv.index]]${eol}name = ${tomlString(name)}${eol}url = ${tomlString(url)}${eol}explicit = true${eol}`);
       return true;
     }
     if (owned && block.url !== url) {
@@ -510,7 +513,13 @@ class PyprojectText {
     } else this.splice(s.lineStart, s.lineEnd, '');
   }
 
-  /** Appends a table at the end of the file after a blank line. */
+  /** Inserts a table after the section of `header` (at the end of the file without one), after a blank line. */
+  private insertBlock(header: TomlStatement | undefined, block: string): void {
+    const last = header && this.lastStatementOf(header);
+    if (!last || last.eol === '') return this.appendBlock(block);
+    this.splice(last.lineEnd, last.lineEnd, this.eol + block);
+  }
+
   private appendBlock(block: string): void {
     let prefix = '';
     if (this.text.length > 0 && !this.text.endsWith('\n')) {
