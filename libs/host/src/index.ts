@@ -1,3 +1,4 @@
 export * from './run-process.js';
 export * from './txn/index.js';
 export * from './uv/uv.js';
+export * from './compose/compose.js';
