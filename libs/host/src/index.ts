@@ -1,4 +1,5 @@
 export * from './run-process.js';
 export * from './txn/index.js';
 export * from './uv/uv.js';
+export * from './registries/index.js';
 export * from './compose/compose.js';

@@ -1,0 +1,2 @@
+export * from './load-folder-registry.js';
+export * from './build-catalog.js';

@@ -1,0 +1,105 @@
+import { describe, expect, test, beforeEach, afterEach } from '@jest/globals';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
+import { loadFolderRegistry } from './load-folder-registry.js';
+import { buildCatalogJson, readBuiltinCatalog } from './build-catalog.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hsm-folder-registry-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function put(path: string, text: string): Promise<void> {
+  await mkdir(join(dir, path, '..'), { recursive: true });
+  await writeFile(join(dir, path), text);
+}
+
+async function failure(p: Promise<unknown>): Promise<HsmError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HsmError) return e;
+    throw e;
+  }
+  throw new Error('expected an HsmError');
+}
+
+const redis = (version: string) => `name: redis\nversion: ${version}\nprovides: [cache]\nservices:\n  redis:\n    image: redis:7.4-alpine\n    ports: ["6379:6379"]\n`;
+
+describe('loadFolderRegistry', () => {
+  test('reads every version and the interfaces, with digests of the parsed definition', async () => {
+    await put('redis/7.4.0.yaml', redis('7.4.0'));
+    await put('redis/7.2.0.yaml', redis('7.2.0'));
+    await put('redis/notes.txt', 'ignored');
+    await put('groups/cache.yaml', 'name: cache\ndescription: a cache\n');
+    const r = await loadFolderRegistry('local', dir);
+    expect(r).toMatchObject({ name: 'local', kind: 'folder', complete: true });
+    expect(r.components.get('redis')!.map((e) => e.version)).toEqual(['7.2.0', '7.4.0']);
+    const e = r.components.get('redis')![1];
+    expect(e.digest).toBe(digestOf(e.definition));
+    expect(e.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(r.interfaces.get('cache')).toEqual({ name: 'cache', description: 'a cache' });
+  });
+
+  test('a missing folder → REGISTRY_NOT_FOUND with a hint', async () => {
+    const e = await failure(loadFolderRegistry('local', join(dir, 'nope')));
+    expect(e.code).toBe('HSM_REGISTRY_NOT_FOUND');
+    expect(e.hint).toBeTruthy();
+  });
+
+  test('a version that does not match the file name → DEFINITION_INVALID naming the file', async () => {
+    await put('redis/7.4.1.yaml', redis('7.4.0'));
+    const e = await failure(loadFolderRegistry('local', dir));
+    expect(e.code).toBe('HSM_DEFINITION_INVALID');
+    expect(e.message).toContain(join('redis', '7.4.1.yaml'));
+  });
+
+  test('a name that does not match the folder → DEFINITION_INVALID', async () => {
+    await put('valkey/7.4.0.yaml', redis('7.4.0'));
+    expect((await failure(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
+  });
+
+  test('an invalid definition is located in its file', async () => {
+    await put('redis/7.4.0.yaml', 'name: redis\nversion: 7.4.0\nprovides: [Cache]\nservices:\n  redis:\n    image: redis\n');
+    const e = await failure(loadFolderRegistry('local', dir));
+    expect(e.code).toBe('HSM_DEFINITION_INVALID');
+    await put('redis/7.4.0.yaml', 'name: redis\nversion: 7.4.0\n');
+    const e2 = await failure(loadFolderRegistry('local', dir));
+    expect(e2.code).toBe('HSM_DEFINITION_INVALID');
+    expect(e2.location).toContain(join('redis', '7.4.0.yaml'));
+  });
+
+  test('a bad interface file is rejected', async () => {
+    await put('groups/cache.yaml', 'name: kash\n');
+    expect((await failure(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
+  });
+});
+
+describe('built-in catalog JSON', () => {
+  test('build → load round-trips, byte-stable', async () => {
+    await put('redis/7.4.0.yaml', redis('7.4.0'));
+    await put('groups/cache.yaml', 'name: cache\n');
+    const json = await buildCatalogJson(dir);
+    expect(await buildCatalogJson(dir)).toBe(json);
+    const snapshot = loadBuiltinCatalog(json);
+    const folder = await loadFolderRegistry('x', dir);
+    expect(snapshot).toMatchObject({ name: 'builtin', kind: 'builtin', complete: true });
+    expect(snapshot.components).toEqual(folder.components);
+    expect(snapshot.interfaces).toEqual(folder.interfaces);
+    await writeFile(join(dir, 'catalog.json'), json);
+    expect((await readBuiltinCatalog(join(dir, 'catalog.json'))).components.size).toBe(1);
+  });
+
+  test('a tampered catalog is refused', async () => {
+    await put('redis/7.4.0.yaml', redis('7.4.0'));
+    const json = await buildCatalogJson(dir);
+    expect(() => loadBuiltinCatalog(json.replace('redis:7.4-alpine', 'evil:latest'))).toThrow(HsmError);
+    expect(() => loadBuiltinCatalog('{')).toThrow(HsmError);
+    expect((await failure(readBuiltinCatalog(join(dir, 'missing.json')))).code).toBe('HSM_IO');
+  });
+});
