@@ -121,7 +121,7 @@ describe('kill -9 at random moments of a real transaction', () => {
     const outcomes = { OLD: 0, NEW: 0, MIXED: 0, survived: 0 };
     for (let i = 0; i < 30; i++) {
       const dir = freshProject();
-      const delay = Math.random() * windowMs * 1.1;
+      const delay = Math.random() * windowMs * 1.5;
       const run = await runDriver(driver, ['apply', dir, SPEC], {
         onStderrLine: (line, child) => {
           if (line === 'TXN-START') setTimeout(() => child.kill('SIGKILL'), delay);

@@ -52,7 +52,7 @@ describe('acquireProjectLock', () => {
     const dir = project();
     const lock = await acquireProjectLock(dir, { command: 'hsm sync --upgrade' });
     try {
-      const error = await acquireProjectLock(dir, { command: 'hsm add redis' }).catch((e: unknown) => e as { code: string; message: string; hint: string });
+      const error = (await acquireProjectLock(dir, { command: 'hsm add redis' }).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
       expect(error).toMatchObject({ code: 'HSM_LOCKED' });
       expect(error.message).toContain(`pid ${process.pid}`);
       expect(error.message).toContain('hsm sync --upgrade');
@@ -158,7 +158,9 @@ describe('concurrent hsm processes', () => {
   beforeAll(async () => {
     driver = await buildDriver();
   });
-  afterAll(() => driver && removeDir(path.dirname(driver)));
+  afterAll(() => {
+    if (driver) removeDir(path.dirname(driver));
+  });
 
   test('8 processes × 5 locked increments: no lost update, and the waiting ones are told who holds the lock', async () => {
     const dir = project();

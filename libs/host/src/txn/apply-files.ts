@@ -72,11 +72,13 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
   };
 
   const interrupt = new AbortController();
+  let committing = false;
   let committed = false;
-  let lateSignal: NodeJS.Signals | undefined;
+  let signalled: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (committed) lateSignal ??= signal;
-    else if (!interrupt.signal.aborted) {
+    signalled ??= signal;
+    // Once the commit is being written, finish it: the signal is re-raised afterwards.
+    if (!committing && !interrupt.signal.aborted) {
       interrupt.abort(new HsmError(ErrorCodes.INTERRUPTED, `sync interrupted by ${signal}; every file was restored`, { hint: 'run `hsm sync` again' }));
     }
   };
@@ -122,8 +124,9 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
     checkInterrupted();
 
     // The commit point: the pending journal (with the old bytes) is atomically replaced by a committed one.
-    committed = true;
+    committing = true;
     await writeJournal(projectDir, { ...journal, state: 'committed', entries: targets.map((t) => ({ path: t.relative })) });
+    committed = true;
     crashPoint('committed');
     await removeJournal(projectDir);
     crashPoint('journal-removed');
@@ -148,8 +151,8 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal);
   }
-  // A signal that arrived after the commit: the sync is done, now let the signal do what it normally does.
-  if (lateSignal) process.kill(process.pid, lateSignal);
+  // A signal that arrived during the commit: the sync is done, now let the signal do what it normally does.
+  if (signalled) process.kill(process.pid, signalled);
 }
 
 async function planTargets(projectDir: string, changes: FileChange[], alsoGuard: string[]): Promise<Target[]> {
