@@ -188,6 +188,17 @@ describe('renderPyproject', () => {
     expect(r.text).toBe("[project]\nname = 'x'\ndependencies = ['httpx', 'redis>=5,<6']\n");
   });
 
+  test('user edits between syncs are kept: their own lines after ours, and a deleted owned line comes back', () => {
+    const text = '[project]\nname = "x"\ndependencies = [\n    "httpx",\n]\n';
+    const added = render(text, [redis, qdrantDev]);
+    const edited = added.text.replace('    "qdrant-client==1.4.0",\n', '    "qdrant-client==1.4.0",\n    "rich",  # mine\n').replace('    "redis>=5,<6",\n', '');
+    const again = render(edited, [redis, qdrantDev], added.owned);
+    expect(again.text).toContain('"rich",  # mine');
+    expect(readPyprojectDependencies(again.text).map((d) => d.name)).toEqual(['httpx', 'qdrant-client', 'rich', 'redis']);
+    const removed = render(again.text, [], again.owned);
+    expect(removed.text).toBe('[project]\nname = "x"\ndependencies = [\n    "httpx",\n    "rich",  # mine\n]\n');
+  });
+
   test('a user dependency clashes with a component', () => {
     const text = '[project]\nname = "x"\ndependencies = ["Qdrant_Client==1.0"]\n';
     expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
