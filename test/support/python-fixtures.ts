@@ -3,6 +3,7 @@
  * wheels in a folder uv reads as `--find-links`, and dev checkouts with an in-tree PEP 517/660 build backend
  * (no setuptools download) that uv installs editable through a `.pth` file.
  */
+import { mkdirSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -182,6 +183,8 @@ export async function makeSimpleIndex(dir: string, wheels: string[]): Promise<st
  * of the test's own, the system python3 and no Python downloads, no user or system uv configuration.
  */
 export function uvTestEnv(wheelsDir: string, cacheDir: string): Record<string, string> {
+  // uv rejects an index folder that does not exist.
+  mkdirSync(wheelsDir, { recursive: true });
   return {
     // uv 0.13 has no environment variable for --no-index: making the folder the default index shuts PyPI out.
     UV_DEFAULT_INDEX: resolve(wheelsDir),
