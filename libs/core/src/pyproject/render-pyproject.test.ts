@@ -3,7 +3,7 @@ import { parse } from 'smol-toml';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pep503, readPyprojectDependencies, renderPyproject, type PyprojectOwnership, type PythonDependency } from './render-pyproject.js';
+import { pep503, readPyprojectDependencies, readPyprojectSources, renderPyproject, type PyprojectOwnership, type PythonDependency } from './render-pyproject.js';
 import { ErrorCodes, HsmError } from '../errors.js';
 
 const none: PyprojectOwnership = { dependencies: [], indexes: [] };
@@ -61,6 +61,14 @@ describe('readPyprojectDependencies', () => {
   });
   test('no dependencies', () => {
     expect(readPyprojectDependencies('[tool.black]\nline-length = 100\n')).toEqual([]);
+  });
+});
+
+describe('readPyprojectSources', () => {
+  test('normalised names → entries', () => {
+    const text = '[project]\nname = "x"\n\n[tool.uv.sources]\nQdrant_Client = { path = "packages/q", editable = true }\nteam = { index = "t" }\n';
+    expect(readPyprojectSources(text)).toEqual({ 'qdrant-client': { path: 'packages/q', editable: true }, team: { index: 't' } });
+    expect(readPyprojectSources('[project]\nname = "x"\n')).toEqual({});
   });
 });
 
@@ -211,6 +219,10 @@ describe('renderPyproject', () => {
     expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
   });
 
+  test('a requirement that does not name its package is a definition error', () => {
+    expect(error(() => render(null, [{ ...redis, requirement: 'valkey>=1' }])).code).toBe(ErrorCodes.DEFINITION_INVALID);
+  });
+
   test('two components adding one package clash', () => {
     expect(error(() => render(null, [redis, { ...redis, component: 'valkey' }])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
   });
@@ -286,5 +298,36 @@ describe('renderPyproject on fixture files', () => {
     }
     expect(current.text).toBe(original);
     expect(current.owned).toEqual(none);
+  });
+});
+
+describe('renderPyproject, random walks', () => {
+  // A small seeded PRNG, so a failure reproduces.
+  function prng(seed: number): () => number {
+    return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  }
+  const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const pool: PythonDependency[][] = [
+    [redis],
+    [qdrant, qdrantDev],
+    [teamPkg, { ...teamPkg, source: { path: 'packages/team', editable: true } }],
+    [
+      { component: 'z', package: 'zope.interface', requirement: 'zope.interface>=6' },
+      { component: 'z', package: 'zope.interface', requirement: 'zope.interface==6.1', source: { path: 'packages/zope', editable: true } },
+    ],
+  ];
+
+  test.each(readdirSync(dir).filter((f) => f.endsWith('.toml')))('%s: 40 random states, each idempotent, then back to the original', (file) => {
+    const original = readFileSync(join(dir, file), 'utf8');
+    const random = prng(file.length * 7919);
+    let current = { text: original, owned: none };
+    for (let step = 0; step < 40; step++) {
+      const desired = pool.flatMap((variants) => (random() < 0.5 ? [] : [variants[Math.floor(random() * variants.length)]]));
+      desired.sort((a, b) => (pep503(a.package) < pep503(b.package) ? -1 : 1));
+      const next = render(current.text, desired, current.owned);
+      expect(render(next.text, desired, next.owned)).toEqual(next);
+      current = next;
+    }
+    expect(render(current.text, [], current.owned).text).toBe(original);
   });
 });

@@ -75,6 +75,21 @@ export function readPyprojectDependencies(text: string): { name: string; require
   });
 }
 
+/**
+ * `[tool.uv.sources]` of a pyproject.toml: PEP 503 name → the entry as parsed (e.g. `{ path, editable }`,
+ * `{ index }`, `{ git }`). For `hsm sync --check` ("carries a dev source for X") and `hsm init`.
+ */
+export function readPyprojectSources(text: string): Record<string, Record<string, unknown>> {
+  const sources = (parsePyproject(text).tool as { uv?: { sources?: unknown } } | undefined)?.uv?.sources;
+  const out: Record<string, Record<string, unknown>> = {};
+  if (!sources || typeof sources !== 'object') return out;
+  for (const [key, value] of Object.entries(sources as Record<string, unknown>)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) out[pep503(key)] = value as Record<string, unknown>;
+  }
+  return out;
+}
+
+/** Parses pyproject.toml text; invalid TOML → HsmError PYPROJECT_INVALID at `pyproject.toml:line:col`. */
 export function parsePyproject(text: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
@@ -99,6 +114,12 @@ export function renderPyproject(input: RenderPyprojectInput): { text: string; ow
   const desired = new Map<string, PythonDependency>();
   for (const dep of input.desired) {
     const name = pep503(dep.package);
+    if (requirementName(dep.requirement) !== name) {
+      // Otherwise the next sync would not recognise its own line.
+      throw new HsmError(ErrorCodes.DEFINITION_INVALID, `component ${dep.component}: python.requirement \`${dep.requirement}\` is not a requirement on ${dep.package}`, {
+        hint: `make python.requirement start with ${dep.package} in the definition of ${dep.component}`,
+      });
+    }
     const other = desired.get(name);
     if (other) {
       throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `components ${other.component} and ${dep.component} both add the Python package ${dep.package}`, {
