@@ -1,1 +1,25 @@
-export {};
+/**
+ * `hsm` entry point. The only place that prints and sets the exit code: commands return data or throw.
+ * Kept tiny: `--version` answers before anything else is loaded; each command is imported on demand.
+ */
+import { VERSION } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`hsm ${VERSION}\n`);
+    return 0;
+  }
+  const { run } = await import('./run.js');
+  return run(argv);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // run() reports every error itself; reaching here is a bug in the reporter.
+    process.stderr.write(`error[HSM_INTERNAL]: ${String(e)}\nthis is a bug in hsm; please report it with the command you ran\n`);
+    process.exitCode = 1;
+  },
+);

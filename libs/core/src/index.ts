@@ -13,3 +13,4 @@ export * from './manifest/edit-yaml.js';
 export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
+export * from './plan/plan-sync.js';

@@ -27,9 +27,9 @@ describe('setIn / deleteIn keep every other byte', () => {
     const out = setIn(BASE, ['components', 'minio'], { version: '^2' });
     expect(out).toContain('  bare:\n  minio:\n    version: "^2"\n\ngroups');
   });
-  test('set a field on a flow entry', () => {
+  test('set a field on an empty flow entry turns it into a block', () => {
     const out = setIn(BASE, ['components', 'redis', 'mode'], 'dev');
-    expect(out).toBe(BASE.replace('redis: {}', 'redis: { mode: dev }'));
+    expect(out).toBe(BASE.replace('redis: {}', 'redis:\n    mode: dev'));
   });
   test('set a field on a block entry keeps the comment', () => {
     const out = setIn(BASE, ['components', 'qdrant-adapter', 'mode'], 'dev');
@@ -45,6 +45,12 @@ describe('setIn / deleteIn keep every other byte', () => {
   test('flow group edit', () => {
     const out = setIn(BASE, ['groups', 'vector-store', 'use'], 'chroma-adapter');
     expect(out).toBe(BASE.replace('use: qdrant-adapter }', 'use: chroma-adapter }'));
+  });
+  test('an empty flow map grows into a block', () => {
+    const t = 'version: 1\nname: x\ncomponents: {}\n# end\n';
+    const out = setIn(t, ['components', 'redis'], {});
+    expect(out).toBe('version: 1\nname: x\ncomponents:\n  redis: {}\n# end\n');
+    expect(deleteIn(out, ['components', 'redis'])).toBe(t);
   });
   test('new top-level key', () => {
     const out = setIn('version: 1\nname: x\n', ['components', 'redis'], {});

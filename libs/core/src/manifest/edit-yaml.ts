@@ -165,6 +165,13 @@ export function setIn(text: string, path: YamlPath, value: unknown, options: Edi
     const line = renderBlockPair(key, v, col, unit, nl, quoteKeys);
     return splice(text, at, at, nl + line);
   }
+  if (map && map.flow && map.items.length === 0 && parentPair) {
+    // `components: {}` grows into a block map, the way people write it by hand
+    const keyNode = parentPair.key as Node;
+    const col = columnOf(text, keyNode.range![0]);
+    const colon = text.indexOf(':', keyNode.range![1]);
+    return splice(text, colon + 1, map.range![1], nl + renderBlockPair(key, v, col + unit, unit, nl, quoteKeys));
+  }
   if (map && map.flow) {
     const obj = { ...(map.toJSON() as Record<string, unknown>), [key]: v };
     return splice(text, map.range![0], map.range![1], renderFlow(obj, quoteKeys));

@@ -1,0 +1,23 @@
+/** `hsm doctor`: what is installed, what is missing, and how to get it. */
+import { uvVersion, dockerInfo, detectCompose, runProcess } from '@hsm/host';
+import type { Command } from '../commands.js';
+
+export const doctor: Command = async (ctx) => {
+  const [uv, docker, compose, git] = await Promise.all([
+    uvVersion().catch(() => null),
+    dockerInfo().catch(() => null),
+    detectCompose().catch(() => null),
+    runProcess(['git', '--version'], { allowFailure: true }).then((r) => (r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, '') : null), () => null),
+  ]);
+  const checks = [
+    { name: 'node', ok: true, version: process.versions.node, required: true, fix: '' },
+    { name: 'uv', ok: uv !== null, version: uv, required: true, fix: 'install uv ≥ 0.5: `python3 -m pip install uv` (or see https://docs.astral.sh/uv/)' },
+    { name: 'git', ok: git !== null, version: git, required: false, fix: 'install git (needed to clone dev checkouts)' },
+    { name: 'docker engine', ok: docker !== null, version: docker?.serverVersion ?? null, required: false, fix: 'install and start Docker Engine (needed for `hsm up` and services)' },
+    { name: 'docker compose', ok: compose !== null, version: compose ? `${compose.version} (${compose.argv.join(' ')})` : null, required: false, fix: 'install the Docker Compose v2 plugin (standalone docker-compose also works)' },
+  ];
+  const s = ctx.out.style;
+  const lines = checks.map((c) => (c.ok ? `${s.green('✓')} ${c.name} ${c.version ?? ''}` : `${c.required ? s.red('✗') : s.yellow('!')} ${c.name} missing — ${c.fix}`));
+  const failed = checks.some((c) => c.required && !c.ok);
+  return { data: { checks }, text: lines.join('\n'), exitCode: failed ? 1 : 0 };
+};

@@ -1,0 +1,80 @@
+/** `hsm sync` and `hsm plan`. */
+import { HsmError, ErrorCodes } from '@hsm/core';
+import type { Command, CommandContext } from '../commands.js';
+import { findProjectDir } from '../project.js';
+import { syncProject, summarize, resolutionJson, type SyncOptions } from '../sync-engine.js';
+
+function options(ctx: CommandContext, command: string): SyncOptions {
+  const v = ctx.values;
+  const list = (v['upgrade-component'] as string[] | undefined) ?? [];
+  if (v['dry-run'] && v.check) throw new HsmError(ErrorCodes.USAGE, '--dry-run and --check exclude each other', { hint: 'use `hsm plan` to see the diff, `hsm sync --check` in CI' });
+  return {
+    command,
+    waitSeconds: ctx.waitSeconds,
+    dryRun: Boolean(v['dry-run']) || command === 'plan',
+    check: Boolean(v.check),
+    frozen: Boolean(v.frozen),
+    offline: Boolean(v.offline),
+    upgrade: v.upgrade ? true : list.length ? list : false,
+    noInstall: Boolean(v['no-install']),
+  };
+}
+
+export const sync: Command = async (ctx) => {
+  const opts = options(ctx, 'sync');
+  if (opts.dryRun) return plan(ctx);
+  const dir = findProjectDir(ctx.cwd);
+  const report = await syncProject(dir, ctx.out, opts);
+  if (opts.check) {
+    const drift = report.plan.changes.map((c) => c.path);
+    if (drift.length || report.plan.notes.length) {
+      throw new HsmError(ErrorCodes.DRIFT, `artifacts differ from hsm.yaml: ${drift.join(', ') || 'see below'}`, {
+        details: report.plan.notes,
+        hint: 'run `hsm sync` and commit the result (with hsm.local.yaml in place only on your machine)',
+      });
+    }
+    return { data: { ok: true, components: resolutionJson(report.plan.resolution) }, text: 'Artifacts match hsm.yaml' };
+  }
+  return {
+    data: { written: report.written, added: report.added, removed: report.removed, changed: report.changed, recovered: report.recovered, ranUv: report.ranUv },
+    text: summarize(report, ctx.out),
+  };
+};
+
+export const plan: Command = async (ctx) => {
+  const opts = { ...options(ctx, 'plan'), dryRun: true };
+  const dir = findProjectDir(ctx.cwd);
+  const report = await syncProject(dir, ctx.out, opts);
+  const { createTwoFilesPatch } = await import('diff');
+  const s = ctx.out.style;
+  const parts: string[] = [];
+  for (const c of report.plan.changes) {
+    const patch = createTwoFilesPatch(c.before === null ? '/dev/null' : `a/${c.path}`, c.after === null ? '/dev/null' : `b/${c.path}`, c.before ?? '', c.after ?? '', '', '', { context: 3 });
+    parts.push(
+      patch
+        .split('\n')
+        .slice(1)
+        .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? s.green(l) : l.startsWith('-') && !l.startsWith('---') ? s.red(l) : l.startsWith('@@') ? s.cyan(l) : l))
+        .join('\n'),
+    );
+  }
+  const commands: string[] = [];
+  if (report.plan.python) commands.push('uv sync');
+  if (report.plan.composeFiles.length) commands.push(`docker compose -p ${report.plan.projectName} ${report.plan.composeFiles.map((f) => `-f ${f}`).join(' ')} config --quiet`);
+  const text = [
+    parts.length ? parts.join('\n') : 'No changes: artifacts match hsm.yaml',
+    ...(report.plan.notes.length ? ['', ...report.plan.notes.map((n) => s.yellow(`note: ${n}`))] : []),
+    '',
+    `would run: ${commands.length ? commands.join('; ') : 'nothing'}`,
+  ].join('\n');
+  return {
+    data: {
+      changes: report.plan.changes.map((c) => ({ path: c.path, action: c.before === null ? 'create' : c.after === null ? 'delete' : 'update', before: c.before, after: c.after })),
+      commands,
+      notes: report.plan.notes,
+      components: resolutionJson(report.plan.resolution),
+      lock: report.plan.lock,
+    },
+    text,
+  };
+};

@@ -1,0 +1,142 @@
+/** Reading a project from disk: where it is, its files, its registries. */
+import { readFile, stat, lstat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  HsmError,
+  ErrorCodes,
+  parseManifest,
+  parseOverlay,
+  parseLock,
+  loadBuiltinCatalog,
+  USER_COMPOSE_FILES,
+  type Manifest,
+  type LocalOverlay,
+  type Lockfile,
+  type ProjectFiles,
+  type RegistrySnapshot,
+  type ResolvedComponent,
+} from '@hsm/core';
+import { loadFolderRegistry } from '@hsm/host';
+
+export const MANIFEST = 'hsm.yaml';
+export const OVERLAY = 'hsm.local.yaml';
+
+export async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new HsmError(ErrorCodes.IO, `${path} is a directory`, { hint: 'move it out of the way' });
+    throw new HsmError(ErrorCodes.IO, `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The project directory: the nearest directory at or above `start` holding hsm.yaml (like uv and git). */
+export function findProjectDir(start: string): string {
+  const from = resolvePath(start);
+  if (!existsSync(from)) throw new HsmError(ErrorCodes.USAGE, `directory ${start} does not exist`, { hint: 'check the path given to -C' });
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, MANIFEST))) return dir;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new HsmError(ErrorCodes.MANIFEST_NOT_FOUND, `no ${MANIFEST} in ${from} or any parent directory`, {
+    hint: 'run `hsm init` to create one',
+  });
+}
+
+export async function readProjectFiles(dir: string): Promise<ProjectFiles> {
+  const read = (f: string) => readOptional(join(dir, f));
+  const [manifest, overlay, lock, pyproject, uvLock, generated, env, hsmEnv, ...user] = await Promise.all([
+    read(MANIFEST),
+    read(OVERLAY),
+    read('hsm.lock'),
+    read('pyproject.toml'),
+    read('uv.lock'),
+    read('docker-compose.hsm.yml'),
+    read('.env'),
+    read('hsm.env'),
+    ...USER_COMPOSE_FILES.map(read),
+  ]);
+  if (manifest === null) throw new HsmError(ErrorCodes.MANIFEST_NOT_FOUND, `no ${MANIFEST} in ${dir}`, { hint: 'run `hsm init` to create one' });
+  const userIdx = user.findIndex((t) => t !== null);
+  return {
+    'hsm.yaml': manifest,
+    'hsm.local.yaml': overlay,
+    'hsm.lock': lock,
+    'pyproject.toml': pyproject,
+    'uv.lock': uvLock,
+    'docker-compose.hsm.yml': generated,
+    '.env': env,
+    'hsm.env': hsmEnv,
+    userCompose: userIdx >= 0 ? { file: USER_COMPOSE_FILES[userIdx], text: user[userIdx] as string } : null,
+  };
+}
+
+export interface LoadedProject {
+  dir: string;
+  files: ProjectFiles;
+  manifest: Manifest;
+  overlay: LocalOverlay;
+  lock: Lockfile | null;
+}
+
+export function parseProject(dir: string, files: ProjectFiles, manifestText = files['hsm.yaml'], overlayText = files['hsm.local.yaml']): LoadedProject {
+  const { manifest } = parseManifest(manifestText, MANIFEST);
+  const overlay = overlayText === null ? {} : parseOverlay(overlayText, OVERLAY);
+  const lock = files['hsm.lock'] === null ? null : parseLock(files['hsm.lock'], 'hsm.lock');
+  return { dir, files, manifest, overlay, lock };
+}
+
+let builtinCache: RegistrySnapshot | undefined;
+/** The catalog shipped inside the CLI bundle (dist/catalog.json, built from registry-seed/). */
+export function builtinRegistry(): RegistrySnapshot {
+  if (builtinCache) return builtinCache;
+  const override = process.env.HSM_BUILTIN_CATALOG;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = override ? [override] : [join(here, 'catalog.json'), join(here, '..', 'dist', 'catalog.json')];
+  for (const file of candidates) {
+    if (existsSync(file)) return (builtinCache = loadBuiltinCatalog(readFileSync(file, 'utf8')));
+  }
+  throw new HsmError(ErrorCodes.INTERNAL, `the built-in catalog is missing (looked for ${candidates.join(', ')})`, { hint: 'rebuild hsm: `npm run build`' });
+}
+
+/** The registries of a manifest in search order, the built-in catalog last unless `builtin: false`. */
+export async function loadRegistries(dir: string, manifest: Manifest): Promise<RegistrySnapshot[]> {
+  const out: RegistrySnapshot[] = [];
+  for (const r of manifest.registries ?? []) {
+    if ('path' in r) {
+      out.push(await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path)));
+    } else {
+      throw new HsmError(ErrorCodes.REGISTRY_ERROR, `registry \`${r.name}\` (${r.url}): remote registries are not supported by this build yet`, {
+        hint: 'use a folder registry (`path:`) or the built-in catalog for now',
+      });
+    }
+  }
+  if (manifest.builtin !== false) out.push(builtinRegistry());
+  return out;
+}
+
+export function checkoutDir(dir: string, c: Pick<ResolvedComponent, 'checkout'>): string {
+  return isAbsolute(c.checkout) ? c.checkout : join(dir, c.checkout);
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function isSymlink(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

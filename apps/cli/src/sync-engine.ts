@@ -1,0 +1,178 @@
+/**
+ * `hsm sync` and every command that changes the stack: lock the project, recover an interrupted sync, resolve,
+ * plan every artifact in memory, validate, then write them in one journaled transaction and run uv (SPEC §7).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  HsmError,
+  ErrorCodes,
+  resolve,
+  planSync,
+  validateComposeSchema,
+  GENERATED_COMPOSE,
+  type SyncPlan,
+  type Resolution,
+  type Lockfile,
+} from '@hsm/core';
+import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck } from '@hsm/host';
+import type { Output } from './output.js';
+import { readProjectFiles, parseProject, loadRegistries, checkoutDir } from './project.js';
+
+export interface SyncOptions {
+  command: string;
+  waitSeconds: number;
+  dryRun?: boolean;
+  check?: boolean;
+  frozen?: boolean;
+  offline?: boolean;
+  upgrade?: boolean | string[];
+  /** Skip `uv sync` (and the compose check) — files only. */
+  noInstall?: boolean;
+  /** An edit command's new hsm.yaml / hsm.local.yaml, committed in the same transaction as the artifacts. */
+  edit?: (files: { manifest: string; overlay: string | null }) => { manifest: string; overlay: string | null };
+  /** Write only hsm.yaml / hsm.local.yaml (`--no-sync`), after checking the stack still resolves. */
+  manifestOnly?: boolean;
+}
+
+export interface SyncReport {
+  plan: SyncPlan;
+  written: string[];
+  added: string[];
+  removed: string[];
+  changed: string[];
+  ranUv: boolean;
+  recovered: string[];
+}
+
+export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit'> = {}) {
+  const files = await readProjectFiles(dir);
+  let manifestText = files['hsm.yaml'];
+  let overlayText = files['hsm.local.yaml'];
+  if (opts.edit) ({ manifest: manifestText, overlay: overlayText } = opts.edit({ manifest: manifestText, overlay: overlayText }));
+  const project = parseProject(dir, files, manifestText, overlayText);
+  const registries = await loadRegistries(dir, project.manifest);
+  const done = out.step('Resolving');
+  let outcome;
+  try {
+    outcome = resolve({ manifest: project.manifest, overlay: project.overlay, registries, lock: project.lock, upgrade: opts.upgrade });
+  } finally {
+    done();
+  }
+  if (outcome.kind !== 'resolved') {
+    throw new HsmError(ErrorCodes.REGISTRY_ERROR, `could not fetch ${outcome.names.join(', ')}`, { hint: 'check the registries in hsm.yaml' });
+  }
+  return { files, project, registries, resolution: outcome.resolution, manifestText, overlayText };
+}
+
+export async function syncProject(dir: string, out: Output, opts: SyncOptions): Promise<SyncReport> {
+  const readOnly = Boolean(opts.dryRun || opts.check);
+  const lock = readOnly ? null : await acquireProjectLock(dir, {
+    waitSeconds: opts.waitSeconds,
+    command: opts.command,
+    onWait: (h) => out.log(`waiting for another hsm (pid ${h.pid}, \`${h.command}\`) to release ${dir}/.hsm/lock…`),
+  });
+  try {
+    const recovered: string[] = [];
+    if (!readOnly) {
+      const r = await recoverInterrupted(dir);
+      if (r.recovered) {
+        recovered.push(...r.files);
+        out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
+      }
+    }
+    const { files, project, resolution, manifestText, overlayText } = await resolveProject(dir, out, opts);
+    const plan = planSync({
+      manifest: project.manifest,
+      manifestText,
+      overlayText,
+      files,
+      resolution,
+      checkoutExists: (c) => existsSync(checkoutDir(dir, c)),
+      projectDir: dir,
+    });
+    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after ?? files[GENERATED_COMPOSE];
+    if (generated) await validateComposeSchema(generated);
+    if (opts.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {
+      throw new HsmError(ErrorCodes.LOCK_OUTDATED, 'hsm.lock does not match hsm.yaml and --frozen forbids updating it', {
+        hint: 'run `hsm sync` without --frozen and commit the new hsm.lock',
+      });
+    }
+    const diff = lockDiff(project.lock, plan.lock);
+    const base = { plan, ...diff, recovered };
+    if (readOnly) return { ...base, written: [], ranUv: false };
+
+    let changes = plan.changes;
+    if (opts.manifestOnly) changes = changes.filter((c) => c.path === 'hsm.yaml' || c.path === 'hsm.local.yaml');
+    const runUv = plan.python && !opts.noInstall && !opts.manifestOnly;
+    const composeCheck = async () => {
+      if (opts.noInstall || opts.manifestOnly || plan.composeFiles.length === 0) return;
+      const compose = await detectCompose();
+      if (compose) await composeConfigCheck(dir, plan.composeFiles, plan.projectName);
+      else out.debug('no Docker Compose installed: checked the compose file against the Compose Specification schema only');
+    };
+    const uv = async (signal?: AbortSignal) => {
+      const done = out.step('Running uv sync');
+      try {
+        await uvSync(dir, { frozen: opts.frozen, offline: opts.offline, quiet: out.quiet || out.json, verbose: out.verbose, signal });
+      } finally {
+        done();
+      }
+    };
+    if (changes.length === 0) {
+      if (runUv) await uv();
+      return { ...base, written: [], ranUv: runUv };
+    }
+    try {
+      await applyFiles(
+        dir,
+        changes.map((c) => ({ path: c.path, after: c.after })),
+        {
+          alsoGuard: runUv ? ['uv.lock'] : [],
+          afterWrite: async ({ signal }) => {
+            if (runUv) await uv(signal);
+            await composeCheck();
+          },
+        },
+      );
+    } catch (e) {
+      // files are restored; bring .venv back in line with the restored uv.lock (best effort, reported)
+      if (runUv && existsSync(join(dir, 'pyproject.toml'))) {
+        try {
+          out.log('restoring the environment to match the previous uv.lock…');
+          await uvSync(dir, { frozen: true, offline: opts.offline, quiet: true });
+        } catch {
+          out.log(out.style.yellow('could not restore .venv; run `uv sync` once the problem is fixed'));
+        }
+      }
+      throw e;
+    }
+    return { ...base, written: changes.map((c) => c.path), ranUv: runUv };
+  } finally {
+    await lock?.release();
+  }
+}
+
+function lockDiff(before: Lockfile | null, after: Lockfile) {
+  const b = before?.components ?? {};
+  const a = after.components;
+  const added = Object.keys(a).filter((k) => !(k in b)).map((k) => `${k} ${a[k].version}`);
+  const removed = Object.keys(b).filter((k) => !(k in a)).map((k) => `${k} ${b[k].version}`);
+  const changed = Object.keys(a).filter((k) => k in b && b[k].version !== a[k].version).map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
+  return { added, removed, changed };
+}
+
+export function summarize(report: SyncReport, out: Output): string {
+  const lines: string[] = [];
+  const s = out.style;
+  for (const a of report.added) lines.push(s.green(` + ${a}`));
+  for (const c of report.changed) lines.push(s.yellow(` ~ ${c}`));
+  for (const r of report.removed) lines.push(s.red(` - ${r}`));
+  if (report.written.length) lines.push(`Updated ${report.written.join(', ')}`);
+  else lines.push('Nothing to change: artifacts match hsm.yaml');
+  return lines.join('\n');
+}
+
+export function resolutionJson(r: Resolution) {
+  return r.components.map((c) => ({ name: c.name, version: c.version, registry: c.registry, mode: c.mode, digest: c.digest }));
+}

@@ -1,0 +1,186 @@
+/**
+ * The planner: from the manifest, the resolution and the current files, computes every artifact in memory.
+ * Pure: the shell reads the files before and applies the plan after; everything that can fail fails here,
+ * before the first write (SPEC §7 step 3).
+ */
+import { parse as parseToml } from 'smol-toml';
+import type { Manifest } from '../schema/manifest.js';
+import type { Lockfile } from '../schema/lock.js';
+import type { Resolution, ResolvedComponent } from '../model.js';
+import { stableJson } from '../canonical-json.js';
+import { renderPyproject, pep503, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
+import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
+import { lockFromResolution } from '../resolver/index.js';
+
+export const GENERATED_COMPOSE = COMPOSE_HSM_FILE;
+/** Compose's own lookup order for the user's file. */
+export const USER_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+
+export interface ProjectFiles {
+  'hsm.yaml': string;
+  'hsm.local.yaml': string | null;
+  'hsm.lock': string | null;
+  'pyproject.toml': string | null;
+  'uv.lock': string | null;
+  'docker-compose.hsm.yml': string | null;
+  'hsm.env': string | null;
+  '.env': string | null;
+  /** The user's compose file, if any (first of USER_COMPOSE_FILES that exists). */
+  userCompose: { file: string; text: string } | null;
+}
+
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface SyncPlan {
+  projectName: string;
+  /** Only files whose bytes change, in a stable order. */
+  changes: FileChange[];
+  lock: Lockfile;
+  /** hsm manages Python dependencies in this project: run `uv sync` after writing. */
+  python: boolean;
+  /** Compose files to pass to `docker compose -f …` (empty: no services). */
+  composeFiles: string[];
+  /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
+  notes: string[];
+  resolution: Resolution;
+}
+
+export interface PlanInput {
+  manifest: Manifest;
+  /** New texts of the manifest and overlay (an edit command changes them in the same transaction). */
+  manifestText: string;
+  overlayText: string | null;
+  files: ProjectFiles;
+  resolution: Resolution;
+  checkoutExists: (c: ResolvedComponent) => boolean;
+  /** Absolute project directory, so absolute checkout paths can be written relative to it. */
+  projectDir?: string;
+}
+
+export function composeProjectName(manifest: Manifest): string {
+  return manifest.compose?.project_name ?? (manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'hsm');
+}
+
+/** The dependency hsm puts in pyproject.toml for one component. */
+export function pythonDependency(c: ResolvedComponent): PythonDependency | null {
+  const py = c.definition.python;
+  if (!py) return null;
+  if (c.mode === 'dev') {
+    // A checkout usually carries a development version (1.5.0.dev0) that the released pin would reject, so in
+    // dev mode the requirement is the bare name and [tool.uv.sources] says where it comes from.
+    const base = c.checkout.replace(/\/+$/, '');
+    const path = py.source?.subdirectory ? `${base}/${py.source.subdirectory}` : base;
+    return { component: c.name, package: py.package, requirement: py.package, source: { path, editable: true } };
+  }
+  return {
+    component: c.name,
+    package: py.package,
+    requirement: py.requirement ?? `${py.package}==${c.version}`,
+    ...(py.index ? { index: py.index } : {}),
+  };
+}
+
+export function planSync(input: PlanInput): SyncPlan {
+  const { manifest, files, resolution } = input;
+  const previousLock = parseLockLoose(files['hsm.lock']);
+  const projectName = composeProjectName(manifest);
+  const changes: FileChange[] = [];
+  const notes: string[] = [];
+  const add = (path: string, before: string | null, after: string | null) => {
+    if (before !== after) changes.push({ path, before, after });
+  };
+
+  add('hsm.yaml', files['hsm.yaml'], input.manifestText);
+  add('hsm.local.yaml', files['hsm.local.yaml'], input.overlayText);
+
+  // Python side
+  const desired = resolution.components
+    .map(pythonDependency)
+    .filter((d): d is PythonDependency => d !== null)
+    .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
+  const ownedBefore: PyprojectOwnership = {
+    dependencies: [],
+    indexes: [],
+    ...(previousLock?.pyproject ?? {}),
+  } as PyprojectOwnership;
+  const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
+  let owned: PyprojectOwnership = ownedBefore;
+  if (python) {
+    const rendered = renderPyproject({ text: files['pyproject.toml'], projectName: manifest.name, desired, owned: ownedBefore });
+    owned = rendered.owned;
+    add('pyproject.toml', files['pyproject.toml'], rendered.text);
+    notes.push(...devSourceNotes(files['pyproject.toml'], desired, resolution));
+  }
+
+  // Compose side
+  const compose = renderCompose({
+    projectName,
+    components: resolution.components,
+    checkoutExists: input.checkoutExists,
+    userCompose: files.userCompose,
+    projectDir: input.projectDir,
+  });
+  add(GENERATED_COMPOSE, files[GENERATED_COMPOSE], compose.text);
+  const link = manifest.compose?.link ?? 'include';
+  const present = compose.text !== null;
+  if (link === 'include' && files.userCompose) {
+    add(files.userCompose.file, files.userCompose.text, linkComposeInclude(files.userCompose.text, GENERATED_COMPOSE, present, files.userCompose.file));
+  }
+  if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']) && link !== 'none')) {
+    const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
+    add('.env', files['.env'], linkComposeEnv(files['.env'], list));
+  }
+  add(ENV_FILE, files[ENV_FILE], renderEnvFile(resolution.components));
+
+  const composeFiles = present ? (files.userCompose && link === 'include' ? [files.userCompose.file] : [...(files.userCompose && link !== 'none' ? [files.userCompose.file] : []), GENERATED_COMPOSE]) : [];
+
+  const lockOwned = python || owned.dependencies.length > 0 ? { pyproject: owned } : {};
+  const lock: Lockfile = { version: 1, components: lockFromResolution(resolution), ...lockOwned };
+  const lockText = resolution.components.length === 0 && files['hsm.lock'] === null ? null : stableJson(lock);
+  add('hsm.lock', files['hsm.lock'], lockText);
+
+  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
+  changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
+  return { projectName, changes, lock, python, composeFiles, notes, resolution };
+}
+
+function rank(order: string[], p: string): number {
+  const i = order.indexOf(p);
+  return i < 0 ? order.length : i;
+}
+
+function parseLockLoose(text: string | null): Lockfile | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Lockfile;
+  } catch {
+    return null;
+  }
+}
+
+/** "pyproject.toml carries a dev source for X" when a committed file has a path source the plan would drop. */
+function devSourceNotes(text: string | null, desired: PythonDependency[], resolution: Resolution): string[] {
+  if (!text) return [];
+  let sources: Record<string, unknown> = {};
+  try {
+    const doc = parseToml(text) as { tool?: { uv?: { sources?: Record<string, unknown> } } };
+    sources = doc.tool?.uv?.sources ?? {};
+  } catch {
+    return [];
+  }
+  const notes: string[] = [];
+  for (const d of desired) {
+    if (d.source) continue;
+    const key = Object.keys(sources).find((k) => pep503(k) === pep503(d.package));
+    const s = key ? (sources[key] as { path?: string; editable?: boolean }) : undefined;
+    if (s && typeof s === 'object' && (s.path !== undefined || s.editable)) {
+      const comp = resolution.components.find((c) => c.name === d.component);
+      notes.push(`pyproject.toml carries a dev source for ${d.component} (${d.package} from ${s.path ?? 'a local path'}); ${comp ? `${comp.name} is in prod mode here` : ''}`.trim());
+    }
+  }
+  return notes;
+}
