@@ -168,6 +168,15 @@ describe('renderPyproject + uvSync', () => {
     expect(await python(dir, 'import demo_client; print(demo_client.__version__)')).toBe('1.0.0');
   });
 
+  test('an aborted sync stops uv and says INTERRUPTED', async () => {
+    const { text } = renderPyproject({ text: null, projectName: 'abort', desired: [{ component: 'demo', package: 'demo-client', requirement: 'demo-client' }], owned: { dependencies: [], indexes: [] } });
+    const dir = await project('abort', text);
+    const controller = new AbortController();
+    const sync = uvSync(dir, { env, quiet: true, signal: controller.signal });
+    controller.abort();
+    expect((await error(sync)).code).toBe(ErrorCodes.INTERRUPTED);
+  });
+
   test('no uv on PATH → UV_NOT_FOUND', async () => {
     const dir = await project('nouv', USER_PYPROJECT);
     const e = await error(uvSync(dir, { env: { ...env, PATH: join(root, 'nowhere') } }));

@@ -40,7 +40,7 @@ export async function uvSync(projectDir: string, options: UvOptions = {}): Promi
     hint: options.frozen
       ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
       : options.offline
-        ? `a package is missing from uv's cache: run \`hsm sync\` once without --offline`
+        ? `if uv's cache lacks a package, run \`hsm sync\` once without --offline`
         : `see uv's messages above; check the components' Python requirements, or run \`uv sync\` in ${projectDir} to reproduce`,
   });
 }
@@ -79,6 +79,9 @@ async function runUv(args: string[], projectDir: string, options: UvOptions, fai
       await runProcess(argv, { ...run, onStderr: (chunk) => process.stderr.write(chunk) });
     }
   } catch (e) {
+    if (options.signal?.aborted) {
+      throw new HsmError(ErrorCodes.INTERRUPTED, `\`${commandLine(argv)}\` was interrupted`, { hint: 'run `hsm sync` again', cause: e });
+    }
     if (isMissingCommand(e) && !existsSync(projectDir)) {
       throw new HsmError(ErrorCodes.UV_FAILED, `the project directory ${projectDir} does not exist`, { hint: 'run hsm in the project directory, or pass -C DIR', cause: e });
     }
