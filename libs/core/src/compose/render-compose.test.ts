@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { parse } from 'yaml';
-import { renderCompose, resolveAgainstCheckout, COMPOSE_HEADER, type RenderComposeInput } from './render-compose.js';
+import { renderCompose, toComposeProjectName, resolveAgainstCheckout, COMPOSE_HEADER, type RenderComposeInput } from './render-compose.js';
 import { validateComposeSchema } from './validate-compose-schema.js';
 import { ErrorCodes, HsmError } from '../errors.js';
 import type { ResolvedComponent } from '../model.js';
@@ -159,6 +159,12 @@ volumes:
       provides: ['vector-db'],
     });
     expect(render([cache, reordered, api]).text).toBe(render([api, qdrant, cache]).text);
+  });
+
+  test('the project name is one Compose accepts', () => {
+    expect(parse(render([cache], { projectName: 'Rag.App' }).text!).name).toBe('ragapp');
+    expect(toComposeProjectName('_my_app-2')).toBe('my_app-2');
+    expect(() => toComposeProjectName('...')).toThrow(HsmError);
   });
 
   test('null when no component has services', () => {

@@ -66,6 +66,20 @@ const KEY_ORDER = [
   'labels',
 ];
 
+/**
+ * A name Compose accepts as a project name, the way Compose normalises one it derives itself: lowercase, only
+ * `[a-z0-9_-]`, starting with a letter or digit. `Rag.App` → `ragapp`. Pass the same name to `-p`.
+ */
+export function toComposeProjectName(name: string): string {
+  const normalised = name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  if (normalised === '') {
+    throw new HsmError(ErrorCodes.MANIFEST_INVALID, `\`${name}\` gives no usable Compose project name`, {
+      hint: 'set `compose.project_name` in hsm.yaml (lowercase letters, digits, `-`, `_`)',
+    });
+  }
+  return normalised;
+}
+
 export function renderCompose(input: RenderComposeInput): RenderedCompose {
   const components = [...input.components].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const owners = new Map<string, ResolvedComponent>();
@@ -93,7 +107,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
     for (const v of namedVolumes(s.body.volumes)) volumes.add(v);
     services[s.name] = orderServiceKeys(s.body);
   }
-  const model: Obj = { name: input.projectName, services };
+  const model: Obj = { name: toComposeProjectName(input.projectName), services };
   if (volumes.size > 0) model.volumes = Object.fromEntries([...volumes].sort().map((v) => [v, {}]));
   return { text: `${COMPOSE_HEADER}\n${stableYaml(model)}`, services: Object.keys(services) };
 }
