@@ -137,7 +137,8 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       );
     } catch (e) {
       // files are restored; bring .venv back in line with the restored uv.lock (best effort, reported)
-      if (runUv && existsSync(join(dir, 'pyproject.toml'))) {
+      // (with no uv.lock before this sync there is no earlier environment to go back to)
+      if (runUv && files['uv.lock'] !== null && existsSync(join(dir, 'pyproject.toml'))) {
         try {
           out.log('restoring the environment to match the previous uv.lock…');
           await uvSync(dir, { frozen: true, offline: opts.offline, quiet: true });

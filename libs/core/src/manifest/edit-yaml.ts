@@ -31,7 +31,7 @@ function eol(text: string): string {
 /** Indent unit of the document: the smallest positive indent of a block mapping key; default 2. */
 function indentUnit(text: string): number {
   let best = Infinity;
-  for (const m of text.matchAll(/^( +)[^\s#-][^\n]*:/gm)) best = Math.min(best, m[1].length);
+  for (const m of text.matchAll(/^( +)[^\s#]/gm)) best = Math.min(best, m[1].length);
   return Number.isFinite(best) ? best : 2;
 }
 
