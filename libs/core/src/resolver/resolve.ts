@@ -43,8 +43,11 @@ export type ResolveOutcome =
   /** Names an incomplete (remote) snapshot has not fetched yet: fetch them and call again. */
   | { kind: 'need'; names: string[] };
 
-/** Upper bound on candidate versions tried; far above what real stacks need. */
-export const MAX_STEPS = 100_000;
+/**
+ * Upper bound on candidate versions examined: a stack that needs no backtracking examines each component's
+ * versions once, so this is far above real stacks (and the 1000-component bench) yet stops in well under a second.
+ */
+export const MAX_STEPS = 200_000;
 
 interface Constraint {
   range: string;
@@ -214,7 +217,8 @@ export function resolve(input: ResolveInput): ResolveOutcome {
 
   const reject = (name: string, entry: CatalogEntry, culprits: Set<string>): Rejection | undefined => {
     const locked = lock?.components[name];
-    if (entry.yanked && !(locked && locked.version === entry.version && !upgrades(name))) return { kind: 'yanked' };
+    const keepYanked = locked && locked.version === entry.version && locked.registry === (sources.get(name) as { registry?: string }).registry && !upgrades(name);
+    if (entry.yanked && !keepYanked) return { kind: 'yanked' };
     for (const c of constraints.get(name) ?? []) {
       if (!satisfies(entry.version, c.range)) {
         if (c.reason.kind === 'requires') culprits.add(c.reason.by);
@@ -284,48 +288,87 @@ export function resolve(input: ResolveInput): ResolveOutcome {
     };
   };
 
-  /** null on success, else the names whose choices contributed to the dead end. */
-  const decide = (i: number): Set<string> | null => {
-    if (i === agenda.length) return null;
-    const name = agenda[i];
+  /** Remembers the dead end the search got furthest into: the most telling one when nothing works. */
+  let deepest = -1;
+  const recordFailure = (depth: number, name: string, tried: Failure['tried']): void => {
+    if (depth <= deepest) return;
+    deepest = depth;
+    const cs = [...(constraints.get(name) ?? [])];
+    const failure: Failure = { name, constraints: cs, tried, via: cs.map((c) => `${name}@${c.range} ${chain(c.reason, new Set([name]))}`) };
+    const against = tried.find((t) => t.rejection.kind === 'conflict');
+    if (against && against.rejection.kind === 'conflict') {
+      const other = against.rejection.other;
+      failure.otherVia = (constraints.get(other) ?? []).map((c) => chain(c.reason, new Set([other])));
+    }
+    const clash = tried.find((t) => t.rejection.kind === 'requires-version');
+    if (clash && clash.rejection.kind === 'requires-version') {
+      const { dependency: dep, range } = clash.rejection;
+      const asked: Constraint = { range, reason: { kind: 'requires', by: name, byVersion: clash.version, range } };
+      failure.dependencyVia = [...(constraints.get(dep) ?? []), asked].map((c) => `${dep}@${c.range} ${chain(c.reason, new Set([dep]))}`);
+    }
+    firstFailure = failure;
+  };
+
+  interface Frame {
+    name: string;
+    candidates: CatalogEntry[];
+    next: number;
+    /** Names whose choices took candidates away from this one (conflict-directed backjumping). */
+    blame: Set<string>;
+    tried: Failure['tried'];
+    undo?: () => void;
+  }
+  const frameFor = (name: string): Frame => {
     const source = sources.get(name)!;
-    const conflictSet = new Set<string>();
-    for (const c of constraints.get(name) ?? []) if (c.reason.kind === 'requires') conflictSet.add(c.reason.by);
-    const tried: Failure['tried'] = [];
-    if (source.kind === 'found') {
-      for (const entry of preferred(name, source)) {
-        if (++steps > MAX_STEPS) throw tooHard(firstFailure);
-        const rejection = reject(name, entry, conflictSet);
+    const blame = new Set<string>();
+    for (const c of constraints.get(name) ?? []) if (c.reason.kind === 'requires') blame.add(c.reason.by);
+    return { name, candidates: source.kind === 'found' ? preferred(name, source) : [], next: 0, blame, tried: [] };
+  };
+
+  /**
+   * Decides agenda[0…] in order, iteratively (stacks can be deep). A frame out of candidates hands its blame
+   * set up: frames not in it are jumped over (their choice cannot help), the nearest one in it tries its next
+   * version. Returns false when the first frame runs out.
+   */
+  const search = (): boolean => {
+    if (agenda.length === 0) return true;
+    const frames: Frame[] = [frameFor(agenda[0])];
+    for (;;) {
+      const top = frames[frames.length - 1];
+      let chose = false;
+      while (top.next < top.candidates.length) {
+        if (++steps > MAX_STEPS) throw tooHard(firstFailure, sources, registries);
+        const entry = top.candidates[top.next++];
+        const rejection = reject(top.name, entry, top.blame);
         if (rejection) {
-          tried.push({ version: entry.version, rejection });
+          top.tried.push({ version: entry.version, rejection });
           continue;
         }
-        const undo = apply(name, entry);
-        const below = decide(i + 1);
-        if (below === null) return null;
-        undo();
-        if (!below.has(name)) return below; // this choice is not to blame: jump back over it
-        for (const x of below) if (x !== name) conflictSet.add(x);
+        top.undo = apply(top.name, entry);
+        chose = true;
+        break;
+      }
+      if (chose) {
+        if (frames.length === agenda.length) return true;
+        frames.push(frameFor(agenda[frames.length]));
+        continue;
+      }
+      recordFailure(frames.length - 1, top.name, top.tried);
+      const blame = top.blame;
+      blame.delete(top.name);
+      frames.pop();
+      for (;;) {
+        const parent = frames[frames.length - 1];
+        if (!parent) return false;
+        parent.undo!();
+        parent.undo = undefined;
+        if (blame.has(parent.name)) {
+          for (const x of blame) if (x !== parent.name) parent.blame.add(x);
+          break;
+        }
+        frames.pop(); // not to blame: jump back over it
       }
     }
-    if (!firstFailure) {
-      const cs = [...(constraints.get(name) ?? [])];
-      const via = cs.map((c) => `${name}@${c.range} ${chain(c.reason, new Set([name]))}`);
-      firstFailure = { name, constraints: cs, tried, via };
-      const against = tried.find((t) => t.rejection.kind === 'conflict');
-      if (against && against.rejection.kind === 'conflict') {
-        const other = against.rejection.other;
-        firstFailure.otherVia = (constraints.get(other) ?? []).map((c) => chain(c.reason, new Set([other])));
-      }
-      const clash = tried.find((t) => t.rejection.kind === 'requires-version');
-      if (clash && clash.rejection.kind === 'requires-version') {
-        const { dependency: dep, range } = clash.rejection;
-        const asked = { range, reason: { kind: 'requires', by: name, byVersion: clash.version, range } as Reason };
-        firstFailure.dependencyVia = [...(constraints.get(dep) ?? []), asked].map((c) => `${dep}@${c.range} ${chain(c.reason, new Set([dep]))}`);
-      }
-    }
-    conflictSet.delete(name);
-    return conflictSet;
   };
 
   /** `required by c 1.0.0, which is required by d 2.0.0, which is listed in hsm.yaml` (live search state). */
@@ -337,7 +380,7 @@ export function resolve(input: ResolveInput): ResolveOutcome {
     return up ? `${here}, which is ${chain(up.reason, visited)}` : here;
   };
 
-  if (decide(0) !== null) throw failureError(firstFailure!, sources, registries);
+  if (!search()) throw failureError(firstFailure!, sources, registries);
 
   // 4. assemble and check
   const resolution = assemble(chosen, sources, manifest, overlay);
@@ -459,9 +502,11 @@ function notFound(name: string, source: Extract<Source, { kind: 'missing' }>, re
   });
 }
 
-function tooHard(first: Failure | undefined): HsmError {
-  return new HsmError(ErrorCodes.UNSATISFIABLE, `gave up after trying ${MAX_STEPS} versions without finding a consistent stack${first ? ` (first dead end: ${first.name})` : ''}`, {
-    hint: 'narrow the version ranges in hsm.yaml so fewer combinations need trying',
+function tooHard(deepest: Failure | undefined, sources: Map<string, Source>, registries: RegistrySnapshot[]): HsmError {
+  const cause = deepest ? failureError(deepest, sources, registries) : undefined;
+  return new HsmError(ErrorCodes.UNSATISFIABLE, `gave up after examining ${MAX_STEPS} candidate versions without finding a consistent stack${deepest ? `; the furthest attempt failed at ${deepest.name}` : ''}`, {
+    details: cause ? [cause.message, ...cause.details] : [],
+    hint: cause?.hint ?? 'narrow the version ranges in hsm.yaml so fewer combinations need trying',
   });
 }
 
