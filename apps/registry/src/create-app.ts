@@ -23,7 +23,6 @@ export async function createApp(config: RegistryConfig, logger = new JsonLogger(
   app.use(jsonBody(config.bodyLimit));
   app.useGlobalFilters(new HttpErrorFilter(logger));
   SwaggerModule.setup('docs', app, openApiDocument() as never, { jsonDocumentUrl: 'docs/openapi.json' });
-  app.enableShutdownHooks();
   return app;
 }
 

