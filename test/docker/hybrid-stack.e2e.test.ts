@@ -130,4 +130,33 @@ describeDocker('hybrid stack end to end (hsm add / up / mode dev / up / down)', 
     ok(await hsm('down'));
     expect(await projectContainers(PROJECT)).toEqual([]);
   }, 600_000);
+
+  test("include linking: the user's compose file gains the include, and is byte-identical again after hsm remove", async () => {
+    // Odd formatting on purpose: comments, an anchor, flow style with padding, no include yet.
+    const user = `# the team's own services\nx-base: &base\n  image: ${BASE_IMAGE}   # local image\nservices:\n  own:\n    <<: *base\n    command: [ "sleep", "3600" ]\n`;
+    await writeFile(join(dir, 'docker-compose.yml'), user);
+    ok(await hsm('sync'));
+    const linked = await readFile(join(dir, 'docker-compose.yml'), 'utf8');
+    expect(linked).toBe(user.replace('x-base: &base', 'include:\n  - docker-compose.hsm.yml\nx-base: &base'));
+    const services = await runProcess(['docker', 'compose', 'config', '--services'], { cwd: dir });
+    expect(services.stdout.split('\n').filter(Boolean).sort()).toEqual(['hello', 'own']);
+
+    ok(await hsm('remove', COMPONENT));
+    expect(await readFile(join(dir, 'docker-compose.yml'), 'utf8')).toBe(user);
+    expect(existsSync(join(dir, 'docker-compose.hsm.yml'))).toBe(false);
+  }, 300_000);
+
+  test('a file Compose rejects fails the sync with HSM_COMPOSE_INVALID and leaves every file as it was', async () => {
+    // Valid for the Compose Specification schema, rejected by `docker compose config`: depends on a missing service.
+    await mkdir(join(dir, 'reg', 'broken'), { recursive: true });
+    await writeFile(join(dir, 'reg', 'broken', '1.0.0.yaml'), `name: broken\nversion: 1.0.0\nservices:\n  broken:\n    image: ${BASE_IMAGE}\n    depends_on: [nowhere]\n`);
+    const tracked = ['hsm.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.yml', 'docker-compose.hsm.yml', 'hsm.env', '.env'];
+    const snapshot = async () => Promise.all(tracked.map(async (f) => [f, existsSync(join(dir, f)) ? await readFile(join(dir, f), 'utf8') : null]));
+    const before = await snapshot();
+    const r = await hsm('add', 'broken');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('HSM_COMPOSE_INVALID');
+    expect(r.stderr).toContain('nowhere');
+    expect(await snapshot()).toEqual(before);
+  }, 300_000);
 });
