@@ -96,7 +96,7 @@ describe('versions', () => {
     ]);
     const e = fail(() => run({ manifest: manifest({ a: {}, d: {} }), registries: [reg] }));
     expect(e.code).toBe('HSM_UNSATISFIABLE');
-    expect(e.message).toBe('no version of b satisfies every requirement: b@^2 required by a 1.0.0 (^2), which is listed in hsm.yaml; b@^1 required by c 1.0.0 (^1), which is required by d 1.0.0, which is listed in hsm.yaml');
+    expect(e.message).toBe('no version of b satisfies every requirement: b@^2 required by a 1.0.0, which is listed in hsm.yaml; b@^1 required by c 1.0.0, which is required by d 1.0.0, which is listed in hsm.yaml');
     expect(e.details.join('\n')).toContain('available in r: 2.0.0, 1.0.0');
   });
 });
@@ -276,7 +276,13 @@ describe('interfaces and groups', () => {
     expect(e.message).toBe(
       'rag-pipeline 2.1.0 requires interface embeddings; no component in the stack provides it; candidates: bge-embeddings, openai-embeddings — run `hsm use embeddings <name>`',
     );
-    expect(e.hint).toBe('hsm use embeddings bge-embeddings');
+    expect(e.hint).toBe('hsm use embeddings <name>   (one of: bge-embeddings, openai-embeddings)');
+  });
+
+  test('every unfilled interface is reported', () => {
+    const e = fail(() => run({ manifest: manifest({ 'rag-pipeline': {} }), registries: [reg] }));
+    expect(e.code).toBe('HSM_INTERFACE_UNFILLED');
+    expect(e.details).toContain('also unfilled: vector-store, required by rag-pipeline 2.1.0 (candidates: chroma-adapter, pgvector-adapter, qdrant-adapter, weaviate-adapter)');
   });
 
   test('interfaces are filled by any provider in the stack; reasons are recorded', () => {

@@ -294,7 +294,7 @@ export function resolve(input: ResolveInput): ResolveOutcome {
     if (depth <= deepest) return;
     deepest = depth;
     const cs = [...(constraints.get(name) ?? [])];
-    const failure: Failure = { name, constraints: cs, tried, via: cs.map((c) => `${name}@${c.range} ${chain(c.reason, new Set([name]))}`) };
+    const failure: Failure = { name, constraints: cs, tried, via: cs.map((c) => `${name}@${c.range} ${chain(c.reason, new Set([name]), true)}`) };
     const against = tried.find((t) => t.rejection.kind === 'conflict');
     if (against && against.rejection.kind === 'conflict') {
       const other = against.rejection.other;
@@ -304,7 +304,7 @@ export function resolve(input: ResolveInput): ResolveOutcome {
     if (clash && clash.rejection.kind === 'requires-version') {
       const { dependency: dep, range } = clash.rejection;
       const asked: Constraint = { range, reason: { kind: 'requires', by: name, byVersion: clash.version, range } };
-      failure.dependencyVia = [...(constraints.get(dep) ?? []), asked].map((c) => `${dep}@${c.range} ${chain(c.reason, new Set([dep]))}`);
+      failure.dependencyVia = [...(constraints.get(dep) ?? []), asked].map((c) => `${dep}@${c.range} ${chain(c.reason, new Set([dep]), true)}`);
     }
     firstFailure = failure;
   };
@@ -372,8 +372,9 @@ export function resolve(input: ResolveInput): ResolveOutcome {
   };
 
   /** `required by c 1.0.0, which is required by d 2.0.0, which is listed in hsm.yaml` (live search state). */
-  const chain = (reason: Reason, visited: Set<string>): string => {
-    const here = describeReason(reason);
+  const chain = (reason: Reason, visited: Set<string>, bare = false): string => {
+    // `bare`: the line already starts with `name@range`, so the first hop need not repeat the range
+    const here = describeReason(bare && (reason.kind === 'requires' || reason.kind === 'manifest') ? { ...reason, range: '*' } : reason);
     if (reason.kind !== 'requires' || visited.has(reason.by) || visited.size > 12) return here;
     visited.add(reason.by);
     const up = constraints.get(reason.by)?.[0];
@@ -450,23 +451,30 @@ function assemble(chosen: Map<string, CatalogEntry>, sources: Map<string, Source
 }
 
 function checkInterfaces(resolution: Resolution, registries: RegistrySnapshot[]): void {
+  const unfilled: Array<{ by: ResolvedComponent; iface: string; candidates: string[] }> = [];
   for (const c of resolution.components) {
     for (const req of c.definition.requires ?? []) {
       if (typeof req === 'string' || (resolution.interfaces[req.interface] ?? []).length > 0) continue;
-      const candidates = interfaceCandidates(registries, req.interface);
-      const fix = candidates.length ? `run \`hsm use ${req.interface} <name>\`` : `add a registry that has a component providing ${req.interface}`;
-      throw new HsmError(
-        ErrorCodes.INTERFACE_UNFILLED,
-        `${c.name} ${c.version} requires interface ${req.interface}; no component in the stack provides it; ` +
-          (candidates.length ? `candidates: ${candidates.join(', ')}` : 'no registry has a component that provides it') +
-          ` — ${fix}`,
-        {
-          hint: candidates.length ? `hsm use ${req.interface} ${candidates[0]}` : fix,
-          details: [...whyLines(resolution, c.name), ...(candidates.length ? [`candidates for ${req.interface}: ${candidates.join(', ')}`] : [])],
-        },
-      );
+      unfilled.push({ by: c, iface: req.interface, candidates: interfaceCandidates(registries, req.interface) });
     }
   }
+  if (unfilled.length === 0) return;
+  const [first, ...rest] = unfilled;
+  const fix = (u: (typeof unfilled)[number]) =>
+    u.candidates.length ? `run \`hsm use ${u.iface} <name>\`` : `add a registry that has a component providing ${u.iface}`;
+  throw new HsmError(
+    ErrorCodes.INTERFACE_UNFILLED,
+    `${first.by.name} ${first.by.version} requires interface ${first.iface}; no component in the stack provides it; ` +
+      (first.candidates.length ? `candidates: ${first.candidates.join(', ')}` : 'no registry has a component that provides it') +
+      ` — ${fix(first)}`,
+    {
+      hint: first.candidates.length ? `hsm use ${first.iface} <name>   (one of: ${first.candidates.join(', ')})` : fix(first),
+      details: [
+        ...whyLines(resolution, first.by.name),
+        ...rest.map((u) => `also unfilled: ${u.iface}, required by ${u.by.name} ${u.by.version}${u.candidates.length ? ` (candidates: ${u.candidates.join(', ')})` : ''}`),
+      ],
+    },
+  );
 }
 
 function whyLines(resolution: Resolution, name: string): string[] {
@@ -566,7 +574,7 @@ function describeRejection(name: string, r: Rejection): string {
     case 'yanked':
       return 'yanked';
     case 'range':
-      return `outside ${r.constraint.range} (${describeReason(r.constraint.reason)})`;
+      return `outside ${r.constraint.range} (${describeReason(r.constraint.reason.kind === 'requires' || r.constraint.reason.kind === 'manifest' ? { ...r.constraint.reason, range: '*' } : r.constraint.reason)})`;
     case 'group-member':
       return `does not provide ${r.group} (group ${r.group} uses it)`;
     case 'group-outsider':
