@@ -221,6 +221,18 @@ describe('renderCompose plan-time errors', () => {
     expect(codeOf(() => render([qdrant], { userCompose: { file: 'compose.yaml', text: 'services:\n  qdrant:\n    ports: ["6333:6333"]\n' } }))).toBeUndefined();
   });
 
+  test("with include linking, a service of the user's file named like a stack service is a clash", () => {
+    const userCompose = { file: 'compose.yaml', text: 'services:\n  web: { image: nginx }\n  qdrant:\n    image: mine\n' };
+    try {
+      render([qdrant], { userCompose, link: 'include' });
+      throw new Error('expected SERVICE_CLASH');
+    } catch (e) {
+      expect((e as HsmError).code).toBe(ErrorCodes.SERVICE_CLASH);
+      expect((e as HsmError).location).toBe('compose.yaml:3:3');
+    }
+    expect(codeOf(() => render([qdrant], { userCompose, link: 'env' }))).toBeUndefined();
+  });
+
   test('a dev build without a checkout names the command that fixes it', () => {
     try {
       render([{ ...qdrant, mode: 'dev' }], { checkoutExists: () => false });

@@ -28,6 +28,12 @@ export interface RenderComposeInput {
   checkoutExists: (c: ResolvedComponent) => boolean;
   userCompose?: UserComposeFile | null;
   /**
+   * `compose.link` (optional). With `include`, a service of the user's file named like a stack service is a
+   * SERVICE_CLASH (Compose refuses it: "conflicts with imported resource"); with `env` it is an override Compose
+   * merges, so it is allowed. Unset: allowed (the `docker compose config` check still catches an include clash).
+   */
+  link?: 'include' | 'env' | 'none';
+  /**
    * Absolute project directory (optional). When given, an absolute checkout path is written relative to it, so
    * the generated file does not depend on where the project lives.
    */
@@ -98,7 +104,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
   }
   if (planned.length === 0) return { text: null, services: [] };
 
-  checkPortClashes(planned, input.userCompose ?? null);
+  checkPortClashes(planned, input.userCompose ?? null, input.link);
   addDependencies(planned, components);
 
   const services: Obj = {};
@@ -193,7 +199,7 @@ interface OwnedBinding extends PortBinding {
   location?: string;
 }
 
-function checkPortClashes(planned: PlannedService[], user: UserComposeFile | null): void {
+function checkPortClashes(planned: PlannedService[], user: UserComposeFile | null, link: RenderComposeInput['link']): void {
   const all: OwnedBinding[] = [];
   const ours = new Set(planned.map((s) => s.name));
   for (const s of planned) {
@@ -203,8 +209,19 @@ function checkPortClashes(planned: PlannedService[], user: UserComposeFile | nul
     }
   }
   if (user) {
+    const { services, bindings } = readUserCompose(user);
+    if (link === 'include') {
+      const clash = services.find((s) => ours.has(s.name));
+      if (clash) {
+        const owner = planned.find((p) => p.name === clash.name)!.component.name;
+        throw new HsmError(ErrorCodes.SERVICE_CLASH, `service \`${clash.name}\` is defined in ${user.file} and by component ${owner}; Compose refuses an included service defined twice`, {
+          location: clash.location,
+          hint: `rename the service in ${user.file}, or set \`compose.link: env\` in hsm.yaml to override the stack's service with yours`,
+        });
+      }
+    }
     // A user service named like one of ours is an override Compose merges into ours, not a second publisher.
-    for (const b of userComposeBindings(user)) if (!ours.has(b.service)) all.push(b);
+    for (const b of bindings) if (!ours.has(b.service)) all.push(b);
   }
   const byPort = new Map<string, OwnedBinding[]>();
   for (const b of all) {
@@ -223,8 +240,8 @@ function checkPortClashes(planned: PlannedService[], user: UserComposeFile | nul
   }
 }
 
-/** Published ports of every service in the user's compose file, with their line and column. */
-function userComposeBindings(user: UserComposeFile): (OwnedBinding & { service: string })[] {
+/** The services of the user's compose file and the ports they publish, with line and column. */
+function readUserCompose(user: UserComposeFile): { services: { name: string; location: string }[]; bindings: (OwnedBinding & { service: string })[] } {
   const lines = new LineCounter();
   const doc = parseDocument(user.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false });
   const err = doc.errors[0];
@@ -236,11 +253,15 @@ function userComposeBindings(user: UserComposeFile): (OwnedBinding & { service: 
     });
   }
   const out: (OwnedBinding & { service: string })[] = [];
+  const names: { name: string; location: string }[] = [];
   const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
-  if (!isMap(services)) return out;
+  if (!isMap(services)) return { services: names, bindings: out };
   for (const pair of services.items) {
-    if (!isPair(pair) || !isScalar(pair.key) || !isMap(pair.value)) continue;
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
     const service = String(pair.key.value);
+    const keyPos = pair.key.range ? lines.linePos(pair.key.range[0]) : { line: 1, col: 1 };
+    names.push({ name: service, location: `${user.file}:${keyPos.line}:${keyPos.col}` });
+    if (!isMap(pair.value)) continue;
     const ports = pair.value.get('ports', true);
     if (!isSeq(ports)) continue;
     for (const item of ports.items) {
@@ -252,7 +273,7 @@ function userComposeBindings(user: UserComposeFile): (OwnedBinding & { service: 
       }
     }
   }
-  return out;
+  return { services: names, bindings: out };
 }
 
 function hasHealthcheck(body: Obj): boolean {
