@@ -16,6 +16,8 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@hsm/core$': '<rootDir>/libs/core/src/index.ts',
+    '^@hsm/core/errors$': '<rootDir>/libs/core/src/errors.ts',
+    '^@hsm/host/uv$': '<rootDir>/libs/host/src/uv/uv.ts',
     '^@hsm/host$': '<rootDir>/libs/host/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -9,6 +9,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`hsm ${VERSION}\n`);
     return 0;
   }
+  if (argv.includes('sync')) {
+    const { fastSync } = await import('./fast-sync.js');
+    const code = await fastSync(argv);
+    if (code !== null) return code;
+  }
   const { run } = await import('./run.js');
   return run(argv);
 }

@@ -92,6 +92,14 @@ export function parseProject(dir: string, files: ProjectFiles, manifestText = fi
   return { dir, files, manifest, overlay, lock };
 }
 
+/** Where the built-in catalog file is (dist/catalog.json next to the bundle, or HSM_BUILTIN_CATALOG). */
+export function builtinCatalogPath(): string | null {
+  const override = process.env.HSM_BUILTIN_CATALOG;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = override ? [override] : [join(here, 'catalog.json'), join(here, '..', 'dist', 'catalog.json')];
+  return candidates.find((f) => existsSync(f)) ?? null;
+}
+
 let builtinCache: RegistrySnapshot | undefined;
 /** The catalog shipped inside the CLI bundle (dist/catalog.json, built from registry-seed/). */
 export function builtinRegistry(): RegistrySnapshot {
@@ -105,19 +113,33 @@ export function builtinRegistry(): RegistrySnapshot {
   throw new HsmError(ErrorCodes.INTERNAL, `the built-in catalog is missing (looked for ${candidates.join(', ')})`, { hint: 'rebuild hsm: `npm run build`' });
 }
 
+/**
+ * A registry as the resolver sees it. Builtin and folder registries are complete snapshots; a remote registry's
+ * snapshot fills up as `fetch(names)` asks the service for the names the resolver needs.
+ */
+export interface LoadedRegistry {
+  snapshot: RegistrySnapshot;
+  fetch?: (names: string[]) => Promise<void>;
+}
+
+export interface RegistryLoadOptions {
+  offline?: boolean;
+}
+
 /** The registries of a manifest in search order, the built-in catalog last unless `builtin: false`. */
-export async function loadRegistries(dir: string, manifest: Manifest): Promise<RegistrySnapshot[]> {
-  const out: RegistrySnapshot[] = [];
+export async function loadRegistries(dir: string, manifest: Manifest, options: RegistryLoadOptions = {}): Promise<LoadedRegistry[]> {
+  const out: LoadedRegistry[] = [];
   for (const r of manifest.registries ?? []) {
     if ('path' in r) {
-      out.push(await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path)));
+      out.push({ snapshot: await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path)) });
     } else {
+      void options;
       throw new HsmError(ErrorCodes.REGISTRY_ERROR, `registry \`${r.name}\` (${r.url}): remote registries are not supported by this build yet`, {
         hint: 'use a folder registry (`path:`) or the built-in catalog for now',
       });
     }
   }
-  if (manifest.builtin !== false) out.push(builtinRegistry());
+  if (manifest.builtin !== false) out.push({ snapshot: builtinRegistry() });
   return out;
 }
 

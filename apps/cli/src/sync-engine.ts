@@ -17,7 +17,8 @@ import {
 } from '@hsm/core';
 import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck } from '@hsm/host';
 import type { Output } from './output.js';
-import { readProjectFiles, parseProject, loadRegistries, checkoutDir } from './project.js';
+import { readProjectFiles, parseProject, loadRegistries, checkoutDir, builtinCatalogPath } from './project.js';
+import { writeSyncState, absolute } from './fingerprint.js';
 
 export interface SyncOptions {
   command: string;
@@ -55,14 +56,22 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
   const done = out.step('Resolving');
   let outcome;
   try {
-    outcome = resolve({ manifest: project.manifest, overlay: project.overlay, registries, lock: project.lock, upgrade: opts.upgrade });
+    // Remote registries start empty: each round asks them for the names the resolver still needs (one batch
+    // request per registry per level of `requires`), until the resolver has everything it looks at.
+    for (let round = 0; ; round++) {
+      outcome = resolve({ manifest: project.manifest, overlay: project.overlay, registries: registries.map((r) => r.snapshot), lock: project.lock, upgrade: opts.upgrade });
+      if (outcome.kind === 'resolved') break;
+      const remotes = registries.filter((r) => r.fetch && !r.snapshot.complete);
+      if (round >= 64 || remotes.length === 0) {
+        throw new HsmError(ErrorCodes.REGISTRY_ERROR, `could not fetch ${outcome.names.join(', ')} from the registries`, { hint: 'check the registries in hsm.yaml' });
+      }
+      const names = outcome.names;
+      await Promise.all(remotes.map((r) => r.fetch!(names)));
+    }
   } finally {
     done();
   }
-  if (outcome.kind !== 'resolved') {
-    throw new HsmError(ErrorCodes.REGISTRY_ERROR, `could not fetch ${outcome.names.join(', ')}`, { hint: 'check the registries in hsm.yaml' });
-  }
-  return { files, project, registries, resolution: outcome.resolution, manifestText, overlayText };
+  return { files, project, registries: registries.map((r) => r.snapshot), resolution: outcome.resolution, manifestText, overlayText };
 }
 
 export async function syncProject(dir: string, out: Output, opts: SyncOptions): Promise<SyncReport> {
@@ -91,7 +100,8 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       checkoutExists: (c) => existsSync(checkoutDir(dir, c)),
       projectDir: dir,
     });
-    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after ?? files[GENERATED_COMPOSE];
+    // only a new compose file needs the schema check: an unchanged one passed it when it was written
+    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after;
     if (generated) await validateComposeSchema(generated);
     if (opts.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {
       throw new HsmError(ErrorCodes.LOCK_OUTDATED, 'hsm.lock does not match hsm.yaml and --frozen forbids updating it', {
@@ -119,8 +129,18 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
         done();
       }
     };
+    const remember = () => {
+      if (opts.manifestOnly || opts.noInstall) return;
+      writeSyncState(dir, {
+        registries: (project.manifest.registries ?? []).flatMap((r) => ('path' in r ? [absolute(dir, r.path)] : [])),
+        checkouts: plan.resolution.components.filter((c) => c.mode === 'dev').map((c) => checkoutDir(dir, c)),
+        python: plan.python,
+        catalog: project.manifest.builtin === false ? null : builtinCatalogPath(),
+      });
+    };
     if (changes.length === 0) {
       if (runUv) await uv();
+      remember();
       return { ...base, written: [], ranUv: runUv };
     }
     try {
@@ -148,6 +168,7 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       }
       throw e;
     }
+    remember();
     return { ...base, written: changes.map((c) => c.path), ranUv: runUv };
   } finally {
     await lock?.release();
@@ -164,6 +185,7 @@ function lockDiff(before: Lockfile | null, after: Lockfile) {
 }
 
 export function summarize(report: SyncReport, out: Output): string {
+  if (out.quiet) return '';
   const lines: string[] = [];
   const s = out.style;
   for (const a of report.added) lines.push(s.green(` + ${a}`));

@@ -4,7 +4,7 @@
  * node:child_process rather than execa: it is already in memory, and the CLI's start-up budget is tight.
  */
 import { spawn } from 'node:child_process';
-import { HsmError, ErrorCodes } from '@hsm/core';
+import { HsmError, ErrorCodes } from '@hsm/core/errors'; // the error type alone: keeps the CLI's no-op path lean
 
 export interface RunOptions {
   cwd?: string;

@@ -17,7 +17,7 @@ async function registriesFor(ctx: CommandContext): Promise<RegistrySnapshot[]> {
     throw e;
   }
   const files = await readProjectFiles(dir);
-  return loadRegistries(dir, parseProject(dir, files).manifest);
+  return (await loadRegistries(dir, parseProject(dir, files).manifest)).map((r) => r.snapshot);
 }
 
 export const status: Command = async (ctx) => {

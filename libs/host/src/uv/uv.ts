@@ -3,7 +3,7 @@
  * installs; uv's own messages go to our stderr, because our stdout may be reserved for `--json` output.
  */
 import { existsSync } from 'node:fs';
-import { ErrorCodes, HsmError } from '@hsm/core';
+import { ErrorCodes, HsmError } from '@hsm/core/errors'; // the error type alone: keeps the CLI's no-op path lean
 import { commandLine, runProcess, type RunOptions } from '../run-process.js';
 
 export interface UvOptions {

@@ -1,0 +1,44 @@
+/** `hsm sync` when nothing changed since the last sync (see fingerprint.ts): only `uv sync` runs. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isHsmError } from '@hsm/core/errors';
+import { uvSync } from '@hsm/host/uv';
+import { matchingState } from './fingerprint.js';
+import { createOutput } from './output.js';
+
+const ALLOWED = new Set(['-q', '--quiet', '--no-color', '--offline', '--frozen', '--json']);
+
+/** Returns an exit code when the fast path handled the command, or null to take the full path. */
+export async function fastSync(argv: string[]): Promise<number | null> {
+  let cwd = process.cwd();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-C' && i + 1 < argv.length) cwd = argv[++i];
+    else rest.push(argv[i]);
+  }
+  if (rest[0] !== 'sync' || !rest.slice(1).every((a) => ALLOWED.has(a))) return null;
+  let dir = resolve(cwd);
+  while (!existsSync(join(dir, 'hsm.yaml'))) {
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+  const state = matchingState(dir);
+  if (!state) return null;
+  const flags = new Set(rest);
+  const out = createOutput({
+    json: flags.has('--json'),
+    quiet: flags.has('-q') || flags.has('--quiet'),
+    verbose: false,
+    color: !flags.has('--no-color') && !process.env.NO_COLOR && Boolean(process.stderr.isTTY),
+  });
+  try {
+    if (state.python) await uvSync(dir, { frozen: flags.has('--frozen'), offline: flags.has('--offline'), quiet: out.quiet || out.json });
+  } catch (e) {
+    if (!isHsmError(e)) throw e;
+    out.error(e);
+    return e.exitCode;
+  }
+  out.data({ written: [], added: [], removed: [], changed: [], recovered: [], ranUv: state.python }, out.quiet ? '' : 'Nothing to change: artifacts match hsm.yaml');
+  return 0;
+}
