@@ -1,5 +1,5 @@
 import { describe, expect, test, beforeEach, afterEach } from '@jest/globals';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
@@ -44,6 +44,14 @@ describe('loadFolderRegistry', () => {
     expect(e.digest).toBe(digestOf(e.definition));
     expect(e.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(r.interfaces.get('cache')).toEqual({ name: 'cache', description: 'a cache' });
+  });
+
+  test('symlinked component folders and files are followed', async () => {
+    await put('shared/redis/7.4.0.yaml', redis('7.4.0'));
+    await mkdir(join(dir, 'reg'));
+    await symlink(join(dir, 'shared', 'redis'), join(dir, 'reg', 'redis'));
+    const r = await loadFolderRegistry('local', join(dir, 'reg'));
+    expect(r.components.get('redis')!.map((e) => e.version)).toEqual(['7.4.0']);
   });
 
   test('a missing folder → REGISTRY_NOT_FOUND with a hint', async () => {

@@ -28,13 +28,13 @@ export async function loadFolderRegistry(name: string, dir: string): Promise<Reg
       hint: `create it (one \`<name>/<version>.yaml\` per component version) or fix the \`path\` of registry ${name} in hsm.yaml`,
     });
   }
-  const top = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+  const top = (await entriesOf(dir, (s) => s.isDirectory())).filter((n) => !n.startsWith('.'));
   const components = new Map<string, CatalogEntry[]>();
   const interfaces = new Map<string, InterfaceDefinition>();
   await Promise.all(
     top.map(async (sub) => {
       const folder = join(dir, sub);
-      const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile() && f.name.endsWith(EXT)).map((f) => f.name).sort();
+      const files = (await entriesOf(folder, (s) => s.isFile())).filter((n) => n.endsWith(EXT));
       if (sub === GROUPS_DIR) {
         for (const file of files) {
           const path = join(folder, file);
@@ -59,6 +59,16 @@ export async function loadFolderRegistry(name: string, dir: string): Promise<Reg
     }),
   );
   return { name, kind: 'folder', complete: true, components: sortedMap(components), interfaces: sortedMap(interfaces) };
+}
+
+/** Sorted names in `dir` of the wanted kind; symlinks count as what they point at (a team may link a shared folder in). */
+async function entriesOf(dir: string, want: (s: { isFile(): boolean; isDirectory(): boolean }) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const target = d.isSymbolicLink() ? await stat(join(dir, d.name)).catch(() => undefined) : d;
+    if (target && want(target)) out.push(d.name);
+  }
+  return out.sort();
 }
 
 function expectAt(path: string, actual: string, expected: string, field: 'name' | 'version'): void {
