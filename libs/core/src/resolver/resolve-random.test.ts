@@ -1,6 +1,7 @@
 /**
  * Random small catalogs checked against brute force: whenever some consistent stack exists the resolver finds
- * one (backjumping loses no solution), and whatever it returns is consistent (ranges, requires, conflicts).
+ * one (backjumping loses no solution), and whatever it returns is consistent (ranges, requires, conflicts,
+ * group ownership of an interface).
  */
 import { describe, expect, test } from '@jest/globals';
 import { resolve } from './resolve.js';
@@ -25,7 +26,11 @@ const NAMES = ['a', 'b', 'c', 'd', 'e'];
 const VERSIONS = ['1.0.0', '1.1.0', '2.0.0'];
 const RANGES = ['*', '^1', '^2', '~1.1', '>=1.1'];
 
-function randomCatalog(r: () => number): { defs: ComponentDefinition[]; roots: Record<string, { version?: string }> } {
+type Roots = Record<string, { version?: string }>;
+/** A `many` group over interface `x`, or none. */
+type Group = string[] | undefined;
+
+function randomCatalog(r: () => number): { defs: ComponentDefinition[]; roots: Roots; group: Group } {
   const defs: ComponentDefinition[] = [];
   for (const name of NAMES) {
     for (const version of VERSIONS) {
@@ -38,20 +43,27 @@ function randomCatalog(r: () => number): { defs: ComponentDefinition[]; roots: R
         if (x < 0.18) requires.push(`${other}@${RANGES[Math.floor(r() * RANGES.length)]}`);
         else if (x < 0.24) conflicts.push(other);
       }
-      defs.push({ name, version, python: { package: name }, ...(requires.length ? { requires } : {}), ...(conflicts.length ? { conflicts } : {}) } as ComponentDefinition);
+      const provides = r() < 0.3 ? ['x'] : undefined;
+      defs.push({ name, version, python: { package: name }, ...(provides ? { provides } : {}), ...(requires.length ? { requires } : {}), ...(conflicts.length ? { conflicts } : {}) } as ComponentDefinition);
     }
   }
   const roots: Record<string, { version?: string }> = {};
   for (const name of NAMES) if (r() < 0.4) roots[name] = r() < 0.5 ? {} : { version: RANGES[Math.floor(r() * RANGES.length)] };
-  return { defs, roots };
+  const group = r() < 0.35 ? NAMES.filter(() => r() < 0.3) : undefined;
+  return { defs, roots, group: group && group.length ? group : undefined };
 }
 
-function consistent(assign: Map<string, ComponentDefinition>, roots: Record<string, { version?: string }>): boolean {
+function consistent(assign: Map<string, ComponentDefinition>, roots: Roots, group: Group): boolean {
+  for (const member of group ?? []) if (!assign.has(member)) return false;
+  for (const [name, d] of assign) {
+    // a group owns its interface: members provide it, nobody else in the stack does
+    if (group && group.includes(name) !== (d.provides ?? []).includes('x')) return false;
+  }
   for (const [name, entry] of Object.entries(roots)) {
     const d = assign.get(name);
     if (!d || !satisfies(d.version, entry.version ?? '*')) return false;
   }
-  const needed = new Set(Object.keys(roots));
+  const needed = new Set([...Object.keys(roots), ...(group ?? [])]);
   for (const [name, d] of assign) {
     for (const req of d.requires ?? []) {
       if (typeof req !== 'string') continue;
@@ -67,11 +79,11 @@ function consistent(assign: Map<string, ComponentDefinition>, roots: Record<stri
   return [...assign.keys()].every((n) => needed.has(n));
 }
 
-function bruteForce(defs: ComponentDefinition[], roots: Record<string, { version?: string }>): boolean {
+function bruteForce(defs: ComponentDefinition[], roots: Roots, group: Group): boolean {
   const options = NAMES.map((n) => [undefined, ...defs.filter((d) => d.name === n)]);
   const assign = new Map<string, ComponentDefinition>();
   const walk = (i: number): boolean => {
-    if (i === NAMES.length) return consistent(assign, roots);
+    if (i === NAMES.length) return consistent(assign, roots, group);
     for (const o of options[i]) {
       if (o) assign.set(NAMES[i], o);
       else assign.delete(NAMES[i]);
@@ -84,36 +96,37 @@ function bruteForce(defs: ComponentDefinition[], roots: Record<string, { version
 }
 
 describe('resolver against brute force', () => {
-  test('600 random catalogs', () => {
+  test('1000 random catalogs, some with a group', () => {
     const r = rng(20261124);
     let solvable = 0;
-    for (let round = 0; round < 600; round++) {
-      const { defs, roots } = randomCatalog(r);
+    for (let round = 0; round < 1000; round++) {
+      const { defs, roots, group } = randomCatalog(r);
       const components = new Map<string, CatalogEntry[]>();
       for (const d of defs) components.set(d.name, [...(components.get(d.name) ?? []), { name: d.name, version: d.version, digest: digestOf(d), yanked: false, definition: d }]);
       const registry: RegistrySnapshot = { name: 'r', kind: 'folder', complete: true, components, interfaces: new Map() };
-      const expected = bruteForce(defs, roots);
+      const expected = bruteForce(defs, roots, group);
       let got: Map<string, ComponentDefinition> | HsmError;
       try {
-        const out = resolve({ manifest: { version: 1, name: 'x', components: roots }, overlay: {}, registries: [registry] });
+        const groups = group ? { x: { policy: 'many' as const, use: group } } : undefined;
+        const out = resolve({ manifest: { version: 1, name: 'x', components: roots, ...(groups ? { groups } : {}) }, overlay: {}, registries: [registry] });
         if (out.kind !== 'resolved') throw new Error('need from a complete snapshot');
         got = new Map(out.resolution.components.map((c) => [c.name, c.definition]));
       } catch (e) {
         if (!(e instanceof HsmError)) throw e;
         got = e;
       }
-      const ctx = { round, roots, defs: defs.map((d) => `${d.name}@${d.version} req=${(d.requires ?? []).join(',')} conf=${(d.conflicts ?? []).join(',')}`) };
+      const ctx = { round, roots, group, defs: defs.map((d) => `${d.name}@${d.version} req=${(d.requires ?? []).join(',')} conf=${(d.conflicts ?? []).join(',')}`) };
       if (expected) {
         solvable++;
         expect({ ...ctx, error: got instanceof HsmError ? `${got.code}: ${got.message}` : null }).toEqual({ ...ctx, error: null });
-        expect({ ...ctx, consistent: consistent(got as Map<string, ComponentDefinition>, roots) }).toEqual({ ...ctx, consistent: true });
+        expect({ ...ctx, consistent: consistent(got as Map<string, ComponentDefinition>, roots, group) }).toEqual({ ...ctx, consistent: true });
       } else {
         expect({ ...ctx, failed: got instanceof HsmError }).toEqual({ ...ctx, failed: true });
-        expect(['HSM_UNSATISFIABLE', 'HSM_CONFLICT', 'HSM_COMPONENT_NOT_FOUND']).toContain((got as HsmError).code);
+        expect(['HSM_UNSATISFIABLE', 'HSM_CONFLICT', 'HSM_COMPONENT_NOT_FOUND', 'HSM_GROUP_INVALID']).toContain((got as HsmError).code);
       }
     }
     // the generator must produce both kinds, or the test proves little
-    expect(solvable).toBeGreaterThan(100);
-    expect(solvable).toBeLessThan(550);
+    expect(solvable).toBeGreaterThan(150);
+    expect(solvable).toBeLessThan(900);
   });
 });
