@@ -118,8 +118,10 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
     const composeCheck = async () => {
       if (opts.noInstall || opts.manifestOnly || plan.composeFiles.length === 0) return;
       const compose = await detectCompose();
-      if (compose) await composeConfigCheck(dir, plan.composeFiles, plan.projectName);
-      else out.debug('no Docker Compose installed: checked the compose file against the Compose Specification schema only');
+      // Compose v1 predates the Compose Specification (`name`, `include`, `pull_policy: missing`): it would
+      // reject valid files, so only v2+ gets the say; the JSON Schema check has already run either way.
+      if (compose && Number(compose.version.split('.')[0]) >= 2) await composeConfigCheck(dir, plan.composeFiles, plan.projectName);
+      else out.debug(`${compose ? `Compose ${compose.version} is older than v2` : 'no Docker Compose installed'}: checked the compose file against the Compose Specification schema only`);
     };
     const uv = async (signal?: AbortSignal) => {
       const done = out.step('Running uv sync');

@@ -14,10 +14,16 @@ export const doctor: Command = async (ctx) => {
     { name: 'uv', ok: uv !== null, version: uv, required: true, fix: 'install uv ≥ 0.5: `python3 -m pip install uv` (or see https://docs.astral.sh/uv/)' },
     { name: 'git', ok: git !== null, version: git, required: false, fix: 'install git (needed to clone dev checkouts)' },
     { name: 'docker engine', ok: docker !== null, version: docker?.serverVersion ?? null, required: false, fix: 'install and start Docker Engine (needed for `hsm up` and services)' },
-    { name: 'docker compose', ok: compose !== null, version: compose ? `${compose.version} (${compose.argv.join(' ')})` : null, required: false, fix: 'install the Docker Compose v2 plugin (standalone docker-compose also works)' },
+    {
+      name: 'docker compose',
+      ok: compose !== null && Number(compose.version.split('.')[0]) >= 2,
+      version: compose ? `${compose.version} (${compose.argv.join(' ')})` : null,
+      required: false,
+      fix: compose ? `Compose ${compose.version} is v1, which predates the Compose Specification (include, pull_policy: missing): install the Compose v2 plugin` : 'install the Docker Compose v2 plugin (`docker compose`)',
+    },
   ];
   const s = ctx.out.style;
-  const lines = checks.map((c) => (c.ok ? `${s.green('✓')} ${c.name} ${c.version ?? ''}` : `${c.required ? s.red('✗') : s.yellow('!')} ${c.name} missing — ${c.fix}`));
+  const lines = checks.map((c) => (c.ok ? `${s.green('✓')} ${c.name} ${c.version ?? ''}` : `${c.required ? s.red('✗') : s.yellow('!')} ${c.name} ${c.version ? c.version : 'missing'} — ${c.fix}`));
   const failed = checks.some((c) => c.required && !c.ok);
   return { data: { checks }, text: lines.join('\n'), exitCode: failed ? 1 : 0 };
 };
