@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from './config.js';
 import { PrismaService } from './database/prisma.service.js';
+import { ChangeFeed } from './database/change-feed.js';
 import { AuthService } from './auth/auth.service.js';
 import { WriteGate } from './http/write-gate.js';
 import { TokenRepository } from './tokens/token.repository.js';
@@ -21,6 +22,7 @@ export class AppModule {
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         PrismaService,
+        ChangeFeed,
         AuthService,
         WriteGate,
         TokenRepository,

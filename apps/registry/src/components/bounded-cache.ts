@@ -1,4 +1,4 @@
-/** A Map that forgets its oldest entries beyond `max` (insertion order; good enough for immutable documents). */
+/** A Map that forgets its oldest entries beyond `max` (insertion order; good enough for these documents). */
 export class BoundedCache<K, V> {
   private readonly map = new Map<K, V>();
 
@@ -12,5 +12,13 @@ export class BoundedCache<K, V> {
     this.map.delete(key);
     this.map.set(key, value);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
   }
 }

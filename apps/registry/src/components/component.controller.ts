@@ -55,7 +55,7 @@ export class ComponentController {
       return;
     }
     res.setHeader('ETag', doc.etag);
-    res.type('application/json').send(doc.body);
+    sendJson(res, doc.body);
   }
 
   @Get('components/:name/versions/:version')
@@ -69,7 +69,7 @@ export class ComponentController {
       res.status(304).end();
       return;
     }
-    res.type('application/json').send(doc.body);
+    sendJson(res, doc.body);
   }
 
   @Put('components/:name/versions/:version')
@@ -102,6 +102,13 @@ export class ComponentController {
   async resolve(@Req() req: Request, @Res() res: Response) {
     await this.auth.forRead(req);
     const body = parseRequest(ResolveBody, req.body, 'resolve body');
-    res.type('application/json').send(await this.components.resolve(body.components));
+    sendJson(res, await this.components.resolve(body.components));
   }
+}
+
+/** Pre-serialised JSON straight to the socket (Express' `send` would re-inspect the body for nothing). */
+function sendJson(res: Response, body: string): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

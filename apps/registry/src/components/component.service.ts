@@ -3,8 +3,9 @@
  * batch resolution. Returns response shapes; the controller only validates and delegates.
  *
  * Version documents are immutable, so their serialised bodies are cached in memory without invalidation (safe
- * across instances). Component documents carry a revision bumped on every change; one indexed lookup of it
- * answers a conditional GET and says whether the cached body is still current.
+ * across instances). Component documents and version lists change on publish and yank: they are cached only
+ * while the ChangeFeed is live (PostgreSQL notifications from every instance evict them), and a load that raced
+ * with an invalidation is not stored (the epoch check).
  */
 import { Injectable } from '@nestjs/common';
 import semver from 'semver';
@@ -15,6 +16,13 @@ import { TokenRepository } from '../tokens/token.repository.js';
 import { ComponentRepository, type ComponentHead } from './component.repository.js';
 import { normalizeName } from './component-name.js';
 import { BoundedCache } from './bounded-cache.js';
+import { ChangeFeed } from '../database/change-feed.js';
+
+interface VersionListEntry {
+  name: string;
+  version: string;
+  yanked: boolean;
+}
 
 /** A serialised JSON document with its entity tag. */
 export interface Document {
@@ -38,12 +46,28 @@ export const ADMIN_TEAM = 'admin';
 @Injectable()
 export class ComponentService {
   private readonly versionDocs = new BoundedCache<string, Document>(20_000);
-  private readonly componentDocs = new BoundedCache<string, { revision: number; doc: Document }>(5_000);
+  private readonly componentDocs = new BoundedCache<string, Document>(5_000);
+  private readonly versionLists = new BoundedCache<string, VersionListEntry[]>(5_000);
+  private epoch = 0;
 
   constructor(
     private readonly components: ComponentRepository,
     private readonly tokens: TokenRepository,
-  ) {}
+    private readonly feed: ChangeFeed,
+  ) {
+    feed.subscribe((name) => this.invalidate(name));
+  }
+
+  private invalidate(normalizedName: string | null): void {
+    this.epoch++;
+    if (normalizedName === null) {
+      this.componentDocs.clear();
+      this.versionLists.clear();
+    } else {
+      this.componentDocs.delete(normalizedName);
+      this.versionLists.delete(normalizedName);
+    }
+  }
 
   async publish(caller: Principal, name: string, version: string, body: unknown): Promise<PublishResult> {
     const { canonicalName, exactVersion } = checkCoordinates(name, version);
@@ -66,6 +90,7 @@ export class ComponentService {
     this.assertOwner(caller, head);
     const digest = digestOf(definition);
     const r = await this.components.insertVersion({ componentId: head.id, version: exactVersion, definition, digest, publisherId: caller.tokenId });
+    this.invalidate(normalizeName(canonicalName)); // at once here; other instances hear it from the feed
     if (r.inserted) {
       return { created: true, body: { name: canonicalName, version: exactVersion, digest, published_at: r.publishedAt.toISOString() } };
     }
@@ -81,7 +106,9 @@ export class ComponentService {
     const head = await this.components.findHead(normalizeName(name));
     if (!head) throw notFound(name);
     this.assertOwner(caller, head);
-    if (!(await this.components.setYanked(head.id, version, yanked, reason))) throw versionNotFound(head.name, version);
+    const found = await this.components.setYanked(head.id, version, yanked, reason);
+    this.invalidate(normalizeName(head.name));
+    if (!found) throw versionNotFound(head.name, version);
     return { name: head.name, version, yanked, yank_reason: yanked ? reason : null };
   }
 
@@ -96,32 +123,30 @@ export class ComponentService {
   /** The component document, or `null` when `ifNoneMatch` still matches (304). */
   async componentDocument(name: string, ifNoneMatch: string | undefined): Promise<Document | null> {
     const key = normalizeName(name);
-    const head = await this.components.findHead(key);
-    if (!head) throw notFound(name);
-    const etag = `"c-${head.id.slice(0, 8)}-${head.revision}"`;
-    if (etagMatches(ifNoneMatch, etag)) return null;
-    const cached = this.componentDocs.get(key);
-    if (cached && cached.revision === head.revision && cached.doc.etag === etag) return cached.doc;
-    const c = await this.components.find(key);
-    if (!c) throw notFound(name);
-    const doc: Document = {
-      etag: `"c-${c.id.slice(0, 8)}-${c.revision}"`,
-      body: JSON.stringify({
-        name: c.name,
-        team: c.team.name,
-        description: c.description,
-        provides: c.provides,
-        versions: c.versions.map((v) => ({
-          version: v.version,
-          digest: v.digest,
-          yanked: v.yanked,
-          ...(v.yanked && v.yankReason ? { yank_reason: v.yankReason } : {}),
-          published_at: v.publishedAt.toISOString(),
-        })),
-      }),
-    };
-    this.componentDocs.set(key, { revision: c.revision, doc });
-    return doc;
+    let doc = this.feed.live ? this.componentDocs.get(key) : undefined;
+    if (!doc) {
+      const epoch = this.epoch;
+      const c = await this.components.find(key);
+      if (!c) throw notFound(name);
+      doc = {
+        etag: `"c-${c.id.slice(0, 8)}-${c.revision}"`,
+        body: JSON.stringify({
+          name: c.name,
+          team: c.team.name,
+          description: c.description,
+          provides: c.provides,
+          versions: c.versions.map((v) => ({
+            version: v.version,
+            digest: v.digest,
+            yanked: v.yanked,
+            ...(v.yanked && v.yankReason ? { yank_reason: v.yankReason } : {}),
+            published_at: v.publishedAt.toISOString(),
+          })),
+        }),
+      };
+      if (this.feed.live && epoch === this.epoch) this.componentDocs.set(key, doc);
+    }
+    return etagMatches(ifNoneMatch, doc.etag) ? null : doc;
   }
 
   async versionDocument(name: string, version: string): Promise<Document> {
@@ -143,11 +168,10 @@ export class ComponentService {
 
   /** Newest non-yanked version matching each range, in request order; misses are reported per entry. */
   async resolve(requests: ResolveRequest[]): Promise<string> {
-    const keys = [...new Set(requests.map((r) => normalizeName(r.name)))];
-    const versions = await this.components.listVersions(keys);
+    const lists = await this.versionListsFor([...new Set(requests.map((r) => normalizeName(r.name)))]);
     const parts = await Promise.all(
       requests.map(async (r) => {
-        const all = versions.get(normalizeName(r.name));
+        const all = lists.get(normalizeName(r.name));
         if (!all || all.length === 0) {
           return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } });
         }
@@ -163,6 +187,26 @@ export class ComponentService {
       }),
     );
     return `{"components":[${parts.join(',')}]}`;
+  }
+
+  private async versionListsFor(keys: string[]): Promise<Map<string, VersionListEntry[]>> {
+    const out = new Map<string, VersionListEntry[]>();
+    const missing: string[] = [];
+    for (const k of keys) {
+      const hit = this.feed.live ? this.versionLists.get(k) : undefined;
+      if (hit) out.set(k, hit);
+      else missing.push(k);
+    }
+    if (missing.length === 0) return out;
+    const epoch = this.epoch;
+    const loaded = await this.components.listVersions(missing);
+    for (const k of missing) {
+      const list = loaded.get(k) ?? [];
+      out.set(k, list);
+      // unknown names are not cached: a first publish of that name must be visible at once
+      if (list.length && this.feed.live && epoch === this.epoch) this.versionLists.set(k, list);
+    }
+    return out;
   }
 
   private assertOwner(caller: Principal, head: ComponentHead): void {

@@ -26,9 +26,10 @@ export interface TestResponse {
   json: any;
 }
 
-export async function startRegistry(overrides: Partial<RegistryConfig> = {}): Promise<TestRegistry> {
-  const db = await freshDatabase();
-  await migrate(db.url, MIGRATIONS_DIR);
+/** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
+export async function startRegistry(overrides: Partial<RegistryConfig> = {}, shareDatabase?: TestDatabase): Promise<TestRegistry> {
+  const db: TestDatabase = shareDatabase ? { url: shareDatabase.url, drop: async () => undefined } : await freshDatabase();
+  if (!shareDatabase) await migrate(db.url, MIGRATIONS_DIR);
   const config: RegistryConfig = {
     databaseUrl: db.url,
     host: '127.0.0.1',

