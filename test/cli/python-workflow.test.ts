@@ -172,6 +172,18 @@ describe('hsm with real uv', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('kill -9 during uv: even a read-only next command (status) rolls it back', async () => {
+    const dir = await project();
+    expect((await hsm(['add', 'demo-extra'], { cwd: dir, env })).code).toBe(0);
+    const before = snapshot(dir);
+    const crashed = await hsm(['add', 'demo-lib'], { cwd: dir, env: { ...env, HSM_TEST_CRASH_AT: 'after-write' } });
+    expect(crashed.code).not.toBe(0);
+    const status = await hsm(['status'], { cwd: dir, env });
+    expect(status.code).toBe(0);
+    expect(status.stderr).toContain('rolled back an interrupted sync');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('invalid manifests exit 2 with a coded, located error and no stack trace', async () => {
     const fixtures = join(__dirname_, '..', 'fixtures', 'manifests', 'invalid');
     const { readdir } = await import('node:fs/promises');

@@ -74,15 +74,32 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
   return { files, project, registries: registries.map((r) => r.snapshot), resolution: outcome.resolution, manifestText, overlayText };
 }
 
+/**
+ * For read-only commands (plan, status, why, sync --check): an interrupted sync is rolled back by the next hsm
+ * command whatever it is, so they too take the lock briefly when a journal is lying around.
+ */
+export async function recoverIfInterrupted(dir: string, out: Output, waitSeconds: number, command: string): Promise<string[]> {
+  if (!existsSync(join(dir, '.hsm', 'txn', 'journal.json'))) return [];
+  const lock = await acquireProjectLock(dir, { waitSeconds, command });
+  try {
+    const r = await recoverInterrupted(dir);
+    if (r.recovered) out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
+    return r.recovered ? r.files : [];
+  } finally {
+    await lock.release();
+  }
+}
+
 export async function syncProject(dir: string, out: Output, opts: SyncOptions): Promise<SyncReport> {
   const readOnly = Boolean(opts.dryRun || opts.check);
+  const recoveredEarly = readOnly ? await recoverIfInterrupted(dir, out, opts.waitSeconds, opts.command) : [];
   const lock = readOnly ? null : await acquireProjectLock(dir, {
     waitSeconds: opts.waitSeconds,
     command: opts.command,
     onWait: (h) => out.log(`waiting for another hsm (pid ${h.pid}, \`${h.command}\`) to release ${dir}/.hsm/lock…`),
   });
   try {
-    const recovered: string[] = [];
+    const recovered: string[] = [...recoveredEarly];
     if (!readOnly) {
       const r = await recoverInterrupted(dir);
       if (r.recovered) {

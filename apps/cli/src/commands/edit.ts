@@ -1,9 +1,9 @@
 /** Commands that edit hsm.yaml / hsm.local.yaml and then sync, all in one transaction. */
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, setIn, deleteIn, getIn, parseComponentRequirement, NAME_RE, Range, didYouMean } from '@hsm/core';
+import { HsmError, ErrorCodes, setIn, deleteIn, getIn, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions } from '@hsm/core';
 import { runProcess } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
-import { findProjectDir, checkoutDir, OVERLAY } from '../project.js';
+import { findProjectDir, checkoutDir, OVERLAY, readProjectFiles, parseProject, loadRegistries } from '../project.js';
 import { syncProject, resolveProject, summarize, type SyncOptions } from '../sync-engine.js';
 
 const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts on this machine only.\n# Only components.<name>.mode and .path belong here; see \`hsm mode\`.\n`;
@@ -143,11 +143,26 @@ async function ensureCheckout(ctx: CommandContext, dir: string, name: string, ed
   }
 }
 
+/** Components listed in hsm.yaml whose definitions provide `iface` (any version, any registry). */
+async function listedProviders(dir: string, iface: string): Promise<string[]> {
+  const files = await readProjectFiles(dir);
+  const { manifest } = parseProject(dir, files);
+  const registries = (await loadRegistries(dir, manifest)).map((r) => r.snapshot);
+  return Object.keys(manifest.components ?? {}).filter((name) =>
+    findVersions(registries, name).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(iface))),
+  );
+}
+
 export const use: Command = async (ctx) => {
   const [group, ...names] = ctx.positionals;
   checkName(group);
   for (const n of names) checkName(n);
+  // the group owns its interface: a provider listed under `components` would be a second implementation,
+  // so swapping is one command — the replaced provider leaves `components` too
+  const replaced = (await listedProviders(findProjectDir(ctx.cwd), group)).filter((n) => !names.includes(n));
+  for (const r of replaced) ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
   return editAndSync(ctx, 'use', ({ manifest, overlay }) => {
+    for (const r of replaced) manifest = deleteIn(manifest, ['components', r]);
     const existing = getIn(manifest, ['groups', group]) as { policy?: string } | undefined;
     if (existing?.policy === 'one' || (existing === undefined && names.length === 1)) {
       if (names.length !== 1) {

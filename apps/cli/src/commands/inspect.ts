@@ -5,7 +5,7 @@ import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseCom
 import { existsSync } from 'node:fs';
 import type { Command, CommandContext } from '../commands.js';
 import { findProjectDir, readProjectFiles, parseProject, loadRegistries, builtinRegistry, checkoutDir } from '../project.js';
-import { resolveProject, resolutionJson } from '../sync-engine.js';
+import { resolveProject, resolutionJson, recoverIfInterrupted } from '../sync-engine.js';
 
 /** Registries of the project around cwd, or the built-in catalog alone outside a project. */
 async function registriesFor(ctx: CommandContext): Promise<RegistrySnapshot[]> {
@@ -22,6 +22,7 @@ async function registriesFor(ctx: CommandContext): Promise<RegistrySnapshot[]> {
 
 export const status: Command = async (ctx) => {
   const dir = findProjectDir(ctx.cwd);
+  await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'status');
   const { files, project, resolution, manifestText, overlayText } = await resolveProject(dir, ctx.out);
   const plan = planSync({ manifest: project.manifest, manifestText, overlayText, files, resolution, checkoutExists: (c) => existsSync(checkoutDir(dir, c)) });
   const drift = plan.changes.map((c) => c.path);
@@ -44,6 +45,7 @@ function stripAnsi(s: string): string {
 
 export const why: Command = async (ctx) => {
   const dir = findProjectDir(ctx.cwd);
+  await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'why');
   const { resolution } = await resolveProject(dir, ctx.out);
   const name = ctx.positionals[0];
   if (!resolution.components.some((c) => c.name === name)) {
