@@ -243,6 +243,15 @@ describe('renderCompose plan-time errors', () => {
     }
   });
 
+  test("dev paths that leave the checkout are refused: definitions are untrusted", () => {
+    for (const dev of [{ build: { context: '../../etc' } }, { build: '/' }, { build: '.', volumes: ['../../home:/h'] }, { build: '.', volumes: [{ type: 'bind', source: '../x', target: '/x' }] }]) {
+      const c = component({ name: 'evil', services: { evil: { image: 'e:1', dev } } }, { mode: 'dev' });
+      expect(codeOf(() => render([c]))).toBe(ErrorCodes.PATH_UNSAFE);
+    }
+    const fine = component({ name: 'fine', services: { fine: { image: 'f:1', dev: { build: { context: 'docker/../.' }, volumes: ['./src:/src'] } } } }, { mode: 'dev' });
+    expect(codeOf(() => render([fine]))).toBeUndefined();
+  });
+
   test('a prod service without an image', () => {
     const buildOnly = component({ name: 'b', services: { b: { build: '.' } } });
     expect(codeOf(() => render([buildOnly]))).toBe(ErrorCodes.DEFINITION_INVALID);

@@ -123,7 +123,7 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
   const { dev, ...base } = fragment;
   let body: Obj;
   if (component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined)) {
-    body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component.checkout, input.projectDir)) : { ...base };
+    body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component, name, input.projectDir)) : { ...base };
   } else {
     body = { ...base };
   }
@@ -135,7 +135,9 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
       });
     }
     const build: Obj = typeof body.build === 'string' ? { context: body.build } : { ...(body.build as Obj) };
-    build.context = resolveAgainstCheckout(component.checkout, typeof build.context === 'string' ? build.context : '.', input.projectDir);
+    const context = typeof build.context === 'string' ? build.context : '.';
+    if (!URL_CONTEXT.test(context)) insideCheckout(component, name, 'build.context', context);
+    build.context = resolveAgainstCheckout(component.checkout, context, input.projectDir);
     body.build = build;
     // Without an explicit dev image, Compose tags the build `<project>-<service>`; keeping the prod image name
     // would overwrite the released image's local tag with the dev build.
@@ -171,22 +173,38 @@ export function resolveAgainstCheckout(checkout: string, context: string, projec
   return `./${joined.replace(/\/$/, '')}`;
 }
 
+/**
+ * A definition comes from a registry, so it is untrusted: the paths its `dev:` fragment names in the checkout
+ * (build context, bind-mount sources) must stay inside the checkout.
+ */
+function insideCheckout(component: ResolvedComponent, service: string, field: string, path: string): void {
+  const normalised = posix.normalize(path);
+  if (posix.isAbsolute(path) || normalised === '..' || normalised.startsWith('../')) {
+    throw new HsmError(ErrorCodes.PATH_UNSAFE, `service \`${service}\` of ${component.name} ${component.version}: \`${field}\` ${path} leaves the dev checkout`, {
+      hint: `the definition must name paths inside the checkout; report it to the registry that serves ${component.name}`,
+    });
+  }
+}
+
 function isRelativeBindSource(s: string): boolean {
   return s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../');
 }
 
 /** Relative bind-mount sources in a `dev:` fragment mean "in the checkout", like its build context. */
-function rebaseDevFragment(dev: Obj, checkout: string, projectDir?: string): Obj {
+function rebaseDevFragment(dev: Obj, component: ResolvedComponent, service: string, projectDir?: string): Obj {
   if (!Array.isArray(dev.volumes)) return dev;
+  const checkout = component.checkout;
   const volumes = dev.volumes.map((v) => {
     if (typeof v === 'string') {
       const colon = v.indexOf(':');
       if (colon > 0 && isRelativeBindSource(v.slice(0, colon))) {
+        insideCheckout(component, service, 'volumes', v.slice(0, colon));
         return resolveAgainstCheckout(checkout, v.slice(0, colon), projectDir) + v.slice(colon);
       }
       return v;
     }
     if (isPlainObject(v) && (v.type === 'bind' || v.type === undefined) && typeof v.source === 'string' && isRelativeBindSource(v.source)) {
+      insideCheckout(component, service, 'volumes', v.source);
       return { ...v, source: resolveAgainstCheckout(checkout, v.source, projectDir) };
     }
     return v;
