@@ -113,3 +113,37 @@ describe('linkComposeInclude', () => {
     }
   });
 });
+
+describe('linkComposeInclude on generated variants', () => {
+  // A small seeded generator of compose files: top-level blocks in random order, optional include in several
+  // styles, comments and blank lines between blocks, CRLF or LF, with or without a final newline.
+  function rng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  }
+  const blocks = [
+    'name: demo',
+    'services:\n  web:\n    image: nginx   # pinned later\n    ports: [ "80:80" ]',
+    'x-common: &c\n  restart: always\n',
+    'volumes:\n  data: {}',
+    'networks:\n    back:\n        driver: bridge',
+    '# a lone comment',
+  ];
+  const includes = ['include:\n  - a.yaml', 'include:\n- a.yaml\n- path: [b.yaml, c.yaml]', 'include: [a.yaml]', 'include: []', 'include:\n  # only a comment\n  - ./x/compose.yaml  # why'];
+
+  test('remove(add(file)) gives back every byte, add is idempotent, 300 variants', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      const parts = blocks.filter(() => r() < 0.7).sort(() => r() - 0.5);
+      if (!parts.some((p) => p.startsWith('services'))) parts.push(blocks[1]);
+      if (r() < 0.6) parts.splice(Math.floor(r() * (parts.length + 1)), 0, includes[Math.floor(r() * includes.length)]);
+      let text = parts.join(r() < 0.5 ? '\n' : '\n\n') + (r() < 0.8 ? '\n' : '');
+      if (r() < 0.2) text = text.replace(/\n/g, '\r\n');
+      const added = linkComposeInclude(text, F, true);
+      expect(linkComposeInclude(added, F, true)).toBe(added);
+      const list = parse(added, { merge: true }).include as unknown[];
+      expect(list).toContain(F);
+      expect(linkComposeInclude(added, F, false)).toBe(text);
+    }
+  });
+});
