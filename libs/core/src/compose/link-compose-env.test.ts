@@ -46,3 +46,29 @@ describe('linkComposeEnv', () => {
     expect(linkComposeEnv('COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=a.yml\n', FILES)).toBe('COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=a.yml;docker-compose.hsm.yml\n');
   });
 });
+
+describe('linkComposeEnv on generated variants', () => {
+  function rng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  }
+  const lines = ['# comment', '', 'A=1', 'export B = "two words"', "C='x # y'", 'D=', 'COMPOSE_FILE=compose.yaml', 'COMPOSE_FILE="compose.yaml:extra.yaml"', 'E=${A}'];
+
+  test('remove(add(file)) gives back every byte, add is idempotent, 300 variants', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      let picked = lines.filter(() => r() < 0.5).sort(() => r() - 0.5);
+      // At most one COMPOSE_FILE line of the user's.
+      const firstCf = picked.findIndex((l) => l.startsWith('COMPOSE_FILE'));
+      picked = picked.filter((l, i) => !l.startsWith('COMPOSE_FILE') || i === firstCf);
+      let text: string | null = picked.length === 0 && r() < 0.5 ? null : picked.join('\n') + (r() < 0.8 ? '\n' : '');
+      if (text !== null && r() < 0.2) text = text.replace(/\n/g, '\r\n');
+      const files = r() < 0.5 ? ['docker-compose.hsm.yml'] : FILES;
+      const added = linkComposeEnv(text, files)!;
+      expect(added).toContain('docker-compose.hsm.yml');
+      expect(linkComposeEnv(added, files)).toBe(added);
+      const removed = linkComposeEnv(added, null);
+      expect(removed).toBe(text === '' ? null : text);
+    }
+  });
+});
