@@ -10,6 +10,8 @@ import { JsonLogger } from './logger.js';
 import { HttpErrorFilter } from './http/http-error.js';
 import { jsonBody } from './http/read-body.js';
 import { openApiDocument } from './openapi.js';
+import { installHotPath } from './http/hot-path.js';
+import { ComponentService } from './components/component.service.js';
 
 export async function createApp(config: RegistryConfig, logger = new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [])) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
@@ -23,6 +25,8 @@ export async function createApp(config: RegistryConfig, logger = new JsonLogger(
   app.use(jsonBody(config.bodyLimit));
   app.useGlobalFilters(new HttpErrorFilter(logger));
   SwaggerModule.setup('docs', app, openApiDocument() as never, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  installHotPath(app.getHttpServer(), app.get(ComponentService), config);
   return app;
 }
 

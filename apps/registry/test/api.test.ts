@@ -132,6 +132,33 @@ describe('documents', () => {
   });
 });
 
+describe('read hot path', () => {
+  const headersOf = (h: Headers) => {
+    const out: Record<string, string> = {};
+    h.forEach((v, k) => {
+      if (k !== 'date' && k !== 'keep-alive' && k !== 'connection') out[k] = v;
+    });
+    return out;
+  };
+
+  test('a cached document is answered with the same status, headers and body as the controller gave', async () => {
+    await put('hot', '1.0.0', definition('hot', '1.0.0'));
+    for (const path of ['/v1/components/hot/versions/1.0.0', '/v1/components/hot']) {
+      const cold = await reg.request('GET', path); // cache miss: Nest controller
+      const hot = await reg.request('GET', path); // served before Express
+      expect(hot.status).toBe(200);
+      expect(hot.text).toBe(cold.text);
+      expect(headersOf(hot.headers)).toEqual(headersOf(cold.headers));
+      const etag = cold.headers.get('etag')!;
+      const cond = await reg.request('GET', path, { headers: { 'if-none-match': etag } });
+      const condViaNest = await reg.request('GET', path, { token: reader, headers: { 'if-none-match': etag } });
+      expect(cond.status).toBe(304);
+      expect(condViaNest.status).toBe(304);
+      expect(headersOf(cond.headers)).toEqual(headersOf(condViaNest.headers));
+    }
+  });
+});
+
 describe('search', () => {
   beforeAll(async () => {
     for (const n of ['search-a', 'search-b', 'search-c', 'search-d', 'search-e']) {

@@ -120,6 +120,16 @@ export class ComponentService {
     return { components: page, next_cursor: next };
   }
 
+  /** The cached component document, if there is a current one (no database access). */
+  cachedComponentDocument(name: string): Document | undefined {
+    return this.feed.live ? this.componentDocs.get(normalizeName(name)) : undefined;
+  }
+
+  /** The cached version document, if any (no database access). */
+  cachedVersionDocument(name: string, version: string): Document | undefined {
+    return this.versionDocs.get(`${normalizeName(name)}@${version}`);
+  }
+
   /** The component document, or `null` when `ifNoneMatch` still matches (304). */
   async componentDocument(name: string, ifNoneMatch: string | undefined): Promise<Document | null> {
     const key = normalizeName(name);
@@ -226,7 +236,7 @@ function checkCoordinates(name: string, version: string): { canonicalName: strin
   return { canonicalName: name, exactVersion: version };
 }
 
-function etagMatches(header: string | undefined, etag: string): boolean {
+export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);

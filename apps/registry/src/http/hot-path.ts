@@ -1,0 +1,53 @@
+/**
+ * The read hot path. Express' router alone caps this service at a third of the SPEC §12 budget on a small
+ * machine, so anonymous GETs of component and version documents that are already in memory are answered
+ * straight from the Node request handler, before Express. Everything else — a token, a query string, an
+ * uncached or unknown document, token-only read access — falls through to the Nest controllers, which fill the
+ * caches. Both paths write the same status, headers and body (tested).
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { RegistryConfig } from '../config.js';
+import { etagMatches, type ComponentService, type Document } from '../components/component.service.js';
+
+const PREFIX = '/v1/components/';
+
+export function installHotPath(server: Server, components: ComponentService, config: RegistryConfig): void {
+  if (config.readAccess !== 'public') return; // every read needs a token: nothing to serve anonymously
+  const next = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!serveFromCache(req, res, components)) for (const l of next) l(req, res);
+  });
+}
+
+function serveFromCache(req: IncomingMessage, res: ServerResponse, components: ComponentService): boolean {
+  const url = req.url ?? '';
+  if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false;
+  if (url.includes('?') || url.includes('%')) return false;
+  const parts = url.slice(PREFIX.length).split('/');
+  let doc: Document | undefined;
+  let cacheControl: string;
+  let conditional: boolean;
+  if (parts.length === 1 && parts[0]) {
+    doc = components.cachedComponentDocument(parts[0]);
+    cacheControl = 'public, no-cache';
+    conditional = doc !== undefined && etagMatches(req.headers['if-none-match'], doc.etag);
+  } else if (parts.length === 3 && parts[0] && parts[1] === 'versions' && parts[2]) {
+    doc = components.cachedVersionDocument(parts[0], parts[2]);
+    cacheControl = 'public, max-age=31536000, immutable';
+    conditional = doc !== undefined && req.headers['if-none-match'] === doc.etag;
+  } else return false;
+  if (!doc) return false;
+  res.setHeader('Cache-Control', cacheControl);
+  res.setHeader('Vary', 'Authorization');
+  res.setHeader('ETag', doc.etag);
+  if (conditional) {
+    res.statusCode = 304;
+    res.end();
+    return true;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(doc.body));
+  res.end(doc.body);
+  return true;
+}
