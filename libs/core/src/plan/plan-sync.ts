@@ -123,6 +123,7 @@ export function planSync(input: PlanInput): SyncPlan {
     checkoutExists: input.checkoutExists,
     userCompose: files.userCompose,
     projectDir: input.projectDir,
+    link: manifest.compose?.link ?? 'include',
   });
   add(GENERATED_COMPOSE, files[GENERATED_COMPOSE], compose.text);
   const link = manifest.compose?.link ?? 'include';
@@ -130,7 +131,9 @@ export function planSync(input: PlanInput): SyncPlan {
   if (link === 'include' && files.userCompose) {
     add(files.userCompose.file, files.userCompose.text, linkComposeInclude(files.userCompose.text, GENERATED_COMPOSE, present, files.userCompose.file));
   }
-  if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']) && link !== 'none')) {
+  // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
+  // only ever removes its own entry)
+  if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']))) {
     const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
     add('.env', files['.env'], linkComposeEnv(files['.env'], list));
   }
