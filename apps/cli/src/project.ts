@@ -2,6 +2,7 @@
 import { readFile, stat, lstat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath, isAbsolute } from 'node:path';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   HsmError,
@@ -18,7 +19,7 @@ import {
   type RegistrySnapshot,
   type ResolvedComponent,
 } from '@hsm/core';
-import { loadFolderRegistry } from '@hsm/host';
+import { loadFolderRegistry, RemoteRegistry, tokenFor } from '@hsm/host';
 
 export const MANIFEST = 'hsm.yaml';
 export const OVERLAY = 'hsm.local.yaml';
@@ -120,10 +121,43 @@ export function builtinRegistry(): RegistrySnapshot {
 export interface LoadedRegistry {
   snapshot: RegistrySnapshot;
   fetch?: (names: string[]) => Promise<void>;
+  /** A registry service (`url:`): search, info and publish talk to it directly. */
+  remote?: RemoteRegistry;
 }
 
 export interface RegistryLoadOptions {
+  /** Remote registries answer from the cache only (and fail naming what is not cached). */
   offline?: boolean;
+  /** hsm.lock: remote registries keep and check its versions. */
+  lock?: Lockfile | null;
+  upgrade?: boolean | string[];
+  /** Retries and other notes from remote registries (`--verbose`). */
+  log?: (message: string) => void;
+}
+
+/** `$XDG_CACHE_HOME/hsm` (default `~/.cache/hsm`). */
+export function hsmCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hsm');
+}
+
+/** `$XDG_CONFIG_HOME/hsm` (default `~/.config/hsm`): credentials from `hsm login`. */
+export function hsmConfigDir(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'hsm');
+}
+
+/** A registry service: token from HSM_TOKEN_<NAME> or `hsm login`, cache under $XDG_CACHE_HOME/hsm/registries. */
+export async function remoteRegistry(r: { name: string; url: string }, options: RegistryLoadOptions & { manifest?: Manifest } = {}): Promise<RemoteRegistry> {
+  return new RemoteRegistry({
+    name: r.name,
+    url: r.url,
+    token: await tokenFor(r, process.env, hsmConfigDir()),
+    cacheRoot: join(hsmCacheDir(), 'registries'),
+    offline: options.offline,
+    manifest: options.manifest,
+    lock: options.lock,
+    upgrade: options.upgrade,
+    log: options.log,
+  });
 }
 
 /** The registries of a manifest in search order, the built-in catalog last unless `builtin: false`. */
@@ -133,10 +167,8 @@ export async function loadRegistries(dir: string, manifest: Manifest, options: R
     if ('path' in r) {
       out.push({ snapshot: await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path)) });
     } else {
-      void options;
-      throw new HsmError(ErrorCodes.REGISTRY_ERROR, `registry \`${r.name}\` (${r.url}): remote registries are not supported by this build yet`, {
-        hint: 'use a folder registry (`path:`) or the built-in catalog for now',
-      });
+      const remote = await remoteRegistry(r, { ...options, manifest });
+      out.push({ snapshot: remote.snapshot, fetch: (names) => remote.fetch(names), remote });
     }
   }
   if (manifest.builtin !== false) out.push({ snapshot: builtinRegistry() });

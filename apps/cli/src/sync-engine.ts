@@ -46,13 +46,13 @@ export interface SyncReport {
   recovered: string[];
 }
 
-export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit'> = {}) {
+export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit' | 'offline'> = {}) {
   const files = await readProjectFiles(dir);
   let manifestText = files['hsm.yaml'];
   let overlayText = files['hsm.local.yaml'];
   if (opts.edit) ({ manifest: manifestText, overlay: overlayText } = opts.edit({ manifest: manifestText, overlay: overlayText }));
   const project = parseProject(dir, files, manifestText, overlayText);
-  const registries = await loadRegistries(dir, project.manifest);
+  const registries = await loadRegistries(dir, project.manifest, { offline: opts.offline, lock: project.lock, upgrade: opts.upgrade, log: (m) => out.debug(m) });
   const done = out.step('Resolving');
   let outcome;
   try {
@@ -149,7 +149,8 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       }
     };
     const remember = () => {
-      if (opts.manifestOnly || opts.noInstall) return;
+      // a registry service can change between syncs: its revalidation is the point, so no fast path with one
+      if (opts.manifestOnly || opts.noInstall || (project.manifest.registries ?? []).some((r) => 'url' in r)) return;
       writeSyncState(dir, {
         registries: (project.manifest.registries ?? []).flatMap((r) => ('path' in r ? [absolute(dir, r.path)] : [])),
         checkouts: plan.resolution.components.filter((c) => c.mode === 'dev').map((c) => checkoutDir(dir, c)),

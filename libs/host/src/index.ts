@@ -3,3 +3,4 @@ export * from './txn/index.js';
 export * from './uv/uv.js';
 export * from './registries/index.js';
 export * from './compose/compose.js';
+export * from './remote/index.js';

@@ -1,0 +1,4 @@
+export { RemoteRegistry, type RemoteRegistryOptions, type RemoteSearchHit, type RemoteComponentInfo, type PublishOutcome } from './remote-registry.js';
+export { RegistryHttp, displayUrl, tokenEnvName, type RegistryHttpOptions, type HttpRequest, type HttpResponse } from './registry-http.js';
+export { RegistryCache, cacheFolderName } from './registry-cache.js';
+export { tokenFor, storeToken, credentialKey, CREDENTIALS_FILE } from './credentials.js';

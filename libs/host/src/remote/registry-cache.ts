@@ -1,0 +1,108 @@
+/**
+ * The on-disk cache of one registry service: `<root>/registries/<host>/`.
+ *   versions/<name>/<version>.json   a version document (immutable on the service: kept forever)
+ *   components/<name>.json           a component document and its ETag (revalidated with If-None-Match)
+ * Every write goes to a unique temp file that is renamed into place, so concurrent hsm processes only ever see a
+ * whole old or a whole new file. Every read is checked: a version document whose definition does not hash to its
+ * digest (a torn disk, a hand edit) counts as absent and is removed.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { NAME_RE, checkDefinition, digestOf, type ComponentDefinition } from '@hsm/core';
+
+export interface CachedVersion {
+  name: string;
+  version: string;
+  digest: string;
+  definition: ComponentDefinition;
+}
+
+export interface ComponentVersionInfo {
+  version: string;
+  digest: string;
+  yanked: boolean;
+}
+
+export interface ComponentDocument {
+  name: string;
+  description?: string | null;
+  provides?: string[];
+  versions: ComponentVersionInfo[];
+}
+
+/** `<host>[_<path>]` of a registry URL, safe as one folder name. */
+export function cacheFolderName(url: string): string {
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, '');
+  const raw = path ? `${u.host}${path}` : u.host;
+  return raw.replace(/[^A-Za-z0-9.-]/g, '_');
+}
+
+const VERSION_FILE_RE = /^[0-9A-Za-z.+-]{1,128}$/;
+
+export class RegistryCache {
+  constructor(readonly dir: string) {}
+
+  private versionPath(name: string, version: string): string | null {
+    if (!NAME_RE.test(name) || !VERSION_FILE_RE.test(version) || version.startsWith('.')) return null;
+    return join(this.dir, 'versions', name, `${version}.json`);
+  }
+
+  private componentPath(name: string): string | null {
+    return NAME_RE.test(name) ? join(this.dir, 'components', `${name}.json`) : null;
+  }
+
+  async readVersion(name: string, version: string): Promise<CachedVersion | null> {
+    const path = this.versionPath(name, version);
+    if (!path) return null;
+    const text = await readFile(path, 'utf8').catch(() => null);
+    if (text === null) return null;
+    try {
+      const doc = JSON.parse(text) as CachedVersion;
+      const definition = checkDefinition(doc.definition, path);
+      if (definition.name !== name || definition.version !== version || digestOf(definition) !== doc.digest) throw new Error('digest');
+      return { name, version, digest: doc.digest, definition };
+    } catch {
+      await rm(path, { force: true }); // unusable: fetch it again
+      return null;
+    }
+  }
+
+  /** Only verified documents are written (the caller checked the digest). */
+  async writeVersion(doc: CachedVersion): Promise<void> {
+    const path = this.versionPath(doc.name, doc.version);
+    if (path) await writeAtomic(path, JSON.stringify({ name: doc.name, version: doc.version, digest: doc.digest, definition: doc.definition }));
+  }
+
+  async readComponent(name: string): Promise<{ etag: string; document: ComponentDocument } | null> {
+    const path = this.componentPath(name);
+    if (!path) return null;
+    try {
+      const v = JSON.parse(await readFile(path, 'utf8')) as { etag?: unknown; document?: ComponentDocument };
+      if (typeof v.etag !== 'string' || !v.document || !Array.isArray(v.document.versions)) return null;
+      return { etag: v.etag, document: v.document };
+    } catch {
+      return null;
+    }
+  }
+
+  async writeComponent(name: string, etag: string, document: ComponentDocument): Promise<void> {
+    const path = this.componentPath(name);
+    if (path) await writeAtomic(path, JSON.stringify({ etag, document }));
+  }
+}
+
+/** Unique temp name per writer, then rename: last writer wins, readers never see a partial file. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const dir = join(path, '..');
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${randomBytes(6).toString('hex')}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o644 });
+    await rename(temp, path);
+  } catch {
+    // a cache: failing to write it costs the next run a download, nothing else
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,421 @@
+/**
+ * A registry service (SPEC §9) as the resolver sees it: an incomplete snapshot that `fetch(names)` fills.
+ *
+ * What a fetched name holds: the locked version (when hsm.lock takes the name from this registry) and the newest
+ * non-yanked version for every range the stack puts on the name (its hsm.yaml range, every `requires` range seen
+ * in this registry's definitions, and `*`). One round of the resolver costs:
+ *  - cold (nothing locked): one `POST /v1/resolve` for all names of the round;
+ *  - warm (locked version still fits every known range): one conditional `GET …/versions/{v}` per name, sent in
+ *    parallel over kept-alive connections, answered 304 from the cache — no definition is downloaded again.
+ * Names the service does not have become `[]`, so the resolver moves on to the next registry; a pinned or locked
+ * name is only ever looked up in its own registry (the resolver's rule), so a later registry cannot shadow it.
+ *
+ * Integrity: every definition that arrives is validated with the shared schema and hashed here; it must hash to
+ * the digest the service states and, for a locked version, to the digest in hsm.lock — else HSM_DIGEST_MISMATCH,
+ * before anything is written (the cache only ever receives verified documents).
+ * Offline: the locked version from the cache (checked against hsm.lock), else every cached version of the name;
+ * a name with neither is reported (HSM_OFFLINE_MISSING, all such names at once).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ErrorCodes,
+  HsmError,
+  checkDefinition,
+  digestOf,
+  parseComponentRequirement,
+  satisfies,
+  sortVersionsDesc,
+  type CatalogEntry,
+  type Lockfile,
+  type Manifest,
+  type RegistrySnapshot,
+} from '@hsm/core';
+import { RegistryHttp, type RegistryHttpOptions } from './registry-http.js';
+import { RegistryCache, cacheFolderName, type ComponentDocument } from './registry-cache.js';
+
+export interface RemoteRegistryOptions {
+  name: string;
+  url: string;
+  token?: string;
+  /** `$XDG_CACHE_HOME/hsm/registries`: this registry caches under `<cacheRoot>/<host>/`. */
+  cacheRoot: string;
+  offline?: boolean;
+  /** The manifest being resolved (its ranges are asked for) and the lock (its versions are kept and checked). */
+  manifest?: Manifest;
+  lock?: Lockfile | null;
+  /** `--upgrade` (true) or `--upgrade-component` names: their locked versions are neither preferred nor checked. */
+  upgrade?: boolean | string[];
+  /** Timeouts, limits and retry policy (tests shorten them). */
+  http?: Partial<Omit<RegistryHttpOptions, 'name' | 'url' | 'token'>>;
+  log?: (message: string) => void;
+}
+
+export interface RemoteSearchHit {
+  name: string;
+  description: string;
+  provides: string[];
+  registry: string;
+}
+
+export interface RemoteComponentInfo {
+  registry: string;
+  name: string;
+  description: string;
+  provides: string[];
+  versions: Array<{ version: string; digest: string; yanked: boolean }>;
+}
+
+export interface PublishOutcome {
+  name: string;
+  version: string;
+  digest: string;
+  created: boolean;
+}
+
+/** Largest batch the service's POST /v1/resolve accepts. */
+const RESOLVE_BATCH = 200;
+
+interface NameState {
+  asked: Set<string>;
+  entries: Map<string, CatalogEntry>;
+}
+
+export class RemoteRegistry {
+  readonly snapshot: RegistrySnapshot;
+  readonly http: RegistryHttp;
+  readonly cache: RegistryCache;
+  private readonly state = new Map<string, NameState>();
+
+  constructor(private readonly o: RemoteRegistryOptions) {
+    this.snapshot = { name: o.name, kind: 'remote', complete: false, components: new Map(), interfaces: new Map() };
+    this.http = new RegistryHttp({ name: o.name, url: o.url, token: o.token, onRetry: o.log, ...o.http });
+    this.cache = new RegistryCache(join(o.cacheRoot, cacheFolderName(o.url)));
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  /** Fetches what the resolver needs to know about `names` (see the file comment). */
+  async fetch(names: string[]): Promise<void> {
+    const todo = [...new Set(names)].filter((n) => !this.snapshot.components.has(n));
+    if (todo.length === 0) return;
+    if (this.o.offline) return this.fetchOffline(todo);
+
+    const cold = new Map<string, Set<string>>();
+    const lockedGets: Array<{ name: string; version: string; warm: boolean }> = [];
+    for (const name of todo) {
+      const st = this.stateOf(name);
+      const locked = this.locked(name);
+      const ranges = this.rangesFor(name);
+      if (locked && !this.upgrading(name) && [...ranges].every((r) => satisfies(locked.version, r))) {
+        lockedGets.push({ name, version: locked.version, warm: true });
+        for (const r of ranges) st.asked.add(r);
+        continue;
+      }
+      cold.set(name, new Set([...ranges, '*']));
+      if (locked && !this.upgrading(name)) lockedGets.push({ name, version: locked.version, warm: false });
+    }
+    const missingLocked: string[] = [];
+    await Promise.all([
+      this.resolveBatch(cold),
+      ...lockedGets.map(async (g) => {
+        const entry = await this.version(g.name, g.version);
+        if (entry) this.stateOf(g.name).entries.set(entry.version, entry);
+        else if (g.warm) missingLocked.push(g.name);
+      }),
+    ]);
+    // a locked version the service no longer has: ask for the newest instead (the resolver explains the rest)
+    if (missingLocked.length) await this.resolveBatch(new Map(missingLocked.map((n) => [n, new Set([...this.rangesFor(n), '*'])])));
+    for (const name of todo) this.publishState(name);
+    // ranges that newly fetched definitions put on names fetched earlier: ask for their newest too
+    for (let round = 0; round < 16; round++) {
+      const more = this.unaskedRanges();
+      if (more.size === 0) break;
+      await this.resolveBatch(more);
+      for (const name of more.keys()) this.publishState(name);
+    }
+  }
+
+  /** `GET /v1/components?q=&provides=` (first 100 hits). */
+  async search(text: string, provides?: string): Promise<RemoteSearchHit[]> {
+    const q = new URLSearchParams({ limit: '100' });
+    if (text) q.set('q', text.slice(0, 100));
+    if (provides) q.set('provides', provides);
+    const { json } = await this.http.json({ method: 'GET', path: `/v1/components?${q}`, idempotent: true });
+    const list = (json as { components?: unknown })?.components;
+    if (!Array.isArray(list)) throw this.malformed('/v1/components', 'expected `components: [...]`');
+    return list
+      .filter((c): c is { name: string; description?: unknown; provides?: unknown } => typeof c?.name === 'string')
+      .map((c) => ({
+        name: c.name,
+        description: typeof c.description === 'string' ? c.description : '',
+        provides: Array.isArray(c.provides) ? c.provides.filter((p): p is string => typeof p === 'string') : [],
+        registry: this.o.name,
+      }));
+  }
+
+  /** The component document (versions, digests, yanked), revalidated with its ETag; null when absent. */
+  async component(name: string): Promise<RemoteComponentInfo | null> {
+    if (!/^[a-z0-9-]{1,64}$/.test(name)) return null;
+    const path = `/v1/components/${name}`;
+    const cached = await this.cache.readComponent(name);
+    let document: ComponentDocument;
+    if (this.o.offline) {
+      if (!cached) return null;
+      document = cached.document;
+    } else {
+      let r;
+      try {
+        r = await this.http.json({ method: 'GET', path, idempotent: true, headers: cached ? { 'if-none-match': cached.etag } : {} });
+      } catch (e) {
+        if (e instanceof HsmError && (e.code === ErrorCodes.COMPONENT_NOT_FOUND || e.code === ErrorCodes.NOT_FOUND)) return null;
+        throw e;
+      }
+      if (r.status === 304) {
+        if (!cached) throw this.malformed(path, 'answered 304 to an unconditional request');
+        document = cached.document;
+      } else {
+        document = this.checkComponentDocument(path, r.json);
+        if (r.etag) await this.cache.writeComponent(name, r.etag, document);
+      }
+    }
+    return {
+      registry: this.o.name,
+      name: document.name,
+      description: document.description ?? '',
+      provides: document.provides ?? [],
+      versions: sortVersionsDesc(document.versions).map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked })),
+    };
+  }
+
+  /**
+   * One exact version: from the cache, revalidated with `If-None-Match: "<digest>"` when online (immutable, so the
+   * answer is normally 304 and nothing is downloaded). null when the service does not have it.
+   */
+  async version(name: string, version: string): Promise<CatalogEntry | null> {
+    const cached = await this.cache.readVersion(name, version);
+    if (cached) this.checkLocked(name, version, cached.digest, 'the cache');
+    if (this.o.offline) return cached ? { ...cached, yanked: false } : null;
+    const path = `/v1/components/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+    let r;
+    try {
+      r = await this.http.json({ method: 'GET', path, idempotent: true, headers: cached ? { 'if-none-match': `"${cached.digest}"` } : {} });
+    } catch (e) {
+      if (e instanceof HsmError && (e.code === ErrorCodes.VERSION_NOT_FOUND || e.code === ErrorCodes.COMPONENT_NOT_FOUND)) return null;
+      throw e;
+    }
+    if (r.status === 304) {
+      if (!cached) throw this.malformed(path, 'answered 304 to an unconditional request');
+      return { ...cached, yanked: false };
+    }
+    const entry = this.verifiedEntry(path, r.json, name, version);
+    await this.cache.writeVersion(entry);
+    return entry;
+  }
+
+  /** `PUT /v1/components/{name}/versions/{version}` with the (already validated) definition. */
+  async publish(definition: { name: string; version: string }): Promise<PublishOutcome> {
+    const path = `/v1/components/${encodeURIComponent(definition.name)}/versions/${encodeURIComponent(definition.version)}`;
+    // PUT of the same bytes is idempotent on the service (200), so a lost answer may be retried safely
+    const r = await this.http.json({ method: 'PUT', path, body: definition, idempotent: true });
+    const body = r.json as { digest?: unknown };
+    const digest = typeof body?.digest === 'string' ? body.digest : '';
+    if (digest !== digestOf(definition)) {
+      throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.http.where(path)} recorded ${definition.name} ${definition.version} with digest ${digest || '(none)'}, not ${digestOf(definition)}`, {
+        hint: 'the service stored different content than was sent: ask its operator',
+      });
+    }
+    return { name: definition.name, version: definition.version, digest, created: r.status === 201 };
+  }
+
+  // --- internals ---
+
+  private stateOf(name: string): NameState {
+    let st = this.state.get(name);
+    if (!st) this.state.set(name, (st = { asked: new Set(), entries: new Map() }));
+    return st;
+  }
+
+  private publishState(name: string): void {
+    const st = this.stateOf(name);
+    this.snapshot.components.set(name, sortVersionsDesc([...st.entries.values()]));
+  }
+
+  private locked(name: string) {
+    const l = this.o.lock?.components[name];
+    return l && l.registry === this.o.name ? l : undefined;
+  }
+
+  private upgrading(name: string): boolean {
+    const u = this.o.upgrade;
+    return u === true || (Array.isArray(u) && u.includes(name));
+  }
+
+  /** Ranges the stack puts on `name`: hsm.yaml, and `requires` of every definition this registry returned. */
+  private rangesFor(name: string): Set<string> {
+    const out = new Set<string>();
+    const m = this.o.manifest;
+    const entry = m?.components?.[name];
+    if (m?.components && name in m.components) out.add(entry?.version ?? '*');
+    for (const entries of this.snapshot.components.values()) {
+      for (const e of entries) {
+        for (const req of e.definition.requires ?? []) {
+          if (typeof req !== 'string') continue;
+          const { name: dep, range } = parseComponentRequirement(req);
+          if (dep === name) out.add(range);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** For names already fetched (with versions): ranges now known that no held version answers for sure. */
+  private unaskedRanges(): Map<string, Set<string>> {
+    const more = new Map<string, Set<string>>();
+    for (const [name, st] of this.state) {
+      if (!this.snapshot.components.get(name)?.length) continue;
+      const newest = sortVersionsDesc([...st.entries.values()]).find((e) => !e.yanked);
+      for (const r of this.rangesFor(name)) {
+        if (st.asked.has(r)) continue;
+        // the newest version overall satisfying r is also the newest for r
+        if (st.asked.has('*') && newest && satisfies(newest.version, r)) {
+          st.asked.add(r);
+          continue;
+        }
+        const set = more.get(name) ?? new Set<string>();
+        set.add(r);
+        more.set(name, set);
+      }
+    }
+    return more;
+  }
+
+  /** `POST /v1/resolve` for every (name, range), in batches the service accepts. */
+  private async resolveBatch(wanted: Map<string, Set<string>>): Promise<void> {
+    const items: Array<{ name: string; range: string }> = [];
+    for (const [name, ranges] of wanted) {
+      const st = this.stateOf(name);
+      for (const range of ranges) {
+        if (st.asked.has(range)) continue;
+        st.asked.add(range);
+        items.push({ name, range });
+      }
+    }
+    for (let i = 0; i < items.length; i += RESOLVE_BATCH) {
+      const batch = items.slice(i, i + RESOLVE_BATCH);
+      const path = '/v1/resolve';
+      // a read: safe to repeat after a failure
+      const { json } = await this.http.json({ method: 'POST', path, body: { components: batch }, idempotent: true });
+      const list = (json as { components?: unknown })?.components;
+      if (!Array.isArray(list) || list.length !== batch.length) throw this.malformed(path, `expected \`components\` with ${batch.length} entries`);
+      const verified: CatalogEntry[] = [];
+      list.forEach((item: unknown, k: number) => {
+        const asked = batch[k];
+        const err = (item as { error?: { code?: unknown } })?.error;
+        if (err && typeof err === 'object') {
+          // COMPONENT_NOT_FOUND: the name is not here (→ []); UNSATISFIABLE: nothing newer for this range
+          if (err.code !== ErrorCodes.COMPONENT_NOT_FOUND && err.code !== ErrorCodes.UNSATISFIABLE) throw this.malformed(path, `unexpected error ${String(err.code)} for ${asked.name}`);
+          return;
+        }
+        const version = (item as { version?: unknown })?.version;
+        if (typeof version !== 'string') throw this.malformed(path, `entry ${k} has no version`);
+        const entry = this.verifiedEntry(path, item, asked.name, version);
+        if (!satisfies(entry.version, asked.range)) throw this.malformed(path, `${entry.name} ${entry.version} does not satisfy the range asked for (${asked.range})`);
+        verified.push(entry);
+      });
+      // verify everything before keeping anything
+      for (const entry of verified) {
+        this.stateOf(entry.name).entries.set(entry.version, entry);
+        await this.cache.writeVersion(entry);
+      }
+    }
+  }
+
+  private async fetchOffline(names: string[]): Promise<void> {
+    const missing: string[] = [];
+    for (const name of names) {
+      const st = this.stateOf(name);
+      const locked = this.locked(name);
+      if (locked) {
+        const cached = await this.cache.readVersion(name, locked.version);
+        if (cached) {
+          this.checkLocked(name, locked.version, cached.digest, 'the cache');
+          st.entries.set(locked.version, { ...cached, yanked: false });
+        }
+      } else {
+        for (const version of await this.cachedVersions(name)) {
+          const cached = await this.cache.readVersion(name, version);
+          if (cached) st.entries.set(version, { ...cached, yanked: false });
+        }
+      }
+      if (st.entries.size === 0) missing.push(locked ? `${name} ${locked.version}` : name);
+      this.publishState(name);
+    }
+    if (missing.length) {
+      throw new HsmError(ErrorCodes.OFFLINE_MISSING, `--offline: registry ${this.o.name} has nothing cached for ${missing.join(', ')}`, {
+        details: [`cache: ${this.cache.dir}`],
+        hint: 'run the command once online (without --offline) to fill the cache',
+      });
+    }
+  }
+
+  private async cachedVersions(name: string): Promise<string[]> {
+    if (!/^[a-z0-9-]{1,64}$/.test(name)) return [];
+    try {
+      return (await readdir(join(this.cache.dir, 'versions', name))).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length));
+    } catch {
+      return [];
+    }
+  }
+
+  /** A version document from the service → a catalog entry whose digest is computed here, never taken on trust. */
+  private verifiedEntry(path: string, doc: unknown, name: string, version: string): CatalogEntry {
+    const d = doc as { name?: unknown; version?: unknown; digest?: unknown; definition?: unknown };
+    if (!d || typeof d !== 'object' || typeof d.digest !== 'string' || d.definition === undefined) throw this.malformed(path, `no definition and digest for ${name} ${version}`);
+    let definition;
+    try {
+      definition = checkDefinition(d.definition, `${name} ${version}`);
+    } catch (e) {
+      throw new HsmError(ErrorCodes.REGISTRY_ERROR, `${this.http.where(path)} serves an invalid definition: ${(e as Error).message}`, { hint: 'ask the registry operator; nothing was changed here' });
+    }
+    if (definition.name !== name || definition.version !== version) {
+      throw this.malformed(path, `asked for ${name} ${version}, got ${definition.name} ${definition.version}`);
+    }
+    const digest = digestOf(definition);
+    if (digest !== d.digest) {
+      throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.http.where(path)} serves content for ${name} ${version} that does not match its own digest`, {
+        details: [`stated: ${d.digest}`, `content: ${digest}`],
+        hint: 'the registry was changed behind its API: ask its operator; nothing was changed here',
+      });
+    }
+    this.checkLocked(name, version, digest, this.http.where(path));
+    return { name, version, digest, yanked: false, definition };
+  }
+
+  /** A locked version must keep the bytes hsm.lock recorded (unless the user asked to upgrade it). */
+  private checkLocked(name: string, version: string, digest: string, source: string): void {
+    const locked = this.locked(name);
+    if (!locked || locked.version !== version || locked.digest === digest || this.upgrading(name)) return;
+    throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${source} serves different content for ${name} ${version} than hsm.lock recorded`, {
+      details: [`hsm.lock: ${locked.digest}`, `${this.o.name}: ${digest}`],
+      hint: `if the change is expected, accept it with \`hsm sync --upgrade-component ${name}\``,
+    });
+  }
+
+  private checkComponentDocument(path: string, json: unknown): ComponentDocument {
+    const d = json as ComponentDocument;
+    if (!d || typeof d.name !== 'string' || !Array.isArray(d.versions)) throw this.malformed(path, 'expected a component document');
+    const versions = d.versions
+      .filter((v) => v && typeof v.version === 'string' && typeof v.digest === 'string')
+      .map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked === true }));
+    return { name: d.name, description: typeof d.description === 'string' ? d.description : null, provides: Array.isArray(d.provides) ? d.provides.filter((p) => typeof p === 'string') : [], versions };
+  }
+
+  private malformed(path: string, what: string): HsmError {
+    return new HsmError(ErrorCodes.REGISTRY_ERROR, `${this.http.where(path)} sent an unexpected answer: ${what}`, {
+      hint: 'check that the URL in hsm.yaml points at an hsm registry service',
+    });
+  }
+}
