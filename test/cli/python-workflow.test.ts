@@ -94,6 +94,7 @@ describe('hsm with real uv', () => {
     expect((await hsm(['add', 'demo-lib'], { cwd: dir, env })).code).toBe(0);
     const prodPyproject = await readFile(join(dir, 'pyproject.toml'), 'utf8');
     const manifest = await readFile(join(dir, 'hsm.yaml'), 'utf8');
+    const lock = await readFile(join(dir, 'hsm.lock'), 'utf8');
 
     const dev = await hsm(['mode', 'demo-lib', 'dev', '--path', checkout], { cwd: dir, env });
     expect(dev.stderr).toBe(dev.stderr);
@@ -104,6 +105,7 @@ describe('hsm with real uv', () => {
     // personal choice: hsm.yaml untouched, the overlay carries it
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toBe(manifest);
     expect(await readFile(join(dir, 'hsm.local.yaml'), 'utf8')).toContain('mode: dev');
+    expect(await readFile(join(dir, 'hsm.lock'), 'utf8')).toBe(lock); // dev mode is personal: the shared lock stays
 
     expect((await hsm(['mode', 'demo-lib', 'prod'], { cwd: dir, env })).code).toBe(0);
     expect(await importSource(dir)).toBe('wheel 1.1.0');

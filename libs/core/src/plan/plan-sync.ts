@@ -8,7 +8,7 @@ import type { Manifest } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
-import { renderPyproject, pep503, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
+import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
 import { lockFromResolution } from '../resolver/index.js';
 
@@ -110,8 +110,13 @@ export function planSync(input: PlanInput): SyncPlan {
   const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
   let owned: PyprojectOwnership = ownedBefore;
   if (python) {
-    const rendered = renderPyproject({ text: files['pyproject.toml'], projectName: manifest.name, desired, owned: ownedBefore });
-    owned = rendered.owned;
+    // Whether hsm created `[tool.uv.sources]` is personal state in dev mode (editable paths), so it is not kept in
+    // the shared hsm.lock: a table holding nothing but hsm's own entries is taken to be hsm's.
+    const created = new Set(ownedBefore.created ?? []);
+    if (files['pyproject.toml'] !== null && onlyOwnedSources(files['pyproject.toml'], ownedBefore.dependencies)) created.add('tool.uv.sources');
+    const rendered = renderPyproject({ text: files['pyproject.toml'], projectName: manifest.name, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
+    const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
+    owned = { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) };
     add('pyproject.toml', files['pyproject.toml'], rendered.text);
     notes.push(...devSourceNotes(files['pyproject.toml'], desired, resolution));
   }
@@ -149,6 +154,18 @@ export function planSync(input: PlanInput): SyncPlan {
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
   return { projectName, changes, lock, python, composeFiles, notes, resolution };
+}
+
+function onlyOwnedSources(text: string, ownedDeps: string[]): boolean {
+  let sources: Record<string, unknown>;
+  try {
+    sources = readPyprojectSources(text);
+  } catch {
+    return false;
+  }
+  const keys = Object.keys(sources);
+  const owned = new Set(ownedDeps.map(pep503));
+  return keys.length > 0 && keys.every((k) => owned.has(pep503(k)));
 }
 
 function rank(order: string[], p: string): number {
