@@ -47,7 +47,14 @@ export async function buildDriver(): Promise<string> {
     format: 'esm',
     target: 'node20',
     // The transaction code needs only the error type: bundle just that, not the rest of core in progress.
-    alias: { '@hsm/core': path.join(repo, 'libs/core/src/errors.ts') },
+    plugins: [
+      {
+        name: 'hsm-core-errors',
+        setup(b) {
+          b.onResolve({ filter: /^@hsm\/core(\/errors)?$/ }, () => ({ path: path.join(repo, 'libs/core/src/errors.ts') }));
+        },
+      },
+    ],
     logLevel: 'error',
   });
   return outfile;
