@@ -148,4 +148,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     load: async () => (await import('./commands/doctor.js')).doctor,
   },
+  login: {
+    summary: 'store a token for a registry service (read from stdin or a prompt)',
+    usage: 'login REGISTRY [--no-verify]',
+    help: 'REGISTRY is a registry name from hsm.yaml or its URL. The token is stored 0600 in $XDG_CONFIG_HOME/hsm/credentials.json;\nHSM_TOKEN_<NAME> (name upper-cased, - → _) takes precedence over it.',
+    arity: [1, 1],
+    options: { 'no-verify': { type: 'boolean' } },
+    load: async () => (await import('./commands/login.js')).login,
+  },
+  publish: {
+    summary: 'publish a definition file or a folder registry to a registry service',
+    usage: 'publish PATH --registry R',
+    help: 'Every definition is validated locally first; the service answers 201 (new), 200 (same bytes again) or an error with its code.',
+    arity: [1, 1],
+    options: { registry: { type: 'string' } },
+    load: async () => (await import('./commands/publish.js')).publish,
+  },
 };

@@ -146,11 +146,11 @@ export function hsmConfigDir(): string {
 }
 
 /** A registry service: token from HSM_TOKEN_<NAME> or `hsm login`, cache under $XDG_CACHE_HOME/hsm/registries. */
-export async function remoteRegistry(r: { name: string; url: string }, options: RegistryLoadOptions & { manifest?: Manifest } = {}): Promise<RemoteRegistry> {
+export async function remoteRegistry(r: { name: string; url: string }, options: RegistryLoadOptions & { manifest?: Manifest; token?: string } = {}): Promise<RemoteRegistry> {
   return new RemoteRegistry({
     name: r.name,
     url: r.url,
-    token: await tokenFor(r, process.env, hsmConfigDir()),
+    token: options.token ?? (await tokenFor(r, process.env, hsmConfigDir())),
     cacheRoot: join(hsmCacheDir(), 'registries'),
     offline: options.offline,
     manifest: options.manifest,

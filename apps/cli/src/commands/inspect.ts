@@ -1,23 +1,23 @@
 /** Read-only commands: status, why, search, info. */
 import { stringify } from 'yaml';
 import semver from 'semver';
-import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, planSync, type RegistrySnapshot } from '@hsm/core';
+import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, planSync, type CatalogEntry } from '@hsm/core';
 import { existsSync } from 'node:fs';
 import type { Command, CommandContext } from '../commands.js';
-import { findProjectDir, readProjectFiles, parseProject, loadRegistries, builtinRegistry, checkoutDir } from '../project.js';
+import { findProjectDir, readProjectFiles, parseProject, loadRegistries, builtinRegistry, checkoutDir, type LoadedRegistry } from '../project.js';
 import { resolveProject, resolutionJson, recoverIfInterrupted } from '../sync-engine.js';
 
 /** Registries of the project around cwd, or the built-in catalog alone outside a project. */
-async function registriesFor(ctx: CommandContext): Promise<RegistrySnapshot[]> {
+async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
   let dir: string;
   try {
     dir = findProjectDir(ctx.cwd);
   } catch (e) {
-    if (e instanceof HsmError && e.code === ErrorCodes.MANIFEST_NOT_FOUND) return [builtinRegistry()];
+    if (e instanceof HsmError && e.code === ErrorCodes.MANIFEST_NOT_FOUND) return [{ snapshot: builtinRegistry() }];
     throw e;
   }
   const files = await readProjectFiles(dir);
-  return (await loadRegistries(dir, parseProject(dir, files).manifest)).map((r) => r.snapshot);
+  return loadRegistries(dir, parseProject(dir, files).manifest, { log: (m) => ctx.out.debug(m) });
 }
 
 export const status: Command = async (ctx) => {
@@ -55,34 +55,76 @@ export const why: Command = async (ctx) => {
   return { data: { name, reasons: resolution.components.find((c) => c.name === name)!.reasons, lines }, text: lines.join('\n') };
 };
 
+interface SearchHit {
+  name: string;
+  /** Newest version (registry services list names only: see `hsm info NAME`). */
+  version?: string;
+  registry: string;
+  description: string;
+  provides: string[];
+}
+
+/** Every registry in search order (services asked in parallel); a name is shown from the first that has it. */
 export const search: Command = async (ctx) => {
   const registries = await registriesFor(ctx);
   const text = ctx.positionals[0] ?? '';
   const provides = ctx.values.provides as string | undefined;
-  let hits = searchCatalog(registries, text);
-  if (provides) hits = hits.filter((h) => (h.provides ?? []).includes(provides));
+  const perRegistry = await Promise.all(
+    registries.map(async (r): Promise<SearchHit[]> => {
+      if (r.remote) return r.remote.search(text, provides);
+      const hits = searchCatalog([r.snapshot], text).map((h) => ({ ...h, description: h.description ?? '', provides: h.provides ?? [] }));
+      return provides ? hits.filter((h) => h.provides.includes(provides)) : hits;
+    }),
+  );
+  const needle = text.trim().toLowerCase();
+  const rank = (h: SearchHit) => (needle === '' || h.name === needle ? 0 : h.name.includes(needle) ? 1 : 2);
+  const seen = new Set<string>();
+  const hits = perRegistry
+    .flat()
+    .filter((h) => !seen.has(h.name) && Boolean(seen.add(h.name)))
+    .sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const s = ctx.out.style;
-  const lines = hits.map((h) => `${s.bold(h.name)} ${h.version}  ${s.dim(`[${h.registry}]`)}${h.provides?.length ? s.cyan(` provides ${h.provides.join(', ')}`) : ''}\n    ${h.description ?? ''}`);
+  const lines = hits.map((h) => `${s.bold(h.name)}${h.version ? ` ${h.version}` : ''}  ${s.dim(`[${h.registry}]`)}${h.provides.length ? s.cyan(` provides ${h.provides.join(', ')}`) : ''}\n    ${h.description}`);
   return { data: hits, text: lines.length ? lines.join('\n') : `no component matches \`${text}\`` };
 };
+
+interface InfoVersions {
+  registry: string;
+  versions: Array<{ version: string; yanked: boolean }>;
+  entry(version: string): Promise<CatalogEntry | null>;
+}
+
+/** The first registry in search order that has `name`: its versions, and a way to get one definition. */
+async function firstWith(registries: LoadedRegistry[], name: string): Promise<InfoVersions | null> {
+  for (const r of registries) {
+    if (r.remote) {
+      const remote = r.remote;
+      const doc = await remote.component(name);
+      if (doc && doc.versions.length) return { registry: remote.name, versions: doc.versions, entry: (v) => remote.version(name, v) };
+      continue;
+    }
+    const found = findVersions([r.snapshot], name)[0];
+    if (found?.entries.length) return { registry: found.registry, versions: found.entries, entry: async (v) => found.entries.find((e) => e.version === v) ?? null };
+  }
+  return null;
+}
 
 export const info: Command = async (ctx) => {
   const registries = await registriesFor(ctx);
   const arg = ctx.positionals[0];
   const { name, range } = parseComponentRequirement(arg);
-  const found = findVersions(registries, name);
-  if (found.length === 0 || found.every((f) => f.entries.length === 0)) {
-    const known = registries.flatMap((r) => [...r.components.keys()]);
+  const first = await firstWith(registries, name);
+  if (!first) {
+    const known = registries.flatMap((r) => [...r.snapshot.components.keys()]);
     throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `no component \`${name}\` in any registry${didYouMean(name, known)}`, { hint: 'search with `hsm search TEXT`' });
   }
-  const first = found.find((f) => f.entries.length > 0)!;
   const exact = arg.includes('@') && semver.valid(range);
-  const candidates = first.entries
-    .filter((e) => (exact ? e.version === range : semver.satisfies(e.version, range) && !e.yanked))
-    .sort((a, b) => semver.rcompare(a.version, b.version));
-  const entry = candidates[0];
-  if (!entry) throw new HsmError(ErrorCodes.UNSATISFIABLE, `no version of ${name} matches \`${range}\` in registry ${first.registry}`, { hint: `available: ${first.entries.map((e) => e.version).join(', ')}` });
-  const versions = [...first.entries].sort((a, b) => semver.rcompare(a.version, b.version)).map((e) => `${e.version}${e.yanked ? ' (yanked)' : ''}`);
+  const sorted = [...first.versions].sort((a, b) => semver.rcompare(a.version, b.version));
+  const chosen = sorted.find((e) => (exact ? e.version === range : semver.satisfies(e.version, range) && !e.yanked));
+  if (!chosen) throw new HsmError(ErrorCodes.UNSATISFIABLE, `no version of ${name} matches \`${range}\` in registry ${first.registry}`, { hint: `available: ${sorted.map((e) => e.version).join(', ')}` });
+  const entry = await first.entry(chosen.version);
+  if (!entry) throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `registry ${first.registry} lists ${name} ${chosen.version} but does not serve it`, { hint: 'try again later or ask the registry operator' });
+  const versions = sorted.map((e) => `${e.version}${e.yanked ? ' (yanked)' : ''}`);
   const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, stringify(entry.definition).trimEnd()].join('\n');
   return { data: { registry: first.registry, version: entry.version, digest: entry.digest, versions, definition: entry.definition }, text };
 };

@@ -45,7 +45,8 @@ export interface HttpResponse {
 
 type UndiciModule = typeof import('undici');
 let undiciModule: Promise<UndiciModule> | undefined;
-const loadUndici = () => (undiciModule ??= import('undici'));
+// a bundler may hand over the CommonJS module as `default` only
+const loadUndici = () => (undiciModule ??= import('undici').then((m) => (typeof m.Agent === 'function' ? m : (m as unknown as { default: UndiciModule }).default)));
 
 /** One keep-alive agent per process: every registry request of a command reuses its connections. */
 let sharedAgent: Promise<import('undici').Agent> | undefined;
@@ -216,6 +217,8 @@ export class RegistryHttp {
   private networkError(req: HttpRequest, e: unknown) {
     if (e instanceof HsmError) return { error: e, retryable: false };
     const code = (e as { code?: string })?.code ?? '';
+    // undici and the socket layer give every failure a code; anything else is a bug, reported as one
+    if (typeof code !== 'string' || code === '') throw e;
     const cause = (e as { cause?: { code?: string } })?.cause?.code ?? '';
     const what =
       code === 'ECONNREFUSED' || cause === 'ECONNREFUSED'

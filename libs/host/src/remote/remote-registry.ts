@@ -215,6 +215,18 @@ export class RemoteRegistry {
     return entry;
   }
 
+  /** Checks a token against the service (`GET /v1/tokens` needs any valid token); throws HSM_AUTH when refused. */
+  async verifyToken(): Promise<void> {
+    try {
+      await this.http.json({ method: 'GET', path: '/v1/tokens', idempotent: true });
+    } catch (e) {
+      if (e instanceof HsmError && (e.code === ErrorCodes.UNAUTHENTICATED || e.code === ErrorCodes.FORBIDDEN || e.code === ErrorCodes.AUTH)) {
+        throw new HsmError(ErrorCodes.AUTH, `registry ${this.o.name} rejected the token: ${e.message}`, { hint: 'check the token (ask the registry operator for one with the scopes you need)', exitCode: 1 });
+      }
+      throw e;
+    }
+  }
+
   /** `PUT /v1/components/{name}/versions/{version}` with the (already validated) definition. */
   async publish(definition: { name: string; version: string }): Promise<PublishOutcome> {
     const path = `/v1/components/${encodeURIComponent(definition.name)}/versions/${encodeURIComponent(definition.version)}`;
