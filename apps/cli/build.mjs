@@ -11,6 +11,18 @@ const root = join(here, '..', '..');
 const dist = join(here, 'dist');
 const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 
+// zod re-exports every locale (`z.locales.*`, ~1 MB of the bundle) though hsm only speaks English: the CLI's
+// start-up budget pays to parse each byte, so the locale namespace is bundled as English alone.
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-en' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path) }));
+  },
+};
+
 // stale chunks from earlier builds would only waste disk: start clean
 for (const f of existsSync(dist) ? readdirSync(dist) : []) if (/\.(js|js\.map)$/.test(f)) rmSync(join(dist, f));
 
@@ -25,6 +37,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __HSM_VERSION__: JSON.stringify(version) },
+  plugins: [englishOnlyZod],
   banner: { js: "import { createRequire as __hsmCreateRequire } from 'node:module'; const require = __hsmCreateRequire(import.meta.url);" },
 });
 
