@@ -1,9 +1,10 @@
 /**
  * The real registry service (apps/registry) for client tests: a migrated PostgreSQL database that outlives
  * restarts, and the Nest app on a fixed 127.0.0.1 port, so a test can stop the service (offline) and start it
- * again on the same URL. Requests are counted from the service's own request log.
+ * again on the same URL. Requests are counted as the HTTP server sees them.
  */
 import { createServer } from 'node:net';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../apps/registry/src/create-app.js';
 import type { RegistryConfig } from '../../apps/registry/src/config.js';
@@ -64,12 +65,12 @@ export async function startService(): Promise<Service> {
     db,
     requests,
     async start() {
-      const logger = new JsonLogger('debug', [ADMIN_TOKEN], (line) => {
-        const e = JSON.parse(line) as { msg?: string; method?: string; path?: string; status?: number };
-        if (e.msg === 'request') requests.push({ method: e.method!, path: e.path!, status: e.status! });
-      });
-      app = await createApp(config, logger);
+      app = await createApp(config, new JsonLogger('warn', [ADMIN_TOKEN], () => undefined));
       await app.listen(port, '127.0.0.1');
+      // counted at the HTTP server, so reads the service answers before Express (its hot path) count too
+      (app.getHttpServer() as HttpServer).on('request', (req: IncomingMessage, res: ServerResponse) => {
+        res.on('finish', () => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode }));
+      });
     },
     async stop() {
       await app?.close();

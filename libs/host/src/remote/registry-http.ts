@@ -178,7 +178,9 @@ export class RegistryHttp {
     });
   }
 
-  private statusError(req: HttpRequest, status: number, text: string, retryAfter: string | undefined) {
+  private statusError(req: HttpRequest, status: number, raw: string, retryAfter: string | undefined) {
+    // a server that echoes the request must not make us print the token
+    const text = this.token ? raw.split(this.token).join('[redacted]') : raw;
     const server = serverError(text);
     const said = server ? `: ${server.code}: ${server.message}` : '';
     const where = this.where(req.path);

@@ -1,0 +1,257 @@
+/**
+ * Medium tier: the remote registry client (libs/host/src/remote) against the real service on a real PostgreSQL,
+ * and — for failures the real service cannot be made to produce (refused, silent, 5xx, 429, malformed or oversized
+ * bodies) — against a misbehaving HTTP server on 127.0.0.1, a test double named as such.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { digestOf, resolve, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
+import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName } from '@hsm/host';
+import { ADMIN_TOKEN, createToken, startService, type Service } from './service.js';
+
+let service: Service;
+let cacheRoot: string;
+
+const def = (name: string, version: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  version,
+  description: `${name} for client tests`,
+  services: { [name]: { image: `example/${name}:${version}` } },
+  ...extra,
+});
+
+async function put(d: ReturnType<typeof def>): Promise<void> {
+  const res = await fetch(`${service.url}/v1/components/${d.name}/versions/${d.version}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(d),
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
+}
+
+/** The service logs a request when its response has finished, which can be just after the client has it. */
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
+const remote = (extra: Partial<ConstructorParameters<typeof RemoteRegistry>[0]> = {}) =>
+  new RemoteRegistry({ name: 'team', url: service.url, cacheRoot, ...extra });
+
+const manifestWith = (components: Record<string, { version?: string; registry?: string }>, registries: Manifest['registries'] = [{ name: 'team', url: 'http://x' }]): Manifest =>
+  ({ version: 1, name: 'client-test', registries, components }) as Manifest;
+
+beforeAll(async () => {
+  service = await startService();
+  cacheRoot = await mkdtemp(join(tmpdir(), 'hsm-client-cache-'));
+  for (const d of [def('rc-a', '1.0.0', { requires: ['rc-b@^1'] }), def('rc-a', '2.0.0', { requires: ['rc-b@^2'] }), def('rc-b', '1.0.0'), def('rc-b', '1.5.0'), def('rc-b', '2.0.0')]) await put(d);
+}, 60_000);
+
+afterAll(async () => {
+  await service?.close();
+});
+
+describe('fetch against the real service', () => {
+  test('one POST /v1/resolve per round; ranges from hsm.yaml and requires are asked; absent names become []', async () => {
+    const r = remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest: manifestWith({ 'rc-a': { version: '^1' }, 'rc-none': {} }) });
+    service.requests.length = 0;
+    await r.fetch(['rc-a', 'rc-none']);
+    await settle();
+    expect(service.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/resolve']);
+    expect(r.snapshot.components.get('rc-a')!.map((e) => e.version)).toEqual(['2.0.0', '1.0.0']); // `*` and ^1
+    expect(r.snapshot.components.get('rc-none')).toEqual([]);
+    await r.fetch(['rc-b']);
+    await settle();
+    // rc-b: `*` plus the ^1 and ^2 that rc-a's versions require
+    expect(r.snapshot.components.get('rc-b')!.map((e) => e.version)).toEqual(['2.0.0', '1.5.0']);
+    expect(service.requests.length).toBe(2);
+    for (const e of r.snapshot.components.get('rc-b')!) expect(e.digest).toBe(digestOf(e.definition));
+  });
+
+  test('the resolver loop picks from the service; a later registry never shadows a locked or pinned name', async () => {
+    const folder: RegistrySnapshot = {
+      name: 'later',
+      kind: 'folder',
+      complete: true,
+      components: new Map([['rc-b', [{ name: 'rc-b', version: '9.0.0', digest: digestOf(def('rc-b', '9.0.0')), yanked: false, definition: def('rc-b', '9.0.0') }]]]),
+      interfaces: new Map(),
+    };
+    const manifest = manifestWith({ 'rc-a': { version: '^1' } }, [
+      { name: 'team', url: service.url },
+      { name: 'later', path: './later' },
+    ]);
+    const r = remote({ manifest });
+    let outcome;
+    for (let i = 0; i < 5; i++) {
+      outcome = resolve({ manifest, overlay: {}, registries: [r.snapshot, folder] });
+      if (outcome.kind === 'resolved') break;
+      await r.fetch(outcome.names);
+    }
+    expect(outcome!.kind).toBe('resolved');
+    const chosen = outcome!.kind === 'resolved' ? outcome!.resolution.components.map((c) => `${c.name} ${c.version} ${c.registry}`) : [];
+    expect(chosen).toEqual(['rc-a 1.0.0 team', 'rc-b 1.5.0 team']);
+
+    // pinned to the later registry: the service is never asked for it
+    const pinned = manifestWith({ 'rc-b': { registry: 'later' } }, manifest.registries);
+    const r2 = remote({ manifest: pinned });
+    const out2 = resolve({ manifest: pinned, overlay: {}, registries: [r2.snapshot, folder] });
+    expect(out2.kind).toBe('resolved');
+  });
+
+  test('warm: a locked version is revalidated with If-None-Match (304), and checked against hsm.lock', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const manifest = manifestWith({ 'rc-b': {} });
+    const cold = remote({ cacheRoot: root, manifest });
+    await cold.fetch(['rc-b']);
+    const b15 = cold.snapshot.components.get('rc-b')!.find((e) => e.version === '2.0.0')!;
+    const lock: Lockfile = { version: 1, components: { 'rc-b': { version: '2.0.0', registry: 'team', digest: b15.digest } } };
+    service.requests.length = 0;
+    const warm = remote({ cacheRoot: root, manifest, lock });
+    await warm.fetch(['rc-b']);
+    await settle();
+    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual(['GET /v1/components/rc-b/versions/2.0.0 304']);
+
+    const wrong: Lockfile = { version: 1, components: { 'rc-b': { version: '2.0.0', registry: 'team', digest: `sha256:${'0'.repeat(64)}` } } };
+    await expect(remote({ cacheRoot: root, manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
+    await expect(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
+    // --upgrade-component accepts the change
+    await remote({ cacheRoot: root, manifest, lock: wrong, upgrade: ['rc-b'] }).fetch(['rc-b']);
+  });
+
+  test('the cache: verified on read (a corrupted file is fetched again), safe with concurrent writers, offline reads it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const manifest = manifestWith({ 'rc-a': {}, 'rc-b': {} });
+    await Promise.all(Array.from({ length: 8 }, () => remote({ cacheRoot: root, manifest }).fetch(['rc-a', 'rc-b'])));
+    const dir = join(root, cacheFolderName(service.url), 'versions', 'rc-b');
+    expect((await readdir(dir)).sort()).toEqual(['2.0.0.json']);
+    await writeFile(join(dir, '2.0.0.json'), (await readFile(join(dir, '2.0.0.json'), 'utf8')).replace('client tests', 'tampered!'));
+    const lock: Lockfile = { version: 1, components: { 'rc-b': { version: '2.0.0', registry: 'team', digest: digestOf(def('rc-b', '2.0.0')) } } };
+    const offline = remote({ cacheRoot: root, manifest, lock, offline: true });
+    await expect(offline.fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_OFFLINE_MISSING' });
+    const online = remote({ cacheRoot: root, manifest, lock });
+    await online.fetch(['rc-b']);
+    expect(online.snapshot.components.get('rc-b')!.map((e) => e.version)).toEqual(['2.0.0']);
+    const again = remote({ cacheRoot: root, manifest, lock, offline: true });
+    await again.fetch(['rc-b', 'rc-a']); // unlocked rc-a: every cached version
+    expect(again.snapshot.components.get('rc-a')!.map((e) => e.version)).toEqual(['2.0.0']);
+    await expect(remote({ cacheRoot: root, manifest, offline: true }).fetch(['rc-zzz'])).rejects.toThrow(/rc-zzz/);
+  });
+
+  test('tokens: HSM_TOKEN_<NAME> first, then hsm login (0600); a publish token publishes, a read token is refused', async () => {
+    const config = await mkdtemp(join(tmpdir(), 'hsm-cfg-'));
+    const publishToken = await createToken(service, ['publish'], 'rc-team');
+    const file = await storeToken(`${service.url}/`, publishToken, config);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await tokenFor({ name: 'my-team', url: service.url }, {}, config)).toBe(publishToken);
+    expect(await tokenFor({ name: 'my-team', url: service.url }, { HSM_TOKEN_MY_TEAM: 'from-env' }, config)).toBe('from-env');
+
+    const out = await remote({ token: publishToken }).publish(def('rc-pub', '1.0.0'));
+    expect(out).toMatchObject({ created: true, digest: digestOf(def('rc-pub', '1.0.0')) });
+    const readOnly = await createToken(service, ['read'], 'rc-team');
+    const refused = await remote({ token: readOnly })
+      .publish(def('rc-pub', '1.0.1'))
+      .catch((e: Error & { code: string }) => e);
+    expect((refused as { code: string }).code).toBe('HSM_FORBIDDEN');
+    expect(String((refused as Error).message)).not.toContain(readOnly);
+  });
+});
+
+describe('network failures (misbehaving registry: a test double on 127.0.0.1)', () => {
+  let server: Server;
+  let url: string;
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, s) => s.end();
+  let hits = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits++;
+      handler(req, res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const http = (extra: Partial<ConstructorParameters<typeof RegistryHttp>[0]> = {}) =>
+    new RegistryHttp({ name: 'flaky', url, token: 'hsm_secret_token_abcdefghijkl', timeoutMs: 400, backoffMs: 10, maxBytes: 4096, ...extra });
+  const get = { method: 'GET' as const, path: '/v1/components/x', idempotent: true };
+  const failure = async (p: Promise<unknown>) => {
+    const e = (await p.then(() => undefined, (x: unknown) => x)) as { code: string; message: string; hint?: string } | undefined;
+    expect(e).toBeDefined();
+    expect(e!.message).not.toContain('hsm_secret_token');
+    return e!;
+  };
+
+  test('refused: HSM_NETWORK naming the registry and URL', async () => {
+    const e = await failure(new RegistryHttp({ name: 'gone', url: 'http://127.0.0.1:9', backoffMs: 1 }).json(get));
+    expect(e.code).toBe('HSM_NETWORK');
+    expect(e.message).toBe('registry gone (http://127.0.0.1:9/v1/components/x): connection refused');
+  });
+
+  test('no answer: a timeout, retried, then HSM_NETWORK', async () => {
+    hits = 0;
+    handler = () => undefined; // never answers
+    const e = await failure(http({ attempts: 2 }).json(get));
+    expect(e.code).toBe('HSM_NETWORK');
+    expect(e.message).toMatch(/no answer within 400 ms/);
+    expect(hits).toBe(2);
+  });
+
+  test('5xx is retried with backoff for idempotent requests only', async () => {
+    hits = 0;
+    handler = (_q, s) => {
+      if (hits < 3) s.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"HSM_DATABASE_UNAVAILABLE","message":"db down"}}');
+      else s.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    };
+    expect((await http().json(get)).json).toEqual({ ok: true });
+    expect(hits).toBe(3);
+    hits = 0;
+    const e = await failure(http().json({ ...get, method: 'POST', idempotent: false }));
+    expect(e.code).toBe('HSM_REGISTRY_ERROR');
+    expect(e.message).toContain('HTTP 503: HSM_DATABASE_UNAVAILABLE: db down');
+    expect(hits).toBe(1);
+  });
+
+  test('429 honours Retry-After, then gives up with HSM_RATE_LIMITED', async () => {
+    hits = 0;
+    handler = (_q, s) => s.writeHead(429, { 'retry-after': '0' }).end();
+    const e = await failure(http({ attempts: 3 }).json(get));
+    expect(e.code).toBe('HSM_RATE_LIMITED');
+    expect(hits).toBe(3);
+  });
+
+  test('malformed JSON and oversized bodies are errors naming the registry, not retried', async () => {
+    hits = 0;
+    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end('{"components": [');
+    const bad = await failure(http().json(get));
+    expect(bad.code).toBe('HSM_REGISTRY_ERROR');
+    expect(bad.message).toContain(`registry flaky (${url}/v1/components/x) answered with malformed JSON`);
+    expect(hits).toBe(1);
+
+    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ pad: 'x'.repeat(10_000) }));
+    expect((await failure(http().json(get))).message).toMatch(/larger than 4096 bytes/);
+    handler = (_q, s) => {
+      s.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      for (let i = 0; i < 10; i++) s.write('x'.repeat(1000));
+      s.end();
+    };
+    expect((await failure(http().json(get))).message).toMatch(/larger than 4096 bytes/);
+  });
+
+  test('a resolve answer that is not what was asked for is refused before anything is kept', async () => {
+    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: 'sha256:00', definition: def('x', '1.0.0') }] }));
+    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const r = new RemoteRegistry({ name: 'flaky', url, cacheRoot: root, http: { backoffMs: 1 } });
+    const e = await failure(r.fetch(['x']));
+    expect(e.code).toBe('HSM_DIGEST_MISMATCH');
+    expect(r.snapshot.components.has('x')).toBe(false);
+    await expect(readdir(join(root, cacheFolderName(url)))).rejects.toThrow();
+    // a server echoing the token in its error message does not make us print it
+    handler = (q, s) => s.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_REQUEST_INVALID', message: `bad ${q.headers.authorization}` } }));
+    const echoed = await failure(http().json(get));
+    expect(echoed.message).toContain('[redacted]');
+  });
+});
