@@ -20,6 +20,29 @@ export function installHotPath(server: Server, components: ComponentService, con
   });
 }
 
+/** Ready-made raw header lists per document: `writeHead` with an array skips per-header validation. */
+interface Prepared {
+  ok: string[];
+  notModified: string[];
+  body: Buffer;
+}
+const prepared = new WeakMap<Document, Prepared>();
+
+function prepare(doc: Document, cacheControl: string): Prepared {
+  let p = prepared.get(doc);
+  if (!p) {
+    const body = Buffer.from(doc.body, 'utf8');
+    const common = ['Cache-Control', cacheControl, 'Vary', 'Authorization', 'ETag', doc.etag];
+    p = {
+      ok: [...common, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)],
+      notModified: common,
+      body,
+    };
+    prepared.set(doc, p);
+  }
+  return p;
+}
+
 function serveFromCache(req: IncomingMessage, res: ServerResponse, components: ComponentService): boolean {
   const url = req.url ?? '';
   if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false;
@@ -38,16 +61,13 @@ function serveFromCache(req: IncomingMessage, res: ServerResponse, components: C
     conditional = doc !== undefined && req.headers['if-none-match'] === doc.etag;
   } else return false;
   if (!doc) return false;
-  res.setHeader('Cache-Control', cacheControl);
-  res.setHeader('Vary', 'Authorization');
-  res.setHeader('ETag', doc.etag);
+  const p = prepare(doc, cacheControl);
   if (conditional) {
-    res.statusCode = 304;
+    res.writeHead(304, p.notModified);
     res.end();
-    return true;
+  } else {
+    res.writeHead(200, p.ok);
+    res.end(p.body);
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(doc.body));
-  res.end(doc.body);
   return true;
 }
