@@ -44,7 +44,7 @@ const manifestWith = (components: Record<string, { version?: string; registry?: 
 beforeAll(async () => {
   service = await startService();
   cacheRoot = await mkdtemp(join(tmpdir(), 'hsm-client-cache-'));
-  for (const d of [def('rc-a', '1.0.0', { requires: ['rc-b@^1'] }), def('rc-a', '2.0.0', { requires: ['rc-b@^2'] }), def('rc-b', '1.0.0'), def('rc-b', '1.5.0'), def('rc-b', '2.0.0')]) await put(d);
+  for (const d of [def('rc-a', '1.0.0', { requires: ['rc-b@^1'] }), def('rc-a', '2.0.0', { requires: ['rc-b@^2'] }), def('rc-b', '1.0.0'), def('rc-b', '1.5.0'), def('rc-b', '2.0.0'), def('rc-c', '1.0.0')]) await put(d);
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe('fetch against the real service', () => {
     for (const e of r.snapshot.components.get('rc-b')!) expect(e.digest).toBe(digestOf(e.definition));
   });
 
-  test('the resolver loop picks from the service; a later registry never shadows a locked or pinned name', async () => {
+  test('the resolver loop takes names from the service first; a name pinned to a later registry never needs the service', async () => {
     const folder: RegistrySnapshot = {
       name: 'later',
       kind: 'folder',
@@ -116,6 +116,37 @@ describe('fetch against the real service', () => {
     await expect(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
     // --upgrade-component accepts the change
     await remote({ cacheRoot: root, manifest, lock: wrong, upgrade: ['rc-b'] }).fetch(['rc-b']);
+  });
+
+  test('a fully locked stack costs one round trip whatever its depth; a stale lock entry the stack no longer needs is ignored', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const manifest = manifestWith({ 'rc-a': { version: '^1' } });
+    let lock: Lockfile | null = null;
+    const loop = async (r: RemoteRegistry) => {
+      let rounds = 0;
+      for (;;) {
+        const out = resolve({ manifest, overlay: {}, registries: [r.snapshot], lock });
+        if (out.kind === 'resolved') return { rounds, chosen: out.resolution.components.map((c) => `${c.name} ${c.version}`) };
+        rounds++;
+        await r.fetch(out.names);
+      }
+    };
+    const cold = await loop(remote({ cacheRoot: root, manifest }));
+    expect(cold).toEqual({ rounds: 2, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
+    const digest = (n: string, v: string) => digestOf(def(n, v, n === 'rc-a' ? { requires: ['rc-b@^1'] } : {}));
+    lock = { version: 1, components: { 'rc-a': { version: '1.0.0', registry: 'team', digest: digest('rc-a', '1.0.0') }, 'rc-b': { version: '1.5.0', registry: 'team', digest: digest('rc-b', '1.5.0') } } };
+    service.requests.length = 0;
+    const warm = await loop(remote({ cacheRoot: root, manifest, lock }));
+    await settle();
+    expect(warm).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
+    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual([
+      'GET /v1/components/rc-a/versions/1.0.0 304',
+      'GET /v1/components/rc-b/versions/1.5.0 304',
+    ]);
+    // hsm.lock still names rc-c (just removed from the stack) with bytes the service no longer serves: removing a
+    // tampered component must not be blocked by it; a name the stack needs is checked (see the warm test)
+    lock = { version: 1, components: { ...lock.components, 'rc-c': { version: '1.0.0', registry: 'team', digest: `sha256:${'1'.repeat(64)}` } } };
+    expect(await loop(remote({ cacheRoot: root, manifest, lock }))).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
   });
 
   test('the cache: verified on read (a corrupted file is fetched again), safe with concurrent writers, offline reads it', async () => {

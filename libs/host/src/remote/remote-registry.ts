@@ -5,8 +5,9 @@
  * non-yanked version for every range the stack puts on the name (its hsm.yaml range, every `requires` range seen
  * in this registry's definitions, and `*`). One round of the resolver costs:
  *  - cold (nothing locked): one `POST /v1/resolve` for all names of the round;
- *  - warm (locked version still fits every known range): one conditional `GET …/versions/{v}` per name, sent in
- *    parallel over kept-alive connections, answered 304 from the cache — no definition is downloaded again.
+ *  - warm (locked version still fits every known range): one conditional `GET …/versions/{v}` per locked name,
+ *    all sent in the first round in parallel over kept-alive connections, answered 304 — nothing is downloaded
+ *    again, and a fully locked stack costs one round trip whatever the depth of its `requires`.
  * Names the service does not have become `[]`, so the resolver moves on to the next registry; a pinned or locked
  * name is only ever looked up in its own registry (the resolver's rule), so a later registry cannot shadow it.
  *
@@ -86,6 +87,7 @@ export class RemoteRegistry {
   readonly http: RegistryHttp;
   readonly cache: RegistryCache;
   private readonly state = new Map<string, NameState>();
+  private prefetched = false;
 
   constructor(private readonly o: RemoteRegistryOptions) {
     this.snapshot = { name: o.name, kind: 'remote', complete: false, components: new Map(), interfaces: new Map() };
@@ -104,31 +106,54 @@ export class RemoteRegistry {
     if (this.o.offline) return this.fetchOffline(todo);
 
     const cold = new Map<string, Set<string>>();
-    const lockedGets: Array<{ name: string; version: string; warm: boolean }> = [];
+    const lockedGets: Array<{ name: string; version: string; prefetch?: boolean }> = [];
+    // warm: revalidate every locked name of this registry in the first round, so a locked stack costs one round
+    // trip whatever its depth; a prefetched name that fails is simply left for the resolver to ask for (and fail)
+    const prefetched: string[] = [];
+    if (!this.prefetched) {
+      this.prefetched = true;
+      for (const name of Object.keys(this.o.lock?.components ?? {}).sort()) {
+        const locked = this.locked(name);
+        if (!locked || this.upgrading(name) || todo.includes(name) || this.snapshot.components.has(name)) continue;
+        if (![...this.rangesFor(name)].every((r) => satisfies(locked.version, r))) continue;
+        lockedGets.push({ name, version: locked.version, prefetch: true });
+      }
+    }
     for (const name of todo) {
       const st = this.stateOf(name);
       const locked = this.locked(name);
       const ranges = this.rangesFor(name);
       if (locked && !this.upgrading(name) && [...ranges].every((r) => satisfies(locked.version, r))) {
-        lockedGets.push({ name, version: locked.version, warm: true });
+        lockedGets.push({ name, version: locked.version });
         for (const r of ranges) st.asked.add(r);
         continue;
       }
+      // the locked version no longer fits (or is being upgraded): the resolver will not keep it, so skip it
       cold.set(name, new Set([...ranges, '*']));
-      if (locked && !this.upgrading(name)) lockedGets.push({ name, version: locked.version, warm: false });
     }
     const missingLocked: string[] = [];
     await Promise.all([
       this.resolveBatch(cold),
       ...lockedGets.map(async (g) => {
-        const entry = await this.version(g.name, g.version);
-        if (entry) this.stateOf(g.name).entries.set(entry.version, entry);
-        else if (g.warm) missingLocked.push(g.name);
+        let entry: CatalogEntry | null;
+        try {
+          entry = await this.version(g.name, g.version);
+        } catch (e) {
+          if (g.prefetch) return;
+          throw e;
+        }
+        if (entry && g.prefetch) {
+          const st = this.stateOf(g.name);
+          for (const r of this.rangesFor(g.name)) st.asked.add(r);
+          st.entries.set(entry.version, entry);
+          prefetched.push(g.name);
+        } else if (entry) this.stateOf(g.name).entries.set(entry.version, entry);
+        else if (!g.prefetch) missingLocked.push(g.name);
       }),
     ]);
     // a locked version the service no longer has: ask for the newest instead (the resolver explains the rest)
     if (missingLocked.length) await this.resolveBatch(new Map(missingLocked.map((n) => [n, new Set([...this.rangesFor(n), '*'])])));
-    for (const name of todo) this.publishState(name);
+    for (const name of [...todo, ...prefetched]) this.publishState(name);
     // ranges that newly fetched definitions put on names fetched earlier: ask for their newest too
     for (let round = 0; round < 16; round++) {
       const more = this.unaskedRanges();
@@ -289,8 +314,16 @@ export class RemoteRegistry {
     for (const [name, st] of this.state) {
       if (!this.snapshot.components.get(name)?.length) continue;
       const newest = sortVersionsDesc([...st.entries.values()]).find((e) => !e.yanked);
-      for (const r of this.rangesFor(name)) {
+      const locked = this.locked(name);
+      const ranges = this.rangesFor(name);
+      // the locked version still fits every range: the resolver keeps it, nothing newer is needed
+      const keepsLocked = locked && !this.upgrading(name) && st.entries.has(locked.version) && [...ranges].every((r) => satisfies(locked.version, r));
+      for (const r of ranges) {
         if (st.asked.has(r)) continue;
+        if (keepsLocked) {
+          st.asked.add(r);
+          continue;
+        }
         // the newest version overall satisfying r is also the newest for r
         if (st.asked.has('*') && newest && satisfies(newest.version, r)) {
           st.asked.add(r);
