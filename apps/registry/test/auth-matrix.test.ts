@@ -96,3 +96,32 @@ describe('auth matrix', () => {
     for (const c of cases.slice(0, 4)) expect((await c.call('hsm_definitely_not_issued_here')).status).toBe(401);
   });
 });
+
+describe('auth matrix with HSM_REGISTRY_READ=token', () => {
+  test('every read endpoint: anonymous 401, any valid token 200', async () => {
+    const closed = await startRegistry({ readAccess: 'token' });
+    try {
+      const read = (await closed.createToken(['read'])).token;
+      const publish = (await closed.createToken(['publish'], 'owners')).token;
+      expect((await closed.request('PUT', '/v1/components/owned/versions/1.0.0', { token: publish, body: definition('owned', '1.0.0') })).status).toBe(201);
+      const reads: [string, string, unknown?][] = [
+        ['GET', '/v1/components'],
+        ['GET', '/v1/components/owned'],
+        ['GET', '/v1/components/owned/versions/1.0.0'],
+        ['POST', '/v1/resolve', { components: [{ name: 'owned', range: '*' }] }],
+      ];
+      for (const [method, path, body] of reads) {
+        const got = {
+          anonymous: (await closed.request(method, path, { body })).status,
+          read: (await closed.request(method, path, { token: read, body })).status,
+          publish: (await closed.request(method, path, { token: publish, body })).status,
+          admin: (await closed.request(method, path, { token: ADMIN_TOKEN, body })).status,
+          again: (await closed.request(method, path, { body })).status, // cached now: still refused
+        };
+        expect({ path, ...got }).toEqual({ path, anonymous: 401, read: 200, publish: 200, admin: 200, again: 401 });
+      }
+    } finally {
+      await closed.close();
+    }
+  });
+});
