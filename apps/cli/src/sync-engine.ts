@@ -65,13 +65,8 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
       if (round >= 64 || remotes.length === 0) {
         throw new HsmError(ErrorCodes.REGISTRY_ERROR, `could not fetch ${outcome.names.join(', ')} from the registries`, { hint: 'check the registries in hsm.yaml' });
       }
-      // in search order: a later registry is asked only for what the earlier ones do not have
-      let pending = outcome.names;
-      for (const r of remotes) {
-        if (pending.length === 0) break;
-        await r.fetch!(pending);
-        pending = pending.filter((n) => (r.snapshot.components.get(n) ?? []).length === 0);
-      }
+      const names = outcome.names;
+      await Promise.all(remotes.map((r) => r.fetch!(names)));
     }
   } finally {
     done();
