@@ -2,8 +2,8 @@
  * `npm run registry:start`: validates the environment once, starts the embedded PostgreSQL when DATABASE_URL is
  * unset (and migrates it), serves, and shuts down cleanly on SIGINT/SIGTERM.
  */
-import { isHsmError } from '@hsm/core';
-import { loadConfig } from './config.js';
+import { ErrorCodes, HsmError, isHsmError } from '@hsm/core';
+import { loadConfig, type RegistryConfig } from './config.js';
 import { createApp } from './create-app.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded.js';
 import { migrate } from './database/migrate.js';
@@ -17,9 +17,20 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) {
     embedded = await startEmbeddedDatabase(config.dataDir, (m) => logger.event('debug', m, { context: 'postgres' }));
     config.databaseUrl = embedded.url;
-    const r = await migrate(embedded.url, MIGRATIONS_DIR);
-    logger.event('info', `no DATABASE_URL: using the embedded PostgreSQL in ${embedded.dataDir}`, { applied_migrations: r.applied });
   }
+  try {
+    if (embedded) {
+      const r = await migrate(embedded.url, MIGRATIONS_DIR);
+      logger.event('info', `no DATABASE_URL: using the embedded PostgreSQL in ${embedded.dataDir}`, { applied_migrations: r.applied });
+    }
+    await serve(config, logger, embedded);
+  } catch (e) {
+    await embedded?.stop(); // never leave an orphaned PostgreSQL behind a failed start
+    throw e;
+  }
+}
+
+async function serve(config: RegistryConfig, logger: JsonLogger, embedded: EmbeddedDatabase | undefined): Promise<void> {
   if (!config.adminToken) logger.event('warn', 'HSM_ADMIN_TOKEN is not set: no token can be created until it is');
   const app = await createApp(config, logger);
   app.useLogger(logger);
@@ -46,7 +57,12 @@ async function main(): Promise<void> {
         );
     });
   }
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    throw new HsmError(ErrorCodes.CONFIG_INVALID, `${config.host}:${config.port} is already in use`, { hint: 'stop the other server or set PORT', cause: e });
+  }
   logger.event('info', `hsm registry listening on http://${config.host}:${config.port}`, { read_access: config.readAccess });
 }
 
