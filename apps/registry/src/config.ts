@@ -42,7 +42,11 @@ export interface RegistryConfig {
   dataDir: string;
 }
 
-export function loadConfig(env: Record<string, string | undefined>): RegistryConfig {
+/**
+ * `uid` is the process's user id: as root, embedded PostgreSQL runs as the `postgres` user, which cannot enter
+ * /root, so root's default data home is /var/lib (where system services keep state) unless XDG_DATA_HOME is set.
+ */
+export function loadConfig(env: Record<string, string | undefined>, uid: number | undefined = process.getuid?.()): RegistryConfig {
   const r = Env.safeParse(env);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -51,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined>): RegistryCon
     });
   }
   const e = r.data;
-  const dataHome = e.XDG_DATA_HOME || `${e.HOME ?? '.'}/.local/share`;
+  const dataHome = e.XDG_DATA_HOME || (uid === 0 ? '/var/lib' : `${e.HOME ?? '.'}/.local/share`);
   return {
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,

@@ -9,7 +9,10 @@ describe('loadConfig', () => {
   test('defaults: 127.0.0.1:8420, embedded database under $XDG_DATA_HOME/hsm/registry', () => {
     const c = loadConfig({ XDG_DATA_HOME: '/data', HSM_ADMIN_TOKEN: 'x'.repeat(24) });
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8420, databaseUrl: undefined, dataDir: '/data/hsm/registry', readAccess: 'public' });
-    expect(loadConfig({ HOME: '/home/u' }).dataDir).toBe('/home/u/.local/share/hsm/registry');
+    expect(loadConfig({ HOME: '/home/u' }, 1000).dataDir).toBe('/home/u/.local/share/hsm/registry');
+    // as root the postgres user could not enter /root: system services keep state in /var/lib
+    expect(loadConfig({ HOME: '/root' }, 0).dataDir).toBe('/var/lib/hsm/registry');
+    expect(loadConfig({ HOME: '/root', XDG_DATA_HOME: '/srv' }, 0).dataDir).toBe('/srv/hsm/registry');
   });
 
   test.each([
