@@ -108,4 +108,29 @@ const addUv = time(5, () => {
 });
 report('hsm add vs uv add (Python-only)', addHsm, addUv, 1.3);
 
+// 4. the same against real PyPI (network; opt-in): a Python-only catalog component vs `uv add` of its requirement
+if (process.env.BENCH_PYPI === '1') {
+  const pypiEnv = { ...env };
+  for (const k of ['UV_DEFAULT_INDEX', 'UV_FIND_LINKS']) delete pypiEnv[k];
+  const runPypi = (cmd, args, cwd) => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { cwd, env: pypiEnv, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const fresh = (name) => {
+    const dir = join(work, `${name}-${k++}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'pyproject.toml'), `[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n`);
+    return dir;
+  };
+  const hsmPypi = time(5, () => {
+    const dir = fresh('pypi-hsm');
+    writeFileSync(join(dir, 'hsm.yaml'), 'version: 1\nname: x\ncomponents: {}\n');
+    return runPypi(process.execPath, [hsmBin, 'add', 'openai-embeddings', '-q'], dir);
+  });
+  const uvPypi = time(5, () => runPypi(uvBin, ['add', '-q', 'openai>=1.50,<4'], fresh('pypi-uv')));
+  report('hsm add vs uv add, real PyPI (openai)', hsmPypi, uvPypi, 1.3);
+}
+
 console.log(`\nruns: ${N} (median), uv: ${spawnSync(uvBin, ['--version'], { encoding: 'utf8' }).stdout.trim()}, node ${process.version}`);

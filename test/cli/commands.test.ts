@@ -120,6 +120,31 @@ describe('editing the stack', () => {
   });
 });
 
+describe('locked versions', () => {
+  test('are kept until --upgrade / --upgrade-component (no silent upgrades)', async () => {
+    const dir = await tempDir('hsm-lock-');
+    for (const v of ['1.0.0', '1.1.0']) {
+      await mkdir(join(dir, 'reg', 'svc'), { recursive: true });
+      await writeFile(join(dir, 'reg', 'svc', `${v}.yaml`), `name: svc\nversion: ${v}\nservices:\n  svc:\n    image: example/svc:${v}\n`);
+    }
+    await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: x\nbuiltin: false\nregistries:\n  - name: local\n    path: ./reg\ncomponents:\n  svc:\n    version: "~1.0"\n');
+    expect((await hsm(['sync', '--no-install'], { cwd: dir })).code).toBe(0);
+    const locked = () => readFile(join(dir, 'hsm.lock'), 'utf8').then((t) => JSON.parse(t).components.svc.version);
+    expect(await locked()).toBe('1.0.0');
+    await writeFile(join(dir, 'hsm.yaml'), (await readFile(join(dir, 'hsm.yaml'), 'utf8')).replace('"~1.0"', '"^1"'));
+    expect((await hsm(['sync', '--no-install'], { cwd: dir })).code).toBe(0);
+    expect(await locked()).toBe('1.0.0'); // still satisfies: kept
+    const frozen = await hsm(['sync', '--frozen', '--upgrade', '--no-install', '--json'], { cwd: dir });
+    expect(frozen.code).toBe(1);
+    expect(frozen.json.error.code).toBe('HSM_LOCK_OUTDATED');
+    const up = await hsm(['sync', '--upgrade-component', 'svc', '--no-install', '--json'], { cwd: dir });
+    expect(up.code).toBe(0);
+    expect(up.json.changed).toEqual(['svc 1.0.0 -> 1.1.0']);
+    expect(await locked()).toBe('1.1.0');
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('image: example/svc:1.1.0');
+  });
+});
+
 describe('catalog commands work outside a project', () => {
   test('search and info', async () => {
     const dir = await tempDir('hsm-nowhere-');
