@@ -1,5 +1,5 @@
 /** Reading a project from disk: where it is, its files, its registries. */
-import { readFile, stat, lstat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath, isAbsolute } from 'node:path';
 import { homedir } from 'node:os';
@@ -93,25 +93,26 @@ export function parseProject(dir: string, files: ProjectFiles, manifestText = fi
   return { dir, files, manifest, overlay, lock };
 }
 
-/** Where the built-in catalog file is (dist/catalog.json next to the bundle, or HSM_BUILTIN_CATALOG). */
-export function builtinCatalogPath(): string | null {
+function catalogCandidates(): string[] {
   const override = process.env.HSM_BUILTIN_CATALOG;
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = override ? [override] : [join(here, 'catalog.json'), join(here, '..', 'dist', 'catalog.json')];
-  return candidates.find((f) => existsSync(f)) ?? null;
+  return override ? [override] : [join(here, 'catalog.json'), join(here, '..', 'dist', 'catalog.json')];
+}
+
+/** Where the built-in catalog file is (dist/catalog.json next to the bundle, or HSM_BUILTIN_CATALOG). */
+export function builtinCatalogPath(): string | null {
+  return catalogCandidates().find((f) => existsSync(f)) ?? null;
 }
 
 let builtinCache: RegistrySnapshot | undefined;
 /** The catalog shipped inside the CLI bundle (dist/catalog.json, built from registry-seed/). */
 export function builtinRegistry(): RegistrySnapshot {
   if (builtinCache) return builtinCache;
-  const override = process.env.HSM_BUILTIN_CATALOG;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = override ? [override] : [join(here, 'catalog.json'), join(here, '..', 'dist', 'catalog.json')];
-  for (const file of candidates) {
-    if (existsSync(file)) return (builtinCache = loadBuiltinCatalog(readFileSync(file, 'utf8')));
+  const file = builtinCatalogPath();
+  if (!file) {
+    throw new HsmError(ErrorCodes.INTERNAL, `the built-in catalog is missing (looked for ${catalogCandidates().join(', ')})`, { hint: 'rebuild hsm: `npm run build`' });
   }
-  throw new HsmError(ErrorCodes.INTERNAL, `the built-in catalog is missing (looked for ${candidates.join(', ')})`, { hint: 'rebuild hsm: `npm run build`' });
+  return (builtinCache = loadBuiltinCatalog(readFileSync(file, 'utf8')));
 }
 
 /**
@@ -177,20 +178,4 @@ export async function loadRegistries(dir: string, manifest: Manifest, options: R
 
 export function checkoutDir(dir: string, c: Pick<ResolvedComponent, 'checkout'>): string {
   return isAbsolute(c.checkout) ? c.checkout : join(dir, c.checkout);
-}
-
-export async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export async function isSymlink(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
