@@ -6,7 +6,7 @@
  *   counter PROJECT N WAIT      N times: take the lock (waiting up to WAIT s), read counter.txt, write it + 1
  * Prints `{"ok":...}` or `{"error":CODE}` as its last stdout line; progress lines go to stderr.
  */
-import { readFile, writeFile, open } from 'node:fs/promises';
+import { readFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { acquireProjectLock, applyFiles, recoverInterrupted, type FileChange } from '../../libs/host/src/txn/index.js';
 import { runProcess } from '../../libs/host/src/run-process.js';

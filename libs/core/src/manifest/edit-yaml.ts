@@ -3,7 +3,7 @@
  * node's source range, so comments, key order, quoting and blank lines outside the edit stay byte-identical.
  * (The yaml Document API alone would re-indent and re-space the whole file.)
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, stringify, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlPath = ReadonlyArray<string>;
 

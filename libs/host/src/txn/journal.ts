@@ -5,7 +5,7 @@
  * found there was torn before the rename and guards nothing.
  */
 import { mkdirSync, constants } from 'node:fs';
-import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { assertRealDirectory, ensureHsmDir, HSM_DIR } from './project-path.js';
