@@ -116,6 +116,29 @@ describe('hsm with real uv', () => {
     expect(existsSync(checkout)).toBe(true); // never deleted
   });
 
+  test('mode dev with no checkout clones the definition\'s git source at its ref, and never deletes it', async () => {
+    const dir = await project();
+    // a real git repository holding the package source, tagged like a release
+    const origin = join(root, `origin-${Date.now()}`);
+    await makeCheckout(origin, { name: 'demo-lib', version: '1.1.0', modules: { 'demo_lib/__init__.py': '__version__ = "1.1.0"\nSOURCE = "git v1.1.0"\n' } });
+    const git = (...args: string[]) => runProcess(['git', '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: origin });
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-qm', 'release');
+    await git('tag', 'v1.1.0');
+    await writeFile(join(origin, 'src', 'demo_lib', '__init__.py'), '__version__ = "1.2.0.dev0"\nSOURCE = "git main"\n');
+    await git('commit', '-qam', 'work after the release');
+    await writeDefinition(dir, 'demo-lib', '1.1.0', `python:\n  package: demo-lib\n  source:\n    git: ${origin}\n    ref: v1.1.0\n`);
+    expect((await hsm(['add', 'demo-lib'], { cwd: dir, env })).code).toBe(0);
+    const r = await hsm(['mode', 'demo-lib', 'dev'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'packages', 'demo-lib', '.git'))).toBe(true);
+    expect(await importSource(dir)).toBe('git v1.1.0 1.1.0'); // the locked version's ref, not the branch head
+    expect((await hsm(['mode', 'demo-lib', 'prod'], { cwd: dir, env })).code).toBe(0);
+    expect(existsSync(join(dir, 'packages', 'demo-lib', 'pyproject.toml'))).toBe(true); // left in place
+    expect(await importSource(dir)).toBe('wheel 1.1.0');
+  });
+
   test('a teammate without the overlay: sync --check flags the committed dev source', async () => {
     const dir = await project();
     expect((await hsm(['add', 'demo-lib', '--dev', '--path', checkout], { cwd: dir, env })).code).toBe(0);
