@@ -9,6 +9,7 @@ import { HsmError, ErrorCodes } from '@hsm/core';
 import { applyFiles, recoverInterrupted } from '../../libs/host/src/txn/index.js';
 import { removeDir, scratchDir, snapshot } from './helpers.js';
 import { CHANGES, NEW_UV_LOCK, writeOldProject } from './fixture.js';
+import { codeOf } from '../support/hsm-errors.js';
 
 const dirs: string[] = [];
 function project(): string {
@@ -19,14 +20,6 @@ function project(): string {
 }
 afterAll(() => dirs.forEach(removeDir));
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-}
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
 const journalPath = (dir: string): string => path.join(dir, '.hsm/txn/journal.json');

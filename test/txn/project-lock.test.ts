@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { acquireProjectLock, type LockHolder } from '../../libs/host/src/txn/index.js';
 import { buildDriver, removeDir, runDriver, scratchDir } from './helpers.js';
+import { codeOf } from '../support/hsm-errors.js';
 
 const dirs: string[] = [];
 function project(): string {
@@ -18,14 +19,6 @@ function project(): string {
 }
 afterAll(() => dirs.forEach(removeDir));
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-}
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

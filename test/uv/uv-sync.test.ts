@@ -6,9 +6,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes, HsmError, renderPyproject, type PyprojectOwnership, type PythonDependency } from '@hsm/core';
+import { ErrorCodes, renderPyproject, type PyprojectOwnership, type PythonDependency } from '@hsm/core';
 import { runProcess, uvSync, uvVersion } from '@hsm/host';
 import { buildWheel, makeCheckout, makeSimpleIndex, uvTestEnv } from '../support/python-fixtures.js';
+import { rejected } from '../support/hsm-errors.js';
 
 let root: string;
 let wheels: string;
@@ -44,15 +45,6 @@ async function python(dir: string, code: string): Promise<string> {
   return stdout.trim();
 }
 
-async function error(p: Promise<unknown>): Promise<HsmError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HsmError) return e;
-    throw e;
-  }
-  throw new Error('expected an HsmError');
-}
 
 const USER_PYPROJECT = `# the user's project
 [project]
@@ -136,7 +128,7 @@ describe('renderPyproject + uvSync', () => {
       owned: { dependencies: [], indexes: [] },
     }).text;
     const dir = await project('bad', text);
-    const e = await error(uvSync(dir, { env, quiet: true }));
+    const e = await rejected(uvSync(dir, { env, quiet: true }));
     expect(e.code).toBe(ErrorCodes.UV_FAILED);
     expect(e.hint).toBeTruthy();
     expect(e.details.join('\n')).toMatch(/demo-client/);
@@ -146,7 +138,7 @@ describe('renderPyproject + uvSync', () => {
   test('packages come only from the local wheels folder, never from PyPI', async () => {
     const { text } = renderPyproject({ text: null, projectName: 'pypi', desired: [{ component: 'six', package: 'six', requirement: 'six' }], owned: { dependencies: [], indexes: [] } });
     const dir = await project('pypi', text);
-    expect((await error(uvSync(dir, { env, quiet: true }))).code).toBe(ErrorCodes.UV_FAILED);
+    expect((await rejected(uvSync(dir, { env, quiet: true }))).code).toBe(ErrorCodes.UV_FAILED);
   });
 
   test('frozen: an outdated uv.lock fails and is left as it was', async () => {
@@ -157,7 +149,7 @@ describe('renderPyproject + uvSync', () => {
     const lock = await readFile(join(dir, 'uv.lock'), 'utf8');
     const second = renderPyproject({ text: first.text, projectName: 'frozen', desired: [{ component: 'demo', package: 'demo-client', requirement: 'demo-client' }], owned: first.owned });
     await writeFile(join(dir, 'pyproject.toml'), second.text);
-    expect((await error(uvSync(dir, { env, quiet: true, frozen: true }))).code).toBe(ErrorCodes.UV_FAILED);
+    expect((await rejected(uvSync(dir, { env, quiet: true, frozen: true }))).code).toBe(ErrorCodes.UV_FAILED);
     expect(await readFile(join(dir, 'uv.lock'), 'utf8')).toBe(lock);
   });
 
@@ -174,12 +166,12 @@ describe('renderPyproject + uvSync', () => {
     const controller = new AbortController();
     const sync = uvSync(dir, { env, quiet: true, signal: controller.signal });
     controller.abort();
-    expect((await error(sync)).code).toBe(ErrorCodes.INTERRUPTED);
+    expect((await rejected(sync)).code).toBe(ErrorCodes.INTERRUPTED);
   });
 
   test('no uv on PATH → UV_NOT_FOUND', async () => {
     const dir = await project('nouv', USER_PYPROJECT);
-    const e = await error(uvSync(dir, { env: { ...env, PATH: join(root, 'nowhere') } }));
+    const e = await rejected(uvSync(dir, { env: { ...env, PATH: join(root, 'nowhere') } }));
     expect(e.code).toBe(ErrorCodes.UV_NOT_FOUND);
     expect(e.hint).toBe('python3 -m pip install uv');
   });

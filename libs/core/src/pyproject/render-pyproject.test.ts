@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pep503, readPyprojectDependencies, readPyprojectSources, renderPyproject, type PyprojectOwnership, type PythonDependency } from './render-pyproject.js';
-import { ErrorCodes, HsmError } from '../errors.js';
+import { ErrorCodes } from '../errors.js';
+import { thrown } from '../../../../test/support/hsm-errors.js';
 
 const none: PyprojectOwnership = { dependencies: [], indexes: [] };
 const redis: PythonDependency = { component: 'redis', package: 'redis', requirement: 'redis>=5,<6' };
@@ -21,15 +22,6 @@ function render(text: string | null, desired: PythonDependency[], owned: Pyproje
   return renderPyproject({ text, projectName: 'demo', desired, owned });
 }
 
-function error(f: () => unknown): HsmError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HsmError) return e;
-    throw e;
-  }
-  throw new Error('expected an HsmError');
-}
 
 /** Adds `desired`, checks the result parses with them, removes them all again: the original bytes must come back. */
 function roundTrip(text: string, desired: PythonDependency[]): string {
@@ -209,27 +201,27 @@ describe('renderPyproject', () => {
 
   test('a user dependency clashes with a component', () => {
     const text = '[project]\nname = "x"\ndependencies = ["Qdrant_Client==1.0"]\n';
-    expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(thrown(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
     // …and is never removed by hsm
     expect(render(text, [], none).text).toBe(text);
   });
 
   test('a user source entry clashes with a component', () => {
     const text = '[project]\nname = "x"\ndependencies = []\n\n[tool.uv.sources]\nqdrant-client = { git = "https://example.com/q.git" }\n';
-    expect(error(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(thrown(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
   });
 
   test('a requirement that does not name its package is a definition error', () => {
-    expect(error(() => render(null, [{ ...redis, requirement: 'valkey>=1' }])).code).toBe(ErrorCodes.DEFINITION_INVALID);
+    expect(thrown(() => render(null, [{ ...redis, requirement: 'valkey>=1' }])).code).toBe(ErrorCodes.DEFINITION_INVALID);
   });
 
   test('two components adding one package clash', () => {
-    expect(error(() => render(null, [redis, { ...redis, component: 'valkey' }])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(thrown(() => render(null, [redis, { ...redis, component: 'valkey' }])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
   });
 
   test('a user index with the same name but another URL clashes; the same URL is shared, not owned', () => {
     const user = '[project]\nname = "x"\ndependencies = []\n\n[[tool.uv.index]]\nname = "team-pypi"\nurl = "https://other.example.com/simple"\n';
-    expect(error(() => render(user, [teamPkg])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(thrown(() => render(user, [teamPkg])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
     const same = user.replace('https://other.example.com/simple', 'https://pypi.example.com/simple');
     const r = render(same, [teamPkg]);
     expect(r.owned.indexes).toEqual([]);
@@ -238,15 +230,15 @@ describe('renderPyproject', () => {
   });
 
   test('invalid TOML → PYPROJECT_INVALID with line:col', () => {
-    const e = error(() => render('[project]\nname = "x"\ndependencies = [\n  "a",,\n]\n', []));
+    const e = thrown(() => render('[project]\nname = "x"\ndependencies = [\n  "a",,\n]\n', []));
     expect(e.code).toBe(ErrorCodes.PYPROJECT_INVALID);
     expect(e.location).toBe('pyproject.toml:4:7');
   });
 
   test('dependencies that hsm cannot edit in place are reported', () => {
-    expect(error(() => render('project = { name = "x", dependencies = [] }\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
-    expect(error(() => render('[tool.black]\nx = 1\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
-    expect(error(() => render('[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n', [qdrantDev])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(thrown(() => render('project = { name = "x", dependencies = [] }\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(thrown(() => render('[tool.black]\nx = 1\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(thrown(() => render('[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n', [qdrantDev])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
   });
 
   test('multi-line strings and odd keys do not confuse the scanner', () => {

@@ -3,10 +3,10 @@ import { resolve, MAX_STEPS, type ResolveInput } from './resolve.js';
 import { explainWhy } from './describe.js';
 import { lockFromResolution } from './lock-from-resolution.js';
 import { digestOf } from '../canonical-json.js';
-import { HsmError } from '../errors.js';
 import type { CatalogEntry, RegistrySnapshot, Resolution } from '../model.js';
 import type { ComponentDefinition } from '../schema/definition.js';
 import type { Manifest } from '../schema/manifest.js';
+import { thrown } from '../../../../test/support/hsm-errors.js';
 
 type Def = Partial<ComponentDefinition> & { name: string; version: string };
 
@@ -38,15 +38,6 @@ function versions(r: Resolution): Record<string, string> {
   return Object.fromEntries(r.components.map((c) => [c.name, c.version]));
 }
 
-function fail(f: () => unknown): HsmError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HsmError) return e;
-    throw e;
-  }
-  throw new Error('expected an HsmError');
-}
 
 const basic = registry('builtin', [
   { name: 'redis', version: '7.2.0', provides: ['cache'] },
@@ -94,7 +85,7 @@ describe('versions', () => {
       { name: 'c', version: '1.0.0', requires: ['b@^1'] },
       { name: 'd', version: '1.0.0', requires: ['c'] },
     ]);
-    const e = fail(() => run({ manifest: manifest({ a: {}, d: {} }), registries: [reg] }));
+    const e = thrown(() => run({ manifest: manifest({ a: {}, d: {} }), registries: [reg] }));
     expect(e.code).toBe('HSM_UNSATISFIABLE');
     expect(e.message).toBe('no version of b satisfies every requirement: b@^2 required by a 1.0.0, which is listed in hsm.yaml; b@^1 required by c 1.0.0, which is required by d 1.0.0, which is listed in hsm.yaml');
     expect(e.details.join('\n')).toContain('available in r: 2.0.0, 1.0.0');
@@ -125,7 +116,7 @@ describe('lock', () => {
     expect(versions(run({ manifest: m, registries: [reg], lock, upgrade: ['b'] }))).toEqual({ a: '1.0.0', b: '2.1.0' });
   });
   test('upgrade of a name not in the stack is an error', () => {
-    expect(fail(() => run({ manifest: m, registries: [reg], lock, upgrade: ['bb'] })).code).toBe('HSM_COMPONENT_NOT_FOUND');
+    expect(thrown(() => run({ manifest: m, registries: [reg], lock, upgrade: ['bb'] })).code).toBe('HSM_COMPONENT_NOT_FOUND');
   });
   test('a locked version that no longer fits the range moves', () => {
     expect(versions(run({ manifest: manifest({ a: { version: '>=1.1' }, b: {} }), registries: [reg], lock }))).toEqual({ a: '1.1.0', b: '2.0.0' });
@@ -135,7 +126,7 @@ describe('lock', () => {
   });
   test('different content for a locked version → DIGEST_MISMATCH', () => {
     const changed = registry('r', [{ name: 'a', version: '1.0.0', description: 'changed' }, { name: 'b', version: '2.0.0' }]);
-    const e = fail(() => run({ manifest: m, registries: [changed], lock }));
+    const e = thrown(() => run({ manifest: m, registries: [changed], lock }));
     expect(e.code).toBe('HSM_DIGEST_MISMATCH');
     // accepted explicitly with an upgrade of that component
     expect(versions(run({ manifest: m, registries: [changed], lock, upgrade: ['a'] }))).toEqual({ a: '1.0.0', b: '2.0.0' });
@@ -150,7 +141,7 @@ describe('lock', () => {
   test('the locked registry losing the component is an error, not a silent switch', () => {
     const empty = registry('r', [{ name: 'b', version: '2.0.0' }]);
     const other = registry('public', [{ name: 'a', version: '1.0.0', description: 'impostor' }]);
-    const e = fail(() => run({ manifest: manifest({ a: {} }), registries: [empty, other], lock: { version: 1, components: { a: lock.components.a } } }));
+    const e = thrown(() => run({ manifest: manifest({ a: {} }), registries: [empty, other], lock: { version: 1, components: { a: lock.components.a } } }));
     expect(e.code).toBe('HSM_COMPONENT_NOT_FOUND');
   });
 });
@@ -169,13 +160,13 @@ describe('registries', () => {
   test('a pin restricts to one registry', () => {
     const r = run({ manifest: manifest({ a: { registry: 'builtin' } }), registries: [first, second] });
     expect(r.components[0]).toMatchObject({ version: '2.0.0', registry: 'builtin' });
-    expect(fail(() => run({ manifest: manifest({ b: { registry: 'team' } }), registries: [first, second] })).code).toBe('HSM_COMPONENT_NOT_FOUND');
+    expect(thrown(() => run({ manifest: manifest({ b: { registry: 'team' } }), registries: [first, second] })).code).toBe('HSM_COMPONENT_NOT_FOUND');
   });
   test('a pin to an unknown registry → REGISTRY_NOT_FOUND', () => {
-    expect(fail(() => run({ manifest: manifest({ a: { registry: 'tema' } }), registries: [first, second] })).code).toBe('HSM_REGISTRY_NOT_FOUND');
+    expect(thrown(() => run({ manifest: manifest({ a: { registry: 'tema' } }), registries: [first, second] })).code).toBe('HSM_REGISTRY_NOT_FOUND');
   });
   test('unknown component → COMPONENT_NOT_FOUND with did-you-mean', () => {
-    const e = fail(() => run({ manifest: manifest({ redsi: {} }), registries: [basic] }));
+    const e = thrown(() => run({ manifest: manifest({ redsi: {} }), registries: [basic] }));
     expect(e.code).toBe('HSM_COMPONENT_NOT_FOUND');
     expect(e.message).toContain('redis');
   });
@@ -224,7 +215,7 @@ describe('backtracking', () => {
     }
     defs.push({ name: 'zz', version: '1.0.0', requires: ['missing-dep'] });
     m.zz = {};
-    const e = fail(() => run({ manifest: manifest(m), registries: [registry('r', defs)] }));
+    const e = thrown(() => run({ manifest: manifest(m), registries: [registry('r', defs)] }));
     expect(e.code).toBe('HSM_COMPONENT_NOT_FOUND');
   });
 
@@ -237,7 +228,7 @@ describe('backtracking', () => {
       m[`x${i}`] = {};
     }
     for (let v = 0; v < 97; v++) defs.push({ name: 'y', version: `1.${v}.0` });
-    const e = fail(() => run({ manifest: manifest(m), registries: [registry('r', defs)] }));
+    const e = thrown(() => run({ manifest: manifest(m), registries: [registry('r', defs)] }));
     expect(e.code).toBe('HSM_UNSATISFIABLE');
     expect(MAX_STEPS).toBeGreaterThan(1000);
   });
@@ -245,12 +236,12 @@ describe('backtracking', () => {
 
 describe('conflicts', () => {
   test('either direction is a CONFLICT naming both', () => {
-    const e = fail(() => run({ manifest: manifest({ redis: {}, valkey: {} }), registries: [basic] }));
+    const e = thrown(() => run({ manifest: manifest({ redis: {}, valkey: {} }), registries: [basic] }));
     expect(e.code).toBe('HSM_CONFLICT');
     expect(e.message).toMatch(/redis/);
     expect(e.message).toMatch(/valkey/);
     // declared only on valkey; redis decided first or second, both orders are caught
-    const e2 = fail(() => run({ manifest: manifest({ valkey: {}, 'app-cache': {} }), registries: [basic] }));
+    const e2 = thrown(() => run({ manifest: manifest({ valkey: {}, 'app-cache': {} }), registries: [basic] }));
     expect(e2.code).toBe('HSM_CONFLICT');
   });
 });
@@ -271,7 +262,7 @@ describe('interfaces and groups', () => {
   ]);
 
   test('unfilled interface → INTERFACE_UNFILLED with candidates and the fix', () => {
-    const e = fail(() => run({ manifest: manifest({ 'rag-pipeline': {}, 'qdrant-adapter': {} }), registries: [reg] }));
+    const e = thrown(() => run({ manifest: manifest({ 'rag-pipeline': {}, 'qdrant-adapter': {} }), registries: [reg] }));
     expect(e.code).toBe('HSM_INTERFACE_UNFILLED');
     expect(e.message).toBe(
       'rag-pipeline 2.1.0 requires interface embeddings; no component in the stack provides it; candidates: bge-embeddings, openai-embeddings — run `hsm use embeddings <name>`',
@@ -280,7 +271,7 @@ describe('interfaces and groups', () => {
   });
 
   test('every unfilled interface is reported', () => {
-    const e = fail(() => run({ manifest: manifest({ 'rag-pipeline': {} }), registries: [reg] }));
+    const e = thrown(() => run({ manifest: manifest({ 'rag-pipeline': {} }), registries: [reg] }));
     expect(e.code).toBe('HSM_INTERFACE_UNFILLED');
     expect(e.details).toContain('also unfilled: vector-store, required by rag-pipeline 2.1.0 (candidates: chroma-adapter, pgvector-adapter, qdrant-adapter, weaviate-adapter)');
   });
@@ -296,11 +287,11 @@ describe('interfaces and groups', () => {
   });
 
   test('a group member must provide the interface', () => {
-    expect(fail(() => run({ manifest: manifest({}, { 'vector-store': { policy: 'one', use: 'redis' } }), registries: [reg] })).code).toBe('HSM_GROUP_INVALID');
+    expect(thrown(() => run({ manifest: manifest({}, { 'vector-store': { policy: 'one', use: 'redis' } }), registries: [reg] })).code).toBe('HSM_GROUP_INVALID');
   });
 
   test('a provider outside the group is not allowed in the stack', () => {
-    const e = fail(() => run({ manifest: manifest({ 'chroma-adapter': {} }, { 'vector-store': { policy: 'one', use: 'weaviate-adapter' } }), registries: [reg] }));
+    const e = thrown(() => run({ manifest: manifest({ 'chroma-adapter': {} }, { 'vector-store': { policy: 'one', use: 'weaviate-adapter' } }), registries: [reg] }));
     expect(e.code).toBe('HSM_GROUP_INVALID');
     expect(e.hint).toContain('hsm use vector-store');
   });
@@ -319,12 +310,12 @@ describe('interfaces and groups', () => {
       { policy: 'many' as const, use: ['otel-exporter', 'otel-exporter'] },
       { policy: 'many' as const, min: 3, max: 2, use: ['otel-exporter'] },
     ]) {
-      expect(fail(() => run({ manifest: manifest({}, { exporters: g }), registries: [reg] })).code).toBe('HSM_GROUP_INVALID');
+      expect(thrown(() => run({ manifest: manifest({}, { exporters: g }), registries: [reg] })).code).toBe('HSM_GROUP_INVALID');
     }
   });
 
   test('group members are in the stack without a components entry, and conflicts still hold', () => {
-    const e = fail(() =>
+    const e = thrown(() =>
       run({ manifest: manifest({}, { 'vector-store': { policy: 'many', use: ['qdrant-adapter', 'chroma-adapter'] } }), registries: [reg] }),
     );
     expect(e.code).toBe('HSM_CONFLICT');
@@ -350,6 +341,6 @@ describe('mode, checkout and why', () => {
   test('explainWhy follows requires up to hsm.yaml', () => {
     const r = run({ manifest: manifest({ a: { version: '^1' } }), registries: [reg] });
     expect(explainWhy(r, 'b')).toEqual(['b 1.2.0 (registry builtin, prod)', '  required by a 1.0.0 (^1)', '    listed in hsm.yaml (^1)']);
-    expect(fail(() => explainWhy(r, 'c')).code).toBe('HSM_COMPONENT_NOT_FOUND');
+    expect(thrown(() => explainWhy(r, 'c')).code).toBe('HSM_COMPONENT_NOT_FOUND');
   });
 });

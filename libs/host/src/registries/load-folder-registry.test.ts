@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
 import { loadFolderRegistry } from './load-folder-registry.js';
 import { buildCatalogJson, readBuiltinCatalog } from './build-catalog.js';
+import { rejected } from '../../../../test/support/hsm-errors.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -19,15 +20,6 @@ async function put(path: string, text: string): Promise<void> {
   await writeFile(join(dir, path), text);
 }
 
-async function failure(p: Promise<unknown>): Promise<HsmError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HsmError) return e;
-    throw e;
-  }
-  throw new Error('expected an HsmError');
-}
 
 const redis = (version: string) => `name: redis\nversion: ${version}\nprovides: [cache]\nservices:\n  redis:\n    image: redis:7.4-alpine\n    ports: ["6379:6379"]\n`;
 
@@ -55,36 +47,36 @@ describe('loadFolderRegistry', () => {
   });
 
   test('a missing folder → REGISTRY_NOT_FOUND with a hint', async () => {
-    const e = await failure(loadFolderRegistry('local', join(dir, 'nope')));
+    const e = await rejected(loadFolderRegistry('local', join(dir, 'nope')));
     expect(e.code).toBe('HSM_REGISTRY_NOT_FOUND');
     expect(e.hint).toBeTruthy();
   });
 
   test('a version that does not match the file name → DEFINITION_INVALID naming the file', async () => {
     await put('redis/7.4.1.yaml', redis('7.4.0'));
-    const e = await failure(loadFolderRegistry('local', dir));
+    const e = await rejected(loadFolderRegistry('local', dir));
     expect(e.code).toBe('HSM_DEFINITION_INVALID');
     expect(e.message).toContain(join('redis', '7.4.1.yaml'));
   });
 
   test('a name that does not match the folder → DEFINITION_INVALID', async () => {
     await put('valkey/7.4.0.yaml', redis('7.4.0'));
-    expect((await failure(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
+    expect((await rejected(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
   });
 
   test('an invalid definition is located in its file', async () => {
     await put('redis/7.4.0.yaml', 'name: redis\nversion: 7.4.0\nprovides: [Cache]\nservices:\n  redis:\n    image: redis\n');
-    const e = await failure(loadFolderRegistry('local', dir));
+    const e = await rejected(loadFolderRegistry('local', dir));
     expect(e.code).toBe('HSM_DEFINITION_INVALID');
     await put('redis/7.4.0.yaml', 'name: redis\nversion: 7.4.0\n');
-    const e2 = await failure(loadFolderRegistry('local', dir));
+    const e2 = await rejected(loadFolderRegistry('local', dir));
     expect(e2.code).toBe('HSM_DEFINITION_INVALID');
     expect(e2.location).toContain(join('redis', '7.4.0.yaml'));
   });
 
   test('a bad interface file is rejected', async () => {
     await put('groups/cache.yaml', 'name: kash\n');
-    expect((await failure(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
+    expect((await rejected(loadFolderRegistry('local', dir))).code).toBe('HSM_DEFINITION_INVALID');
   });
 });
 
@@ -108,6 +100,6 @@ describe('built-in catalog JSON', () => {
     const json = await buildCatalogJson(dir);
     expect(() => loadBuiltinCatalog(json.replace('redis:7.4-alpine', 'evil:latest'))).toThrow(HsmError);
     expect(() => loadBuiltinCatalog('{')).toThrow(HsmError);
-    expect((await failure(readBuiltinCatalog(join(dir, 'missing.json')))).code).toBe('HSM_IO');
+    expect((await rejected(readBuiltinCatalog(join(dir, 'missing.json')))).code).toBe('HSM_IO');
   });
 });
