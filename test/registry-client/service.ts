@@ -7,11 +7,11 @@ import { createServer } from 'node:net';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../apps/registry/src/create-app.js';
-import type { RegistryConfig } from '../../apps/registry/src/config.js';
 import { migrate } from '../../apps/registry/src/database/migrate.js';
 import { JsonLogger } from '../../apps/registry/src/logger.js';
 import { MIGRATIONS_DIR } from '../../apps/registry/src/paths.js';
 import { freshDatabase, type TestDatabase } from '../../apps/registry/test/support/database.js';
+import { testRegistryConfig } from '../../apps/registry/test/support/registry.js';
 
 export const ADMIN_TOKEN = 'hsm_client_test_admin_token_0123456789abcdef';
 
@@ -47,17 +47,7 @@ export async function startService(): Promise<Service> {
   const db = await freshDatabase();
   await migrate(db.url, MIGRATIONS_DIR);
   const port = await freePort();
-  const config: RegistryConfig = {
-    databaseUrl: db.url,
-    host: '127.0.0.1',
-    port,
-    adminToken: ADMIN_TOKEN,
-    readAccess: 'public',
-    bodyLimit: 64 * 1024,
-    writesPerMinute: 100_000,
-    logLevel: 'debug',
-    dataDir: '/nonexistent',
-  };
+  const config = testRegistryConfig(db.url, { port, adminToken: ADMIN_TOKEN });
   const requests: RequestLine[] = [];
   let app: INestApplication | undefined;
   const service: Service = {

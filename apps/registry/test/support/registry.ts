@@ -27,11 +27,10 @@ export interface TestResponse {
 }
 
 /** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
-export async function startRegistry(overrides: Partial<RegistryConfig> = {}, shareDatabase?: TestDatabase): Promise<TestRegistry> {
-  const db: TestDatabase = shareDatabase ? { url: shareDatabase.url, drop: async () => undefined } : await freshDatabase();
-  if (!shareDatabase) await migrate(db.url, MIGRATIONS_DIR);
-  const config: RegistryConfig = {
-    databaseUrl: db.url,
+/** The configuration test services run with: loopback, the test admin token, limits out of the way. */
+export function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
+  return {
+    databaseUrl,
     host: '127.0.0.1',
     port: 0,
     adminToken: ADMIN_TOKEN,
@@ -42,10 +41,16 @@ export async function startRegistry(overrides: Partial<RegistryConfig> = {}, sha
     dataDir: '/nonexistent',
     ...overrides,
   };
+}
+
+export async function startRegistry(overrides: Partial<RegistryConfig> = {}, shareDatabase?: TestDatabase): Promise<TestRegistry> {
+  const db: TestDatabase = shareDatabase ? { url: shareDatabase.url, drop: async () => undefined } : await freshDatabase();
+  if (!shareDatabase) await migrate(db.url, MIGRATIONS_DIR);
+  const config = testRegistryConfig(db.url, overrides);
   const logs: string[] = [];
   const app = await createApp(config, new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [], (l) => logs.push(l)));
   await app.listen(0, '127.0.0.1');
-  const addr = app.getHttpServer().address();
+  const addr = app.getHttpServer().address() as import('node:net').AddressInfo;
   const url = `http://127.0.0.1:${addr.port}`;
 
   const request: TestRegistry['request'] = async (method, path, opts = {}) => {
