@@ -8,6 +8,12 @@
  *  - warm (locked version still fits every known range): one conditional `GET …/versions/{v}` per locked name,
  *    all sent in the first round in parallel over kept-alive connections, answered 304 — nothing is downloaded
  *    again, and a fully locked stack costs one round trip whatever the depth of its `requires`.
+ * Older versions (`deepen`): when the resolver hits a dead end over these newest versions, or settles for a version
+ * that is not provably the best one it could have had, the names concerned are completed: their component document
+ * (ETag-revalidated) and, in parallel, every non-yanked version it lists that fits a range on the name (the hsm.yaml
+ * range for a listed component, else any `requires` range seen) — plus the locked version, yanked or not. Versions
+ * are immutable, so one already in the cache with the document's digest costs no request. A stack the newest
+ * versions resolve never pays for this.
  * Names the service does not have become `[]`, so the resolver moves on to the next registry; a pinned or locked
  * name is only ever looked up in its own registry (the resolver's rule), so a later registry cannot shadow it.
  *
@@ -31,9 +37,10 @@ import {
   type Lockfile,
   type Manifest,
   type RegistrySnapshot,
+  type Resolution,
 } from '@hsm/core';
 import { RegistryHttp, type RegistryHttpOptions } from './registry-http.js';
-import { RegistryCache, cacheFolderName, type ComponentDocument } from './registry-cache.js';
+import { RegistryCache, cacheFolderName, type ComponentDocument, type ComponentVersionInfo } from './registry-cache.js';
 
 export interface RemoteRegistryOptions {
   name: string;
@@ -78,8 +85,13 @@ export interface PublishOutcome {
 const RESOLVE_BATCH = 200;
 
 interface NameState {
+  /** Ranges whose newest version is held (asked for, or known to be answered by what is held). */
   asked: Set<string>;
+  /** Ranges actually sent to POST /v1/resolve: their newest version is the service's word. */
+  answered: Set<string>;
   entries: Map<string, CatalogEntry>;
+  /** Set once the name is completed (see `deepen`): its versions as the component document lists them. */
+  deep?: ComponentVersionInfo[];
 }
 
 export class RemoteRegistry {
@@ -154,13 +166,31 @@ export class RemoteRegistry {
     // a locked version the service no longer has: ask for the newest instead (the resolver explains the rest)
     if (missingLocked.length) await this.resolveBatch(new Map(missingLocked.map((n) => [n, new Set([...this.rangesFor(n), '*'])])));
     for (const name of [...todo, ...prefetched]) this.publishState(name);
-    // ranges that newly fetched definitions put on names fetched earlier: ask for their newest too
-    for (let round = 0; round < 16; round++) {
-      const more = this.unaskedRanges();
-      if (more.size === 0) break;
-      await this.resolveBatch(more);
-      for (const name of more.keys()) this.publishState(name);
-    }
+    await this.followRanges();
+  }
+
+  /**
+   * Completes names whose newest versions were not enough (see the file comment); returns whether the snapshot
+   * gained a version, i.e. whether resolving again can come out differently.
+   *  - after a dead end (no `resolution`): every name this registry holds versions of and has not completed yet;
+   *  - after a resolution: only the names it took from here at a version that is neither the locked one nor the
+   *    newest of some range the stack puts on it (an older version the service was never asked about could be
+   *    the better choice). A stack of newest matches costs nothing here.
+   */
+  async deepen(resolution?: Resolution): Promise<boolean> {
+    if (this.o.offline) return false;
+    const names = resolution ? this.unproven(resolution) : [...this.state].filter(([n, st]) => !st.deep && this.snapshot.components.get(n)?.length).map(([n]) => n);
+    if (names.length === 0) return false;
+    const held = () => [...this.state.values()].reduce((n, st) => n + st.entries.size, 0);
+    const before = held();
+    await Promise.all(
+      names.map(async (name) => {
+        const info = await this.component(name);
+        this.stateOf(name).deep = info?.versions ?? [];
+      }),
+    );
+    await this.followRanges();
+    return held() > before;
   }
 
   /** `GET /v1/components?q=&provides=` (first 100 hits). */
@@ -271,7 +301,7 @@ export class RemoteRegistry {
 
   private stateOf(name: string): NameState {
     let st = this.state.get(name);
-    if (!st) this.state.set(name, (st = { asked: new Set(), entries: new Map() }));
+    if (!st) this.state.set(name, (st = { asked: new Set(), answered: new Set(), entries: new Map() }));
     return st;
   }
 
@@ -308,11 +338,105 @@ export class RemoteRegistry {
     return out;
   }
 
+  /**
+   * Ranges that newly fetched definitions put on names fetched earlier: their newest versions (POST /v1/resolve),
+   * or for a completed name the listed versions that fit them (GETs), until nothing new turns up.
+   */
+  private async followRanges(): Promise<void> {
+    for (let round = 0; round < 16; round++) {
+      const more = this.unaskedRanges();
+      const older = this.deepMissing();
+      if (more.size === 0 && older.length === 0) break;
+      await Promise.all([this.resolveBatch(more), this.fetchListed(older)]);
+      for (const name of new Set([...more.keys(), ...older.map((v) => v.name)])) this.publishState(name);
+    }
+  }
+
+  /** Versions a completed name's document lists that the resolver may choose and that are not held yet. */
+  private deepMissing(): Array<{ name: string; version: string; digest: string; yanked: boolean }> {
+    const out: Array<{ name: string; version: string; digest: string; yanked: boolean }> = [];
+    for (const [name, st] of this.state) {
+      if (!st.deep) continue;
+      const locked = this.upgrading(name) ? undefined : this.locked(name)?.version;
+      const m = this.o.manifest;
+      const member = Object.values(m?.groups ?? {}).some((g) => (Array.isArray(g.use) ? g.use : [g.use]).includes(name));
+      // a listed component is always held to its hsm.yaml range; any other name to one of the ranges put on it
+      const ranges = m?.components && name in m.components ? [m.components[name]?.version ?? '*'] : member ? ['*'] : [...this.rangesFor(name)];
+      if (ranges.length === 0) ranges.push('*');
+      for (const v of st.deep) {
+        if (st.entries.has(v.version)) continue;
+        if (v.version === locked || (!v.yanked && ranges.some((r) => satisfies(v.version, r)))) out.push({ name, ...v });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Listed versions, in parallel: from the cache when it holds the listed digest (immutable: no request), else
+   * `GET …/versions/{v}`; each must hash to the digest its component document states. All are verified before
+   * any is kept.
+   */
+  private async fetchListed(wanted: Array<{ name: string; version: string; digest: string; yanked: boolean }>): Promise<void> {
+    const entries = await Promise.all(
+      wanted.map(async (v): Promise<CatalogEntry | null> => {
+        const cached = await this.cache.readVersion(v.name, v.version);
+        if (cached && cached.digest === v.digest) {
+          this.checkLocked(v.name, v.version, cached.digest, 'the cache');
+          return { ...cached, yanked: v.yanked };
+        }
+        const path = `/v1/components/${encodeURIComponent(v.name)}/versions/${encodeURIComponent(v.version)}`;
+        let r;
+        try {
+          r = await this.http.json({ method: 'GET', path, idempotent: true });
+        } catch (e) {
+          // listed a moment ago, gone now: simply not a candidate
+          if (e instanceof HsmError && (e.code === ErrorCodes.VERSION_NOT_FOUND || e.code === ErrorCodes.COMPONENT_NOT_FOUND)) return null;
+          throw e;
+        }
+        const entry = this.verifiedEntry(path, r.json, v.name, v.version);
+        if (entry.digest !== v.digest) {
+          throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.http.where(path)} serves content for ${v.name} ${v.version} that does not match the digest its component document lists`, {
+            details: [`listed: ${v.digest}`, `content: ${entry.digest}`],
+            hint: 'the registry was changed behind its API: ask its operator; nothing was changed here',
+          });
+        }
+        return { ...entry, yanked: v.yanked };
+      }),
+    );
+    for (const entry of entries) {
+      if (!entry) continue;
+      this.stateOf(entry.name).entries.set(entry.version, entry);
+      await this.cache.writeVersion(entry);
+    }
+  }
+
+  /**
+   * Names a resolution took from here at a version that might not be the best available: not the locked one
+   * (the resolver tries that first), and not the service's newest answer for any range the stack puts on it —
+   * so versions never fetched could lie above it. Completed names are complete already.
+   */
+  private unproven(resolution: Resolution): string[] {
+    const out: string[] = [];
+    for (const c of resolution.components) {
+      const st = this.state.get(c.name);
+      if (c.registry !== this.o.name || !st || st.deep) continue;
+      const locked = this.locked(c.name);
+      if (locked && locked.version === c.version && !this.upgrading(c.name)) continue;
+      const held = sortVersionsDesc([...st.entries.values()]).filter((e) => !e.yanked);
+      const answered = (r: string) => st.answered.has(r) || (st.answered.has('*') && held.length > 0 && satisfies(held[0].version, r));
+      const ranges = ['*', ...c.reasons.flatMap((r) => (r.kind === 'manifest' || r.kind === 'requires' ? [r.range] : []))];
+      if (ranges.some((r) => answered(r) && held.find((e) => satisfies(e.version, r))?.version === c.version)) continue;
+      out.push(c.name);
+    }
+    return out;
+  }
+
   /** For names already fetched (with versions): ranges now known that no held version answers for sure. */
   private unaskedRanges(): Map<string, Set<string>> {
     const more = new Map<string, Set<string>>();
     for (const [name, st] of this.state) {
-      if (!this.snapshot.components.get(name)?.length) continue;
+      // a completed name holds every version that fits its ranges (deepMissing keeps it so)
+      if (st.deep || !this.snapshot.components.get(name)?.length) continue;
       const newest = sortVersionsDesc([...st.entries.values()]).find((e) => !e.yanked);
       const locked = this.locked(name);
       const ranges = this.rangesFor(name);
@@ -345,6 +469,7 @@ export class RemoteRegistry {
       for (const range of ranges) {
         if (st.asked.has(range)) continue;
         st.asked.add(range);
+        st.answered.add(range);
         items.push({ name, range });
       }
     }
