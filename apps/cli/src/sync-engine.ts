@@ -100,12 +100,18 @@ export async function recoverIfInterrupted(dir: string, out: Output, waitSeconds
   if (!existsSync(join(dir, '.hsm', 'txn', 'journal.json'))) return [];
   const lock = await acquireProjectLock(dir, { waitSeconds, command });
   try {
-    const r = await recoverInterrupted(dir);
-    if (r.recovered) out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
-    return r.recovered ? r.files : [];
+    return await recoverHeld(dir, out);
   } finally {
     await lock.release();
   }
+}
+
+/** Rolls back an interrupted sync (the caller holds the project lock); returns the files it covered. */
+async function recoverHeld(dir: string, out: Output): Promise<string[]> {
+  const r = await recoverInterrupted(dir);
+  if (!r.recovered) return [];
+  out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
+  return r.files;
 }
 
 export async function syncProject(dir: string, out: Output, opts: SyncOptions): Promise<SyncReport> {
@@ -117,14 +123,7 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
     onWait: (h) => out.log(`waiting for another hsm (pid ${h.pid}, \`${h.command}\`) to release ${dir}/.hsm/lock…`),
   });
   try {
-    const recovered: string[] = [...recoveredEarly];
-    if (!readOnly) {
-      const r = await recoverInterrupted(dir);
-      if (r.recovered) {
-        recovered.push(...r.files);
-        out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
-      }
-    }
+    const recovered = readOnly ? recoveredEarly : await recoverHeld(dir, out);
     const { files, project, resolution, manifestText, overlayText } = await resolveProject(dir, out, opts);
     const plan = planSync({
       manifest: project.manifest,
