@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import {
   HsmError,
   ErrorCodes,
-  resolve,
   planSync,
   validateComposeSchema,
   GENERATED_COMPOSE,
@@ -15,7 +14,7 @@ import {
   type Resolution,
   type Lockfile,
 } from '@hsm/core';
-import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck } from '@hsm/host';
+import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck, resolveWithRegistries } from '@hsm/host';
 import type { Output } from './output.js';
 import { readProjectFiles, parseProject, loadRegistries, checkoutDir, builtinCatalogPath } from './project.js';
 import { writeSyncState, absolute } from './fingerprint.js';
@@ -46,9 +45,6 @@ export interface SyncReport {
   recovered: string[];
 }
 
-/** Resolver failures that older versions of a remote registry's components might avoid. */
-const DEAD_ENDS = new Set<string>([ErrorCodes.UNSATISFIABLE, ErrorCodes.CONFLICT, ErrorCodes.GROUP_INVALID, ErrorCodes.COMPONENT_NOT_FOUND]);
-
 export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit' | 'offline'> = {}) {
   const files = await readProjectFiles(dir);
   let manifestText = files['hsm.yaml'];
@@ -57,35 +53,9 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
   const project = parseProject(dir, files, manifestText, overlayText);
   const registries = await loadRegistries(dir, project.manifest, { offline: opts.offline, lock: project.lock, upgrade: opts.upgrade, log: (m) => out.debug(m) });
   const done = out.step('Resolving');
-  let resolution!: Resolution;
+  let resolution: Resolution;
   try {
-    // Remote registries start empty: each round asks them for the names the resolver still needs (one batch
-    // request per registry per level of `requires`), until the resolver has everything it looks at.
-    for (let round = 0; ; round++) {
-      const remotes = registries.filter((r) => r.fetch && !r.snapshot.complete);
-      let outcome: ReturnType<typeof resolve> | undefined;
-      let deadEnd: HsmError | undefined;
-      try {
-        outcome = resolve({ manifest: project.manifest, overlay: project.overlay, registries: registries.map((r) => r.snapshot), lock: project.lock, upgrade: opts.upgrade });
-      } catch (e) {
-        if (!(e instanceof HsmError) || !DEAD_ENDS.has(e.code) || remotes.length === 0 || round >= 64) throw e;
-        deadEnd = e;
-      }
-      if (outcome?.kind !== 'need') {
-        // remotes hold only the newest versions: a dead end, or a choice below them, may need their older ones
-        const chosen = outcome?.resolution;
-        const more = await Promise.all(remotes.map((r) => r.remote?.deepen(chosen)));
-        if (more.some(Boolean)) continue;
-        if (deadEnd || !chosen) throw deadEnd;
-        resolution = chosen;
-        break;
-      }
-      if (round >= 64 || remotes.length === 0) {
-        throw new HsmError(ErrorCodes.REGISTRY_ERROR, `could not fetch ${outcome.names.join(', ')} from the registries`, { hint: 'check the registries in hsm.yaml' });
-      }
-      const names = outcome.names;
-      await Promise.all(remotes.map((r) => r.fetch!(names)));
-    }
+    resolution = await resolveWithRegistries(registries, { manifest: project.manifest, overlay: project.overlay, lock: project.lock, upgrade: opts.upgrade });
   } finally {
     done();
   }

@@ -1,2 +1,3 @@
 export * from './load-folder-registry.js';
 export * from './build-catalog.js';
+export * from './resolve-with-registries.js';
