@@ -1,15 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseManifest, parseDefinition } from './load.js';
-import { HsmError } from './errors.js';
+import { thrown as err } from '../../../test/support/hsm-errors.js';
 
-function err(f: () => unknown): HsmError {
-  try {
-    f();
-  } catch (e) {
-    return e as HsmError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseManifest', () => {
   test('accepts the spec example', () => {
