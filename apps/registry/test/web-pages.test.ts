@@ -75,7 +75,7 @@ describe('pages', () => {
       expect(r.text).toContain(`title="${v.digest}"`);
       expect(r.text).toContain(`<time datetime="${v.published_at}">${v.published_at.slice(0, 10)}</time>`);
     }
-    expect(r.text).toMatch(/1\.3\.0<\/a> <span class="badge yanked">yanked<\/span><div class="muted">breaks with qdrant 1\.13: upgrade to 1\.4\.0<\/div>/);
+    expect(r.text).toMatch(/1\.3\.0<\/a> <span class="badge yanked">yanked<\/span><div class="reason">breaks with qdrant 1\.13: upgrade to 1\.4\.0<\/div>/);
     expect(r.text).toContain('<a href="/c/qdrant">qdrant</a> <code>^1.12</code>');
     expect(r.text).toContain('<a class="badge iface" href="/i/embeddings">embeddings</a>');
     expect(r.text).toContain('<a href="/c/chroma-adapter">chroma-adapter</a>');

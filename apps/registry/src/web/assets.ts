@@ -17,6 +17,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 a { color: var(--accent); text-decoration: none; }
 a:hover, a:focus-visible { text-decoration: underline; }
+p a, footer a, .notice a { text-decoration: underline; }
 :focus-visible { outline: 3px solid #7aa7e0; outline-offset: 2px; }
 code, pre, .mono { font-family: var(--mono); font-size: 0.88em; }
 .skip { position: absolute; left: -999px; top: 0; background: var(--panel); padding: 8px 12px; z-index: 2; }
@@ -65,7 +66,8 @@ th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--lin
 th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; }
 tr:last-child td { border-bottom: 0; }
 tr.selected td { background: var(--accent-soft); }
-td.digest { font-family: var(--mono); font-size: 12px; color: var(--muted); white-space: nowrap; }
+table.versions .digest { font-family: var(--mono); font-size: 12px; color: var(--muted); margin-top: 2px; }
+table.versions .reason { color: var(--bad); font-size: 13px; margin-top: 2px; }
 td time { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 pre { background: var(--code); border-radius: var(--radius); padding: 12px 14px; overflow-x: auto; margin: 0; line-height: 1.5; }

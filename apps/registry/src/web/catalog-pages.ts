@@ -32,7 +32,7 @@ ${v.hits.map(
 <h2><a href="${componentHref(h.name)}">${h.name}</a>${h.newest ? html`<span class="badge version">${h.newest}</span>` : ''}${h.allYanked ? html`<span class="badge yanked">yanked</span>` : ''}</h2>
 <div class="meta">team <span class="badge team">${h.team}</span></div>
 ${h.description ? html`<p>${h.description}</p>` : ''}
-${h.provides.length ? html`<div class="tags" aria-label="interfaces">${interfaceBadges(h.provides)}</div>` : ''}
+${h.provides.length ? html`<div class="tags" aria-label="Interfaces provided">${interfaceBadges(h.provides)}</div>` : ''}
 </article>`,
 )}
 </div>

@@ -28,11 +28,10 @@ function copyLine(command: string): Html {
 
 function versionsTable(v: ComponentView): Html {
   const row = (r: VersionRow) => html`<tr${r.version === v.selected.version ? html` class="selected" aria-current="true"` : ''}>
-<td><a href="${versionHref(v.name, r.version)}" class="mono">${r.version}</a>${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${r.yanked && r.yankReason ? html`<div class="muted">${r.yankReason}</div>` : ''}</td>
+<td><a href="${versionHref(v.name, r.version)}" class="mono">${r.version}</a>${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${r.yanked && r.yankReason ? html`<div class="reason">${r.yankReason}</div>` : ''}<div class="digest" title="${r.digest}">${shortDigest(r.digest)}</div></td>
 <td><time datetime="${r.publishedAt}">${date(r.publishedAt)}</time></td>
-<td class="digest"><span title="${r.digest}">${shortDigest(r.digest)}</span></td>
 </tr>`;
-  return html`<div class="scroll"><table><thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">Digest</th></tr></thead><tbody>${v.versions.map(row)}</tbody></table></div>`;
+  return html`<table class="versions"><thead><tr><th scope="col">Version and digest</th><th scope="col">Published</th></tr></thead><tbody>${v.versions.map(row)}</tbody></table>`;
 }
 
 function requirementList(def: Obj): Html {
