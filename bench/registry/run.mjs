@@ -6,6 +6,10 @@
  *   npm run bench:registry            (needs `npm run build`; DATABASE_URL optional, else embedded PostgreSQL)
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 npm run bench:registry
  *
+ * The web catalog (issue 14) is measured in the same run: the component page next to the JSON component
+ * document, and the JSON reads against a second instance on the same database started with HSM_REGISTRY_WEB=off,
+ * so "the pages do not slow the JSON API" is a same-run ratio.
+ *
  * Servers are pinned to CPU 0 and the load generator to CPU 1 (taskset) when the machine has two or more CPUs,
  * so autocannon does not compete with the server it measures. Not a test; not run in CI.
  */
@@ -145,6 +149,13 @@ async function main() {
   });
   const reg = `http://127.0.0.1:${regPort}`;
   await waitFor(`${reg}/healthz`);
+  // the same service without the web pages, on the same database (instances are stateless)
+  const bareport = await freePort();
+  startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
+    DATABASE_URL: dbUrl, PORT: String(bareport), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production', HSM_REGISTRY_WEB: 'off',
+  });
+  const bare = `http://127.0.0.1:${bareport}`;
+  await waitFor(`${bare}/healthz`);
   const seeded = await seedRegistry({ registryUrl: reg, token: ADMIN, dir: join(root, 'registry-seed') });
   const list = await (await fetch(`${reg}/v1/components?limit=100`)).json();
   const names = list.components.map((c) => c.name);
@@ -159,6 +170,8 @@ async function main() {
   const compDoc = JSON.parse(comp.text);
   const version = compDoc.versions[0].version;
   const versionText = await (await fetch(`${reg}/v1/components/${comp.n}/versions/${version}`)).text();
+  const pageText = await (await fetch(`${reg}/c/${comp.n}`)).text();
+  if (!pageText.includes('<svg')) throw new Error(`the component page of ${comp.n} has no dependency picture`);
   const resolveBody = JSON.stringify({ components: names.slice(0, 10).map((name) => ({ name, range: '*' })) });
   const resolveText = await (await fetch(`${reg}/v1/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody })).text();
 
@@ -197,6 +210,9 @@ async function main() {
     { key: 'component304', label: 'hsm GET component If-None-Match', url: `${reg}/v1/components/${comp.n}`, headers: { 'if-none-match': comp.etag }, expect: 304, size: 0 },
     { key: 'resolve', label: 'hsm POST /v1/resolve (10 names)', url: `${reg}/v1/resolve`, method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody, size: resolveText.length },
     { key: 'verdaccio', label: 'verdaccio GET package', url: vurl, size: vtext.length },
+    { key: 'page', label: 'hsm GET /c/{name} (HTML page)', url: `${reg}/c/${comp.n}`, size: pageText.length },
+    { key: 'versionBare', label: 'hsm GET version, pages off', url: `${bare}/v1/components/${comp.n}/versions/${version}`, size: versionText.length },
+    { key: 'componentBare', label: 'hsm GET component, pages off', url: `${bare}/v1/components/${comp.n}`, size: comp.text.length },
   ];
   if (vetag) scenarios.push({ key: 'verdaccio304', label: 'verdaccio GET package If-None-Match', url: vurl, headers: { 'if-none-match': vetag }, expect: 304, size: 0 });
   const results = {};
@@ -212,7 +228,7 @@ async function main() {
     ['scenario', 'body bytes', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs Verdaccio'],
     ...Object.values(results).map((r) => {
       const base = r.key === 'component304' ? v304 : v;
-      const ratio = r.key.startsWith('verdaccio') ? '' : `${(r.reqs / base.reqs).toFixed(1)}×`;
+      const ratio = r.key.startsWith('verdaccio') || r.key === 'page' ? '' : `${(r.reqs / base.reqs).toFixed(1)}×`;
       return [r.label, String(r.size), Math.round(r.reqs).toString(), String(r.p50), String(r.p99), String(r.errors), ratio];
     }),
   ];
@@ -224,6 +240,9 @@ async function main() {
   process.stdout.write(`  GET version   ${(results.version.reqs / v.reqs).toFixed(1)}× ${verdict(results.version.reqs >= 5 * v.reqs && results.version.p99 <= 20)}\n`);
   process.stdout.write(`  GET component ${(results.component.reqs / v.reqs).toFixed(1)}× ${verdict(results.component.reqs >= 5 * v.reqs && results.component.p99 <= 20)}\n`);
   process.stdout.write(`  304 path      ${(results.component304.reqs / v304.reqs).toFixed(1)}× ${verdict(results.component304.reqs >= 10 * v304.reqs && results.component304.p99 <= 20)}\n`);
+  const { page, component, version: ver, componentBare, versionBare } = results;
+  process.stdout.write(`\nweb catalog (issue 14): component page ${Math.round(page.reqs)} req/s (${(page.reqs / component.reqs).toFixed(2)}× the JSON component document), p99 ${page.p99} ms\n`);
+  process.stdout.write(`  JSON with pages / without: GET version ${(ver.reqs / versionBare.reqs).toFixed(2)}×, GET component ${(component.reqs / componentBare.reqs).toFixed(2)}× (≥ 0.95 expected: same hot path)\n`);
 }
 
 /** An npm packument padded with versions until its JSON is about `target` bytes. */

@@ -52,18 +52,31 @@ describe('pages', () => {
   });
 
   test('pagination: 20 per page, a next link with a cursor, the last page has none', async () => {
-    for (let i = 0; i < 16; i++) {
+    // a query no earlier test asked for: pages are cached until the change feed reports a publish
+    for (let i = 0; i < 22; i++) {
       const d = definition(`filler-${String(i).padStart(2, '0')}`, '1.0.0', { provides: ['filler'] });
       expect((await reg.request('PUT', `/v1/components/${d.name}/versions/1.0.0`, { token: publisher, body: d })).status).toBe(201);
     }
-    const first = await get('/');
-    const next = /href="(\/\?cursor=[^"]+)" rel="next"/.exec(first.text);
+    const first = await get('/?provides=filler');
+    expect(first.text.match(/<article class="result">/g)).toHaveLength(20);
+    const next = /href="(\/\?provides=filler&amp;cursor=[^"]+)" rel="next"/.exec(first.text);
     expect(next).not.toBeNull();
     const second = await get(next![1].replace(/&amp;/g, '&'));
     expect(second.status).toBe(200);
-    expect(second.text).toContain('/c/qdrant-adapter');
+    expect(second.text.match(/<article class="result">/g)).toHaveLength(2);
+    expect(second.text).toContain('/c/filler-21');
     expect(second.text).not.toContain('rel="next"');
     expect(second.text).toContain('First page');
+  });
+
+  test('a publish shows on the pages: the component page at once, every page once the change feed reports it', async () => {
+    expect((await get('/c/qdrant')).text).not.toContain('1.14.0');
+    const d = { name: 'qdrant', version: '1.14.0', services: { qdrant: { image: 'qdrant/qdrant:v1.14.0' } } };
+    expect((await reg.request('PUT', '/v1/components/qdrant/versions/1.14.0', { token: publisher, body: d })).status).toBe(201);
+    expect((await get('/c/qdrant')).text).toContain('<span class="badge version">1.14.0</span>');
+    const until = Date.now() + 10_000;
+    while (!(await get('/?q=qdrant')).text.includes('1.14.0') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect((await get('/?q=qdrant')).text).toMatch(/href="\/c\/qdrant">qdrant<\/a><span class="badge version">1\.14\.0<\/span>/);
   });
 
   test('component page: versions with date, digest and yanked badge + reason; requires/provides/conflicts as links; options; services; python; YAML; copy lines; SVG', async () => {
@@ -94,7 +107,7 @@ describe('pages', () => {
     const y = await get(`/c/${YANKED.name}/${YANKED.version}`);
     expect(y.status).toBe(200);
     expect(y.text).toContain(`Version ${YANKED.version} is yanked: ${YANKED.reason}`);
-    const q = await get('/c/qdrant');
+    const q = await get('/c/qdrant/1.13.0');
     expect(q.text).toContain('<code>qdrant/qdrant:v1.13.0</code>');
     expect(q.text).toContain('<code>6334:6334</code>');
     expect(q.text).toContain('No Python package');

@@ -54,6 +54,11 @@ export class CatalogService {
     return { q: q.q, provides: q.provides, interfaces, hits, next: page.next_cursor, paged: q.cursor !== undefined };
   }
 
+  /** The component document's entity tag (its revision: changes on every publish and yank), or null if unknown. */
+  async revision(name: string): Promise<string | null> {
+    return orNull(this.components.componentDocument(name, undefined).then((d) => d!.etag));
+  }
+
   /** The component and one of its versions (default: the newest non-yanked); null when either is unknown. */
   async component(name: string, version?: string): Promise<ComponentView | null> {
     const doc = await orNull(this.components.componentDocument(name, undefined).then((d) => JSON.parse(d!.body) as ComponentDoc));

@@ -6,7 +6,8 @@ import { WebController } from './web.controller.js';
 import { CatalogService } from './catalog.service.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { WebSession } from './web-session.js';
+import { PageCache } from './page-cache.js';
 
 export const webControllers = [WebController];
-export const webProviders = [CatalogService, CatalogRepository, WebSession];
+export const webProviders = [CatalogService, CatalogRepository, WebSession, PageCache];
 export { webFormBody } from './web-form-body.js';

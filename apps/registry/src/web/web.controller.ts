@@ -16,7 +16,7 @@ import { errorPage, page, type PageChrome } from './layout.js';
 import { homePage, interfacePage, loginPage } from './catalog-pages.js';
 import { componentPage } from './component-page.js';
 import { findAsset } from './assets.js';
-import type { Html } from './html.js';
+import { PageCache, type RenderedPage } from './page-cache.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -34,6 +34,7 @@ export class WebController {
   constructor(
     private readonly catalog: CatalogService,
     private readonly session: WebSession,
+    private readonly cache: PageCache,
   ) {}
 
   @Get()
@@ -42,8 +43,10 @@ export class WebController {
       const q = HomeQuery.safeParse(req.query);
       if (!q.success) throw new HsmError(ErrorCodes.REQUEST_INVALID, 'That search is not one this page understands (a text of up to 100 characters and an interface name).');
       chrome.query = q.data.q;
-      chrome.title = q.data.q || q.data.provides ? `Search ${[q.data.q, q.data.provides].filter(Boolean).join(' · ')}` : 'Catalog';
-      return homePage(await this.catalog.search(q.data));
+      return this.cache.get(`home:${JSON.stringify([q.data.q, q.data.provides, q.data.cursor ?? null])}`, async () => ({
+        title: q.data.q || q.data.provides ? `Search ${[q.data.q, q.data.provides].filter(Boolean).join(' · ')}` : 'Catalog',
+        body: homePage(await this.catalog.search(q.data)),
+      }));
     });
   }
 
@@ -54,20 +57,24 @@ export class WebController {
 
   @Get('c/:name/:version')
   componentVersion(@Req() req: Request, @Res() res: Response, @Param('name') name: string, @Param('version') version: string | undefined) {
-    return this.page(req, res, async (chrome) => {
-      const view = await this.catalog.component(name, version);
-      if (!view) throw new HsmError(ErrorCodes.NOT_FOUND, version ? `There is no version ${version} of ${name} here.` : `There is no component named ${name} here.`);
-      chrome.title = `${view.name} ${view.selected.version}`;
-      return componentPage(view);
+    return this.page(req, res, async () => {
+      const missing = new HsmError(ErrorCodes.NOT_FOUND, version ? `There is no version ${version} of ${name} here.` : `There is no component named ${name} here.`);
+      // the component's revision is in the key, so its own publish or yank shows at once on this instance
+      const revision = await this.catalog.revision(name);
+      if (revision === null) throw missing;
+      return this.cache.get(`component:${name}:${revision}:${version ?? ''}`, async () => {
+        const view = await this.catalog.component(name, version);
+        if (!view) throw missing;
+        return { title: `${view.name} ${view.selected.version}`, body: componentPage(view) };
+      });
     });
   }
 
   @Get('i/:name')
   iface(@Req() req: Request, @Res() res: Response, @Param('name') name: string) {
-    return this.page(req, res, async (chrome) => {
+    return this.page(req, res, async () => {
       if (!Name.safeParse(name).success) throw new HsmError(ErrorCodes.NOT_FOUND, 'Interface names are lowercase letters, digits and dashes.');
-      chrome.title = `Interface ${name}`;
-      return interfacePage(await this.catalog.interface(name));
+      return this.cache.get(`interface:${name}`, async () => ({ title: `Interface ${name}`, body: interfacePage(await this.catalog.interface(name)) }));
     });
   }
 
@@ -109,7 +116,7 @@ export class WebController {
   }
 
   /** Access check, render, and every failure as an HTML page with the status the JSON API would use. */
-  private async page(req: Request, res: Response, render: (chrome: PageChrome) => Promise<Html>): Promise<void> {
+  private async page(req: Request, res: Response, render: (chrome: PageChrome) => Promise<RenderedPage>): Promise<void> {
     const access = await this.session.access(req);
     if (!access.allowed) {
       if (access.problem) res.setHeader('Set-Cookie', this.session.clearedCookie(req));
@@ -119,8 +126,9 @@ export class WebController {
     res.setHeader('Cache-Control', this.session.tokenRequired ? 'private, no-store' : 'no-cache');
     res.setHeader('Vary', 'Cookie');
     try {
-      const body = await render(chrome);
-      sendHtml(res, 200, page(chrome, body));
+      const rendered = await render(chrome);
+      chrome.title = rendered.title;
+      sendHtml(res, 200, page(chrome, rendered.body));
     } catch (e) {
       if (!isHsmError(e) || statusFor(e.code) >= 500) throw e; // the service's error filter logs it and answers 500
       const status = statusFor(e.code);
