@@ -5,6 +5,7 @@
  * path (http/hot-path.ts) answers `/v1/components/…` before Express and never reaches this controller.
  */
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ErrorCodes, HsmError, isHsmError, Name } from '@hsm/core';
@@ -29,6 +30,7 @@ const HomeQuery = z.object({
 
 const LoginForm = z.object({ token: z.string().max(1000).optional().default(''), next: z.string().optional() });
 
+@ApiExcludeController() // HTML pages, not part of the JSON API's OpenAPI document
 @Controller()
 export class WebController {
   constructor(
