@@ -82,7 +82,7 @@ ul.plain li { padding: 4px 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 14px; margin: 0; font-size: 14px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.graph { overflow-x: auto; text-align: center; }
+.graph { overflow-x: auto; text-align: center; margin: 0 0 8px; }
 .graph svg { max-width: 100%; height: auto; }
 .graph svg a:hover text, .graph svg a:focus text { text-decoration: underline; }
 .pager { display: flex; gap: 16px; margin-top: 18px; }
@@ -102,6 +102,7 @@ footer { color: var(--muted); font-size: 13px; padding: 20px 0 32px; border-top:
   h1 { font-size: 22px; }
   .result { grid-template-columns: minmax(0, 1fr); }
   .result .meta { text-align: left; }
+  .graph svg { max-width: none; } /* scroll the picture sideways rather than shrink its labels */
 }
 `;
 
