@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /**
  * `hsm graph` output is real Mermaid: the flowchart is parsed and rendered by Mermaid itself (the library GitHub
  * uses for ```mermaid blocks) inside Debian's Chromium. Needs Chromium like the registry's browser test.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /**
  * The web catalog in a real browser: Debian's Chromium (`apt-get install chromium`, installed by .ci/run)
  * driven by playwright-core, with axe-core for accessibility. Clicks through home → search → component →

@@ -56,12 +56,12 @@ export class CatalogService {
 
   /** The component document's entity tag (its revision: changes on every publish and yank), or null if unknown. */
   async revision(name: string): Promise<string | null> {
-    return orNull(this.components.componentDocument(name, undefined).then((d) => d!.etag));
+    return orNull(this.document(name).then((d) => d.etag));
   }
 
   /** The component and one of its versions (default: the newest non-yanked); null when either is unknown. */
   async component(name: string, version?: string): Promise<ComponentView | null> {
-    const doc = await orNull(this.components.componentDocument(name, undefined).then((d) => JSON.parse(d!.body) as ComponentDoc));
+    const doc = await orNull(this.document(name).then((d) => JSON.parse(d.body) as ComponentDoc));
     if (!doc || doc.versions.length === 0) return null;
     const versions: VersionRow[] = doc.versions.map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked, yankReason: v.yank_reason ?? null, publishedAt: v.published_at }));
     const chosen = version === undefined ? preferred(versions) : versions.find((v) => v.version === version);
@@ -101,6 +101,11 @@ export class CatalogService {
       }),
     );
     return { name, implementations, truncated: page.next_cursor !== null };
+  }
+
+  /** The JSON API's component document (from its cache when current). */
+  private async document(name: string): Promise<{ etag: string; body: string }> {
+    return (await this.components.componentDocument(name, undefined))!;
   }
 
   private async picture(name: string, version: string, def: Record<string, unknown>): Promise<string | null> {

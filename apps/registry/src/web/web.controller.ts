@@ -25,7 +25,7 @@ export const CONTENT_SECURITY_POLICY =
 const HomeQuery = z.object({
   q: z.string().max(100).optional().default(''),
   provides: z.union([Name, z.literal('')]).optional().default(''),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/).optional(),
 });
 
 const LoginForm = z.object({ token: z.string().max(1000).optional().default(''), next: z.string().optional() });
