@@ -1,5 +1,6 @@
 /** Text → validated objects for each hsm file format. Pure: callers read the files. */
 import { ErrorCodes, HsmError } from './errors.js';
+import { noteParse } from './parse-probe.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { validateSource } from './validate.js';
 import { Manifest, LocalOverlay } from './schema/manifest.js';
@@ -37,6 +38,7 @@ export function checkDefinition(value: unknown, where: string): ComponentDefinit
 
 export function parseLock(text: string, file = 'hsm.lock'): Lockfile {
   let value: unknown;
+  noteParse(file);
   try {
     value = JSON.parse(text);
   } catch (e) {

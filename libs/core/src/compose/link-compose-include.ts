@@ -8,6 +8,7 @@
  * the only one left, the whole `include:` key goes with it.
  */
 import { posix } from 'node:path';
+import { noteParse } from '../parse-probe.js';
 import { parseDocument, isMap, isPair, isScalar, isSeq, type Pair, type YAMLSeq, type Node } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 
@@ -43,6 +44,7 @@ function sameFile(a: string, b: string): boolean {
 }
 
 function parse(userText: string, file: string) {
+  noteParse(file);
   const doc = parseDocument(userText, { merge: true, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, {

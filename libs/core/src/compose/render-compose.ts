@@ -4,6 +4,7 @@
  * anything is written.
  */
 import { posix } from 'node:path';
+import { noteParse } from '../parse-probe.js';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 import { sortKeys } from '../canonical-json.js';
@@ -261,6 +262,7 @@ function checkPortClashes(planned: PlannedService[], user: UserComposeFile | nul
 /** The services of the user's compose file and the ports they publish, with line and column. */
 function readUserCompose(user: UserComposeFile): { services: { name: string; location: string }[]; bindings: (OwnedBinding & { service: string })[] } {
   const lines = new LineCounter();
+  noteParse(user.file);
   const doc = parseDocument(user.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {

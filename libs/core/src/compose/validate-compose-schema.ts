@@ -6,6 +6,7 @@
  */
 import { parse } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
+import { noteParse } from '../parse-probe.js';
 
 type Validate = ((data: unknown) => boolean) & {
   errors?: Array<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }> | null;
@@ -25,6 +26,7 @@ function dotted(instancePath: string): string {
 
 export async function validateComposeSchema(text: string, file = 'docker-compose.hsm.yml'): Promise<void> {
   let value: unknown;
+  noteParse(file);
   try {
     value = parse(text, { merge: true, maxAliasCount: 100 });
   } catch (e) {

@@ -3,6 +3,7 @@
  * node's source range, so comments, key order, quoting and blank lines outside the edit stay byte-identical.
  * (The yaml Document API alone would re-indent and re-space the whole file.)
  */
+import { noteParse } from '../parse-probe.js';
 import { parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlPath = ReadonlyArray<string>;
@@ -119,6 +120,7 @@ export interface EditOptions {
 /** Sets `path` to `value`, creating missing maps. Returns the new text. */
 export function setIn(text: string, path: YamlPath, value: unknown, options: EditOptions = {}): string {
   const quoteKeys = options.quoteKeys ?? new Set(['version']);
+  noteParse('yaml-edit');
   const doc = parseDocument(text, { keepSourceTokens: false });
   const nl = eol(text);
   const unit = indentUnit(text);
@@ -193,6 +195,7 @@ function blockEndOf(text: string, node: Node): number {
 
 /** Removes `path` (a map key). When it was the map's only key the map becomes `{}`. Missing path: no change. */
 export function deleteIn(text: string, path: YamlPath): string {
+  noteParse('yaml-edit');
   const doc = parseDocument(text);
   const found = walk(doc.contents as Node | null, path);
   if (found.pairs.length !== path.length) return text;
@@ -219,6 +222,7 @@ export function deleteIn(text: string, path: YamlPath): string {
 
 /** Value at path as plain JS (undefined when missing). */
 export function getIn(text: string, path: YamlPath): unknown {
+  noteParse('yaml-edit');
   const doc = parseDocument(text);
   const v = doc.getIn(path as string[], true) as Node | undefined | null;
   if (v === undefined) return undefined;

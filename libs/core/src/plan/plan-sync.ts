@@ -7,6 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { Manifest } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
+import { noteParse } from '../parse-probe.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
@@ -175,6 +176,7 @@ function rank(order: string[], p: string): number {
 
 function parseLockLoose(text: string | null): Lockfile | null {
   if (!text) return null;
+  noteParse('hsm.lock');
   try {
     return JSON.parse(text) as Lockfile;
   } catch {
@@ -187,6 +189,7 @@ function devSourceNotes(text: string | null, desired: PythonDependency[], resolu
   if (!text) return [];
   let sources: Record<string, unknown> = {};
   try {
+    noteParse('pyproject.toml');
     const doc = parseToml(text) as { tool?: { uv?: { sources?: Record<string, unknown> } } };
     sources = doc.tool?.uv?.sources ?? {};
   } catch {

@@ -5,6 +5,7 @@
  * (the model is Renovate's pep621 manager), re-scanning after each edit so ranges never go stale.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { noteParse } from '../parse-probe.js';
 import { ErrorCodes, HsmError } from '../errors.js';
 import { scanToml, type TomlArrayLayout, type TomlStatement } from './toml-layout.js';
 
@@ -91,6 +92,7 @@ export function readPyprojectSources(text: string): Record<string, Record<string
 
 /** Parses pyproject.toml text; invalid TOML → HsmError PYPROJECT_INVALID at `pyproject.toml:line:col`. */
 export function parsePyproject(text: string): Record<string, unknown> {
+  noteParse('pyproject.toml');
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
@@ -242,6 +244,7 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
 function verify(text: string, desired: PythonDependency[]): void {
   let deps: unknown;
   try {
+    noteParse('pyproject.toml');
     deps = (parseToml(text) as { project?: { dependencies?: unknown } }).project?.dependencies ?? [];
   } catch (e) {
     throw new HsmError(ErrorCodes.INTERNAL, `hsm produced an invalid ${FILE}: ${(e as Error).message.split('\n')[0]}`, { cause: e, hint: 'please report this bug with your pyproject.toml' });
