@@ -42,13 +42,19 @@ describe('reads and parses per command', () => {
     for (const [name, args] of steps) table[name] = await traced(args, dir);
     // the no-op fast path: a services-only project after a full sync (no uv involved)
     const fast = await tempDir('hsm-reads-fast-');
-    await writeFile(join(fast, 'hsm.yaml'), 'version: 1\nname: fast\ncomponents:\n  redis: {}\n');
+    await mkdir(join(fast, 'reg', 'svc'), { recursive: true });
+    await writeFile(join(fast, 'reg', 'svc', '1.0.0.yaml'), 'name: svc\nversion: 1.0.0\nservices:\n  svc:\n    image: busybox:1\n');
+    await writeFile(join(fast, 'hsm.yaml'), 'version: 1\nname: fast\nbuiltin: false\nregistries:\n  - name: local\n    path: ./reg\ncomponents:\n  svc: {}\n');
     table['sync (full, records state)'] = await traced(['sync'], fast);
     table['sync (fast path)'] = await traced(['sync'], fast);
     if (process.env.HSM_READ_COUNTS_OUT) writeFileSync(process.env.HSM_READ_COUNTS_OUT, JSON.stringify(table, null, 1));
+    // an edit command parses hsm.yaml / hsm.local.yaml as read and, once, as edited (two texts); the
+    // splices of an edit reuse the read's parse and re-parse only the text a previous splice produced
+    const edits = new Set(['add', 'mode dev', 'mode prod', 'use', 'remove']);
+    const allowed = (name: string, f: string) => (f === 'yaml-edit' ? Infinity : edits.has(name) && (f === 'hsm.yaml' || f === 'hsm.local.yaml') ? 2 : 1);
     const over = Object.entries(table).flatMap(([name, c]) => [
       ...Object.entries(c.reads).filter(([, n]) => n > 1).map(([f, n]) => `${name}: read ${f} ${n}×`),
-      ...Object.entries(c.parses).filter(([f, n]) => n > 1 && f !== 'yaml-edit').map(([f, n]) => `${name}: parsed ${f} ${n}×`),
+      ...Object.entries(c.parses).filter(([f, n]) => n > allowed(name, f)).map(([f, n]) => `${name}: parsed ${f} ${n}×`),
     ]);
     expect(over).toEqual([]);
   });

@@ -34,20 +34,14 @@ promises.readFile = function (p, ...rest) {
   if (typeof p === 'string' || p instanceof URL) noteRead(p);
   return pReadFile.call(this, p, ...rest);
 };
-const handlePaths = new WeakMap();
+// a read through a file handle counts once, at the open for reading (also when the file turns out absent,
+// like a readFile that fails with ENOENT): an attempt to look at the file is what is counted
 const pOpen = promises.open;
-promises.open = async function (p, ...rest) {
-  const handle = await pOpen.call(this, p, ...rest);
-  handlePaths.set(handle, p);
-  return handle;
-};
-const probe = await pOpen.call(promises, process.execPath, 'r');
-const handleProto = Object.getPrototypeOf(probe);
-await probe.close();
-const hReadFile = handleProto.readFile;
-handleProto.readFile = function (...rest) {
-  if (handlePaths.has(this)) noteRead(handlePaths.get(this));
-  return hReadFile.apply(this, rest);
+promises.open = function (p, flags, ...rest) {
+  const f = flags ?? 'r';
+  const forReading = typeof f === 'number' ? (f & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) === 0 : f === 'r';
+  if (forReading) noteRead(p);
+  return pOpen.call(this, p, flags, ...rest);
 };
 syncBuiltinESMExports();
 

@@ -17,9 +17,13 @@ export function parseManifest(text: string, file = 'hsm.yaml'): { manifest: Mani
 }
 
 export function parseOverlay(text: string, file = 'hsm.local.yaml'): LocalOverlay {
+  return parseOverlaySource(text, file).overlay;
+}
+
+export function parseOverlaySource(text: string, file = 'hsm.local.yaml'): { overlay: LocalOverlay; source: YamlSource } {
   const source = parseYamlSource(file, text, ErrorCodes.OVERLAY_INVALID);
-  if (source.value === null || source.value === undefined) return {};
-  return validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`);
+  if (source.value === null || source.value === undefined) return { overlay: {}, source };
+  return { overlay: validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`), source };
 }
 
 export function parseDefinition(text: string, file: string): ComponentDefinition {

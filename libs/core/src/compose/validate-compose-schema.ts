@@ -32,6 +32,11 @@ export async function validateComposeSchema(text: string, file = 'docker-compose
   } catch (e) {
     throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${file} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
   }
+  await validateComposeModel(value, file);
+}
+
+/** The check itself, on the data a compose file says (the planner hands in its model: no text round trip). */
+export async function validateComposeModel(value: unknown, file = 'docker-compose.hsm.yml'): Promise<void> {
   const validate = await validator();
   if (validate(value)) return;
   // The deepest error is the most specific one (a oneOf failure reports every branch, then itself).

@@ -32,7 +32,8 @@ export interface Journal extends ProcessIdentity {
   createdDirs: string[];
 }
 
-export const TXN_DIR = `${HSM_DIR}/txn`;
+export { TXN_DIR } from '../project/find-project-dir.js';
+import { TXN_DIR } from '../project/find-project-dir.js';
 
 export function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
   const dir = path.join(projectDir, HSM_DIR, 'txn');
