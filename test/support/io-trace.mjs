@@ -39,7 +39,7 @@ promises.readFile = function (p, ...rest) {
 const pOpen = promises.open;
 promises.open = function (p, flags, ...rest) {
   const f = flags ?? 'r';
-  const forReading = typeof f === 'number' ? (f & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) === 0 : f === 'r';
+  const forReading = typeof f === 'number' ? (f & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_DIRECTORY)) === 0 : f === 'r';
   if (forReading) noteRead(p);
   return pOpen.call(this, p, flags, ...rest);
 };

@@ -68,6 +68,20 @@ export async function recoverIfInterrupted(dir: string, reporter: Reporter, wait
   }
 }
 
+/** Step two: core's pure planner on what loadProject read (plus which dev checkouts exist). */
+export function planProject(project: LoadedProject): SyncPlan {
+  return planSync({
+    manifest: project.manifest,
+    manifestText: project.manifestText,
+    overlayText: project.overlayText,
+    files: project.files,
+    lock: project.lock,
+    resolution: project.resolution,
+    checkouts: checkoutsPresent(project),
+    projectDir: project.dir,
+  });
+}
+
 /** `hsm why`: the project read and resolved (after recovering an interrupted sync), no plan. */
 export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline'>): Promise<LoadedProject> {
   await recoverIfInterrupted(dir, reporter, options.waitSeconds, options.command);
@@ -95,16 +109,7 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
       step: (l) => reporter.step(l),
     });
     if (options.beforePlan) await options.beforePlan(project);
-    const plan = planSync({
-      manifest: project.manifest,
-      manifestText: project.manifestText,
-      overlayText: project.overlayText,
-      files: project.files,
-      lock: project.lock,
-      resolution: project.resolution,
-      checkouts: checkoutsPresent(project),
-      projectDir: dir,
-    });
+    const plan = planProject(project);
     // only a new compose file needs the schema check: an unchanged one passed it when it was written
     if (plan.composeModel) await validateComposeModel(sortKeys(plan.composeModel));
     if (options.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {

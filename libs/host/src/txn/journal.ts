@@ -5,11 +5,11 @@
  * found there was torn before the rename and guards nothing.
  */
 import { mkdirSync, constants } from 'node:fs';
-import { open, rename, rm, unlink } from 'node:fs/promises';
+import { open, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { assertRealDirectory, ensureHsmDir, HSM_DIR } from './project-path.js';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir, tempPathFor, writeFileDurable } from './durable-fs.js';
 import type { ProcessIdentity } from './process-liveness.js';
 
 export const JOURNAL_VERSION = 1;
@@ -37,7 +37,8 @@ import { TXN_DIR } from '../project/find-project-dir.js';
 
 export function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
   const dir = path.join(projectDir, HSM_DIR, 'txn');
-  return { dir, journal: path.join(dir, 'journal.json'), temp: path.join(dir, 'journal.json.tmp') };
+  const journal = path.join(dir, 'journal.json');
+  return { dir, journal, temp: tempPathFor(journal) };
 }
 
 /** Creates `.hsm/txn/` (durably) for a new transaction. */
@@ -52,19 +53,9 @@ export async function ensureTxnDir(projectDir: string): Promise<string> {
   return dir;
 }
 
+/** Written like every artifact (temp, fsync, rename, fsync the folder), private to the user. */
 export async function writeJournal(projectDir: string, journal: Journal, onTempWritten?: () => void): Promise<void> {
-  const { dir, journal: target, temp } = txnPaths(projectDir);
-  await rm(temp, { force: true });
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(journal));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  onTempWritten?.();
-  await rename(temp, target);
-  await fsyncDir(dir);
+  await writeFileDurable(txnPaths(projectDir).journal, { bytes: Buffer.from(JSON.stringify(journal)), mode: 0o600 }, onTempWritten);
 }
 
 export async function removeJournal(projectDir: string): Promise<void> {
