@@ -25,9 +25,8 @@ async function run(dir: string, args: string[]): Promise<HsmRun> {
 
 /** What each command says is out of sync: status's drift, and --check's (from its error, or none). */
 async function verdicts(dir: string): Promise<{ status: string[]; check: string[] | 'ok' }> {
-  const status = await hsm(['status', '--json'], { cwd: dir });
+  const [status, check] = await Promise.all([hsm(['status', '--json'], { cwd: dir }), hsm(['sync', '--check', '--json'], { cwd: dir })]);
   expect(status.code).toBe(0);
-  const check = await hsm(['sync', '--check', '--json'], { cwd: dir });
   if (check.code === 0) return { status: status.json.drift, check: 'ok' };
   expect(check.json.error.code).toBe('HSM_DRIFT');
   const listed = /artifacts differ from hsm\.yaml: (.*)$/.exec(check.json.error.message)?.[1] ?? '';
@@ -94,7 +93,7 @@ describe('status agrees with sync --check', () => {
       agree(edited);
       expect({ name, edited: edited.status }).toEqual({ name, edited: ['hsm.env'] });
     }
-  });
+  }, 240_000);
 });
 
 describe('a sync settles (issue 9 item 1)', () => {

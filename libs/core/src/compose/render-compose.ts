@@ -61,7 +61,7 @@ export interface RenderedCompose {
   /** Service names in the file, sorted. */
   services: string[];
   /** What `text` says, as data (checked against the Compose Specification without parsing `text` back). */
-  model: Record<string, unknown> | null;
+  model?: Record<string, unknown>;
 }
 
 type Obj = Record<string, unknown>;
@@ -119,7 +119,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
       planned.push({ name, component, body: serviceBody(name, component, input) });
     }
   }
-  if (planned.length === 0) return { text: null, services: [], model: null };
+  if (planned.length === 0) return { text: null, services: [] };
 
   checkPortClashes(planned, input.userCompose ?? null, input.link);
   addDependencies(planned, components);

@@ -188,7 +188,7 @@ export function planSync(input: PlanInput): SyncPlan {
 
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
-  const composeModel = changes.some((c) => c.path === GENERATED_COMPOSE) ? compose.model : null;
+  const composeModel = (changes.some((c) => c.path === GENERATED_COMPOSE) && compose.model) || null;
   return { projectName, changes, lock, python, composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel };
 }
 

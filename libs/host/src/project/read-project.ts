@@ -7,15 +7,10 @@ import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, ErrorCodes, PROJECT_FILES, USER_COMPOSE_FILES, type ProjectFiles } from '@hsm/core';
-import type { PriorState } from '../txn/journal.js';
+import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
 import { MANIFEST } from './find-project-dir.js';
 
-/** A file as it was read: what the journal records before a write, and how to tell it changed since. */
-export interface ReadPrior {
-  state: PriorState;
-  /** `dev:ino:size:mtime:ctime` (ns) of a file read; null when it was absent. */
-  stamp: string | null;
-}
+export type { ReadPrior };
 
 export interface ReadFiles {
   files: ProjectFiles;
@@ -23,10 +18,6 @@ export interface ReadFiles {
   bytes: Map<string, Buffer | null>;
   /** Relative path → prior state, for files read as regular files (a symlink gets none: the write refuses it). */
   priors: Map<string, ReadPrior>;
-}
-
-export function stampOf(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
 /** A file's text, or null when it does not exist. */

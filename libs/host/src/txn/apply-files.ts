@@ -13,10 +13,9 @@ import { HsmError, ErrorCodes, isHsmError } from '@hsm/core';
 import { resolveProjectPath, type ProjectPath } from './project-path.js';
 import { fsyncDir, unlinkDurable, writeFileDurable } from './durable-fs.js';
 import { crashPoint } from './crash-point.js';
-import { capturePrior, ensureTxnDir, readJournal, removeJournal, writeJournal, TXN_DIR, type Journal, type PriorState } from './journal.js';
+import { capturePrior, ensureTxnDir, readJournal, removeJournal, stampOf, writeJournal, TXN_DIR, type Journal, type PriorState, type ReadPrior } from './journal.js';
 import { rollBack } from './roll-back.js';
 import { currentProcess } from './process-liveness.js';
-import { stampOf, type ReadPrior } from '../project/read-project.js';
 
 export interface FileChange {
   /** Relative to the project folder, `/`-separated. */

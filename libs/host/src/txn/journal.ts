@@ -16,6 +16,17 @@ export const JOURNAL_VERSION = 1;
 
 export type PriorState = { kind: 'absent' } | { kind: 'file'; mode: number; uid: number; gid: number; base64: string };
 
+/** A file as a caller read it to plan: what the journal records before a write, and how to tell it changed since. */
+export interface ReadPrior {
+  state: PriorState;
+  /** `dev:ino:size:mtime:ctime` (ns) of a file read (stampOf); null when it was absent. */
+  stamp: string | null;
+}
+
+export function stampOf(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
 export interface JournalEntry {
   path: string;
   /** Omitted once committed: the new state stays, so the old bytes are no longer needed. */
