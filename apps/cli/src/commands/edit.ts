@@ -64,12 +64,14 @@ export const add: Command = async (ctx) => {
 export const remove: Command = async (ctx) => {
   for (const n of ctx.positionals) checkName(n);
   return editAndSync(ctx, 'remove', (edit) => {
+    const removed = new Set<string>();
     for (const name of ctx.positionals) {
-      if (!inStack(edit.current, name)) {
-        const known = Object.keys(edit.current.components ?? {});
+      if (removed.has(name) || !inStack(edit.current, name)) {
+        const known = Object.keys(edit.current.components ?? {}).filter((k) => !removed.has(k));
         throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in hsm.yaml${didYouMean(name, known)}`, { hint: 'see the stack with `hsm status`' });
       }
       edit.manifest.delete(['components', name]);
+      removed.add(name);
       if (!edit.current.groups) continue;
       for (const [g, spec] of Object.entries(groupsOf(edit.manifest))) {
         if (Array.isArray(spec?.use) && spec.use.includes(name)) edit.manifest.set(['groups', g, 'use'], spec.use.filter((u) => u !== name));
