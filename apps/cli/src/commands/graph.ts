@@ -1,14 +1,14 @@
 /**
- * `hsm graph`: the resolved stack as Mermaid (default), DOT, JSON or SVG. Resolves exactly as `hsm status` does
- * (lock kept, nothing written but `--output`); the renderers are pure (libs/core/src/graph). SVG needs Graphviz
- * in WebAssembly, which is imported only when SVG is asked for.
+ * `hsm graph`: the resolved stack as Mermaid (default), DOT, JSON or SVG. Reads and resolves through the pipeline's
+ * `inspectProject` like `hsm why` (lock kept, nothing written but `--output`); the renderers are pure
+ * (libs/core/src/graph). SVG needs Graphviz in WebAssembly, which is imported only when SVG is asked for.
  */
 import { resolve as resolvePath, extname } from 'node:path';
 import { HsmError, ErrorCodes, buildStackGraph, renderMermaid, renderDot, renderGraphJson, renderSvg, didYouMean } from '@hsm/core';
-import { writeFileDurable } from '@hsm/host';
+import { findProjectDir, inspectProject, writeFileDurable } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { findProjectDir } from '../project.js';
-import { resolveProject, recoverIfInterrupted } from '../sync-engine.js';
+import { builtinRegistry } from '../catalog.js';
+import { reporter } from '../pipeline.js';
 
 const FORMATS = ['mermaid', 'dot', 'json', 'svg'] as const;
 type Format = (typeof FORMATS)[number];
@@ -26,10 +26,13 @@ export function graphFormat(format: unknown, output: unknown): Format {
 
 export const graph: Command = async (ctx) => {
   const format = graphFormat(ctx.values.format, ctx.values.output);
-  const dir = findProjectDir(ctx.cwd);
-  await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'graph');
-  const { project, resolution } = await resolveProject(dir, ctx.out, { offline: Boolean(ctx.values.offline) });
-  const g = buildStackGraph({ name: project.manifest.name, resolution, groups: project.manifest.groups });
+  const project = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), {
+    command: 'graph',
+    waitSeconds: ctx.waitSeconds,
+    builtin: builtinRegistry,
+    offline: Boolean(ctx.values.offline),
+  });
+  const g = buildStackGraph({ name: project.manifest.name, resolution: project.resolution, groups: project.manifest.groups });
   const text = format === 'mermaid' ? renderMermaid(g) : format === 'dot' ? renderDot(g) : format === 'json' ? renderGraphJson(g) : await renderSvg(renderDot(g));
   const output = ctx.values.output;
   if (typeof output !== 'string') return { data: g, text };
