@@ -5,7 +5,7 @@ import { createOutput, type Output } from './output.js';
 import { COMMANDS, type CommandSpec, type CommandResult } from './commands.js';
 import { VERSION, installedBy, versionLine } from './version.js';
 
-const GLOBAL_OPTIONS = {
+export const GLOBAL_OPTIONS = {
   C: { type: 'string', short: 'C' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
