@@ -4,14 +4,16 @@
 // `npx ./dist/hyper-stack-manager-<v>.tgz` work on any machine with Node.js ≥ 20. Prints the tarball's path.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFiles } from './bundle-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'apps', 'cli');
 const cliPackage = JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8'));
-const out = join(root, 'dist');
+// `--out DIR` puts the tarball (and the staging folder) elsewhere than dist/ (the install test does)
+const outArg = process.argv.indexOf('--out');
+const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
 const stage = join(out, 'npm-package');
 
 let files;
