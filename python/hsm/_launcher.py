@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -76,6 +75,8 @@ def main() -> None:
         )
         sys.exit(2)
     argv = [node, str(entry), *sys.argv[1:]]
-    if os.name == "nt":
+    if os.name == "nt":  # no exec on Windows: wait for node and pass its exit code on
+        import subprocess
+
         sys.exit(subprocess.run(argv, env=env).returncode)
     os.execve(node, argv, env)
