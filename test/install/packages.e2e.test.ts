@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { REPO, tempDir } from '../support/hsm-cli.js';
+import { REPO } from '../support/hsm-cli.js';
 
 let tmp: string;
 let tgz: string;
