@@ -4,11 +4,12 @@
  * the project's registries — offline: the built-in catalog, folder registries, and what the cache of each
  * registry service holds. Never fails loudly: a shell completion that prints errors is worse than none.
  */
-import { resolve } from 'node:path';
-import { HsmError, ErrorCodes, type Manifest } from '@hsm/core';
+import { join, resolve } from 'node:path';
+import { HsmError, ErrorCodes, parseManifest, type Manifest } from '@hsm/core';
+import { findProjectDir, readOptional, loadRegistries, MANIFEST, type LoadedRegistry } from '@hsm/host';
 import { COMMANDS, type Command } from '../commands.js';
 import { GLOBAL_OPTIONS } from '../run.js';
-import { findProjectDir, readProjectFiles, parseProject, loadRegistries, builtinRegistry, type LoadedRegistry } from '../project.js';
+import { builtinRegistry } from '../catalog.js';
 import { SHELLS, completionScript, type Shell } from '../completion-scripts.js';
 
 type Kind = 'components' | 'stack' | 'modes' | 'groups' | 'providers' | 'registries' | 'files' | 'shells';
@@ -99,8 +100,8 @@ class Names {
       } catch {
         return { manifest: null, registries: [{ snapshot: builtinRegistry() }] as LoadedRegistry[] };
       }
-      const { manifest } = parseProject(dir, await readProjectFiles(dir));
-      const registries: LoadedRegistry[] = await loadRegistries(dir, manifest, { offline: true }).catch(() => (manifest.builtin === false ? [] : [{ snapshot: builtinRegistry() }]));
+      const { manifest } = parseManifest((await readOptional(join(dir, MANIFEST))) ?? '', MANIFEST);
+      const registries: LoadedRegistry[] = await loadRegistries(dir, manifest, { offline: true, builtin: builtinRegistry }).catch(() => (manifest.builtin === false ? [] : [{ snapshot: builtinRegistry() }]));
       return { manifest, registries };
     })());
   }

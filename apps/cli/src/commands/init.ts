@@ -3,9 +3,9 @@ import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { HsmError, ErrorCodes, readPyprojectDependencies, pep503, USER_COMPOSE_FILES, MANIFEST_MODELINE, type RegistrySnapshot } from '@hsm/core';
-import { applyFiles, acquireProjectLock } from '@hsm/host';
+import { applyFiles, acquireProjectLock, readOptional } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { readOptional, builtinRegistry } from '../project.js';
+import { builtinRegistry } from '../catalog.js';
 import { refreshSchemaCopies } from '../schema-copy.js';
 
 interface Proposal {
