@@ -17,6 +17,8 @@ export default {
   moduleNameMapper: {
     '^@hsm/core$': '<rootDir>/libs/core/src/index.ts',
     '^@hsm/core/errors$': '<rootDir>/libs/core/src/errors.ts',
+    '^@hsm/core/modeline$': '<rootDir>/libs/core/src/manifest/schema-modeline.ts',
+    '^@hsm/host/schema-copy$': '<rootDir>/libs/host/src/txn/schema-copy.ts',
     '^@hsm/core/project-files$': '<rootDir>/libs/core/src/plan/project-files.ts',
     '^@hsm/host/uv$': '<rootDir>/libs/host/src/uv/uv.ts',
     '^@hsm/host/sync-state$': '<rootDir>/libs/host/src/project/sync-state.ts',

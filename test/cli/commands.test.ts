@@ -176,7 +176,7 @@ describe('command line contract', () => {
     expect(errorCode(noManifest)).toBe('HSM_MANIFEST_NOT_FOUND');
     expect(noManifest.stderr).toContain('hint: run `hsm init`');
     const version = await hsm(['--version'], { cwd: dir });
-    expect(version.stdout).toMatch(/^hsm \d+\.\d+\.\d+\n$/);
+    expect(version.stdout).toMatch(/^hsm \d+\.\d+\.\d+ \(from a clone at .+; Node v\d+\.\d+\.\d+\)\n$/);
   });
 
   test('a second hsm on a locked project names the holder and exits', async () => {

@@ -172,4 +172,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { registry: { type: 'string' } },
     load: async () => (await import('./commands/publish.js')).publish,
   },
+  completion: {
+    summary: 'print a shell completion script (bash, zsh, fish)',
+    usage: 'completion bash|zsh|fish',
+    help: 'bash:  eval "$(hsm completion bash)"        (in ~/.bashrc)\nzsh:   source <(hsm completion zsh)         (in ~/.zshrc, after compinit)\nfish:  hsm completion fish | source         (or save it as ~/.config/fish/completions/hsm.fish)\nCompletes commands, flags, component names (offline: built-in catalog, folder registries, the registry cache) and group names.',
+    arity: [1, Infinity],
+    options: {},
+    load: async () => (await import('./commands/completion.js')).completion,
+  },
 };

@@ -2,13 +2,14 @@
  * `hsm` entry point. The only place that prints and sets the exit code: commands return data or throw.
  * Kept tiny: `--version` answers before anything else is loaded; each command is imported on demand.
  */
-import { VERSION } from './version.js';
+import { versionLine } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`hsm ${VERSION}\n`);
+    process.stdout.write(`${versionLine()}\n`);
     return 0;
   }
+  if (argv.length > 0) await (await import('./schema-copy.js')).keepSchemaCurrent(argv);
   if (argv.includes('sync')) {
     const { fastSync } = await import('./fast-sync.js');
     const code = await fastSync(argv);

@@ -3,9 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HsmError, ErrorCodes, didYouMean } from '@hsm/core';
 import { createOutput, type Output } from './output.js';
 import { COMMANDS, type CommandSpec, type CommandResult } from './commands.js';
-import { VERSION } from './version.js';
+import { VERSION, installedBy, versionLine } from './version.js';
 
-const GLOBAL_OPTIONS = {
+export const GLOBAL_OPTIONS = {
   C: { type: 'string', short: 'C' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       color: !values['no-color'] && !process.env.NO_COLOR && Boolean(process.stderr.isTTY),
     });
     if (values.version) {
-      out.data({ version: VERSION }, `hsm ${VERSION}`);
+      out.data({ version: VERSION, installedBy: installedBy(), node: process.version }, versionLine());
       return 0;
     }
     if (!spec || values.help) {

@@ -15,4 +15,5 @@ export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './graph/index.js';
+export * from './manifest/schema-modeline.js';
 export * from './parse-probe.js';

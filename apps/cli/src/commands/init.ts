@@ -1,12 +1,12 @@
 /** `hsm init`: a starter hsm.yaml from what the project already has; git-ignores the personal overlay. */
-import { basename, join, dirname } from 'node:path';
+import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { HsmError, ErrorCodes, readPyprojectDependencies, pep503, USER_COMPOSE_FILES, type RegistrySnapshot } from '@hsm/core';
+import { HsmError, ErrorCodes, readPyprojectDependencies, pep503, USER_COMPOSE_FILES, MANIFEST_MODELINE, type RegistrySnapshot } from '@hsm/core';
 import { applyFiles, acquireProjectLock, readOptional } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
+import { refreshSchemaCopies } from '../schema-copy.js';
 
 interface Proposal {
   component: string;
@@ -31,12 +31,6 @@ function imageRepo(image: string): string {
   const lastColon = noDigest.lastIndexOf(':');
   const repo = lastColon > noDigest.lastIndexOf('/') ? noDigest.slice(0, lastColon) : noDigest;
   return repo.replace(/^docker\.io\//, '').replace(/^library\//, '');
-}
-
-export function schemaPath(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const p of [join(here, 'schemas', 'hsm.schema.json'), join(here, '..', '..', '..', 'schemas', 'hsm.schema.json')]) if (existsSync(p)) return p;
-  return null;
 }
 
 export const init: Command = async (ctx) => {
@@ -80,9 +74,9 @@ export const init: Command = async (ctx) => {
     break;
   }
   projectName = (projectName ?? basename(dir)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';
-  const schema = schemaPath();
   const lines = [
-    ...(schema ? [`# yaml-language-server: $schema=${schema}`] : []),
+    // relative to hsm.yaml, to the copy in .hsm/ that every hsm command keeps current: the same on every machine
+    MANIFEST_MODELINE,
     '# hsm manifest: the components of this stack. `hsm add NAME` adds one, `hsm sync` applies,',
     '# `hsm mode NAME dev --path DIR` works on a local checkout (written to the git-ignored hsm.local.yaml).',
     'version: 1',
@@ -107,6 +101,7 @@ export const init: Command = async (ctx) => {
   const lock = await acquireProjectLock(dir, { waitSeconds: ctx.waitSeconds, command: 'init' });
   try {
     await applyFiles(dir, changes);
+    refreshSchemaCopies(dir, manifest);
   } finally {
     await lock.release();
   }

@@ -6,7 +6,7 @@
  * whole old or a whole new file. Every read is checked: a version document whose definition does not hash to its
  * digest (a torn disk, a hand edit) counts as absent and is removed.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NAME_RE, checkDefinition, digestOf, type ComponentDefinition } from '@hsm/core';
@@ -85,6 +85,14 @@ export class RegistryCache {
     } catch {
       return null;
     }
+  }
+
+  /** Every component name the cache holds a document or a version of (shell completion, offline). */
+  async names(): Promise<string[]> {
+    const list = (sub: string) => readdir(join(this.dir, sub)).catch(() => [] as string[]);
+    const [components, versions] = await Promise.all([list('components'), list('versions')]);
+    const names = [...components.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)), ...versions];
+    return [...new Set(names.filter((n) => NAME_RE.test(n)))].sort();
   }
 
   async writeComponent(name: string, etag: string, document: ComponentDocument): Promise<void> {

@@ -6,7 +6,7 @@
 import { lstat } from 'node:fs/promises';
 import { lstatSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { HsmError, ErrorCodes } from '@hsm/core';
+import { HsmError, ErrorCodes } from '@hsm/core/errors'; // not the index: this is on the project lock's fast path
 
 export const HSM_DIR = '.hsm';
 

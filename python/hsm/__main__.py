@@ -1,0 +1,3 @@
+from hsm._launcher import main
+
+main()
