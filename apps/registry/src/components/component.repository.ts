@@ -50,7 +50,10 @@ export interface SearchHit {
 }
 
 export interface NewVersion {
-  componentId: string;
+  /** The name as published, its normalised form, and the team that owns it if this publish creates it. */
+  name: string;
+  normalizedName: string;
+  teamId: string;
   version: string;
   definition: unknown;
   digest: string;
@@ -58,6 +61,13 @@ export interface NewVersion {
 }
 
 export type InsertResult = { inserted: true; publishedAt: Date } | { inserted: false; existing: { digest: string; publishedAt: Date } };
+
+type Tx = Prisma.TransactionClient;
+
+/** Search text is literal: `%`, `_` and the escape character itself match only themselves in ILIKE. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
 
 @Injectable()
 export class ComponentRepository {
@@ -113,9 +123,10 @@ export class ComponentRepository {
   async search(q: SearchQuery): Promise<SearchHit[]> {
     const where: Prisma.ComponentWhereInput = {};
     if (q.text) {
+      const literal = escapeLike(q.text);
       where.OR = [
-        { name: { contains: q.text, mode: 'insensitive' } },
-        { description: { contains: q.text, mode: 'insensitive' } },
+        { name: { contains: literal, mode: 'insensitive' } },
+        { description: { contains: literal, mode: 'insensitive' } },
         { provides: { has: q.text.toLowerCase() } },
       ];
     }
@@ -130,48 +141,54 @@ export class ComponentRepository {
     return rows.map((r) => ({ name: r.name, description: r.description, provides: r.provides, team: r.team.name }));
   }
 
-  /** Creates the component owned by `teamId` unless the (normalised) name exists; returns whoever owns it. */
-  async ensureComponent(name: string, normalizedName: string, teamId: string): Promise<ComponentHead> {
-    await this.prisma.component.createMany({ data: [{ name, normalizedName, teamId }], skipDuplicates: true });
-    const head = await this.findHead(normalizedName);
-    if (!head) throw new Error(`component ${normalizedName} vanished after insert`);
-    return head;
-  }
-
   /**
-   * Inserts one version. The unique (component, version) index decides concurrent publishes: the loser gets the
-   * existing row back. The version, the component's revision (its ETag) and its search fields change in one
-   * transaction, so a reader never sees a new version under an old ETag for long.
+   * Publishes one version, creating the component (owned by `teamId`) if the normalised name is new — both in one
+   * transaction, so a publish that fails at any step (`authorize` refusing, the insert failing, the connection
+   * dropping) claims no name. Concurrent first publishes of one name serialise on its unique index: the second
+   * waits for the first to commit or roll back. The unique (component, version) index decides concurrent
+   * publishes of one version: the loser gets the existing row back. The version, the component's revision (its
+   * ETag) and its search fields change together.
    */
-  async insertVersion(v: NewVersion): Promise<InsertResult> {
+  async publish(v: NewVersion, authorize: (head: ComponentHead) => void): Promise<InsertResult> {
     const parsed = semver.parse(v.version)!;
-    try {
-      const [created] = await this.prisma.$transaction([
-        this.prisma.version.create({
-          data: {
-            componentId: v.componentId,
-            version: v.version,
-            major: parsed.major,
-            minor: parsed.minor,
-            patch: parsed.patch,
-            prerelease: parsed.prerelease.join('.'),
-            definition: v.definition as Prisma.InputJsonValue,
-            digest: v.digest,
-            publisherId: v.publisherId,
-          },
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.component.createMany({ data: [{ name: v.name, normalizedName: v.normalizedName, teamId: v.teamId }], skipDuplicates: true });
+        const head = await tx.component.findUnique({
+          where: { normalizedName: v.normalizedName },
+          select: { id: true, name: true, revision: true, team: { select: { id: true, name: true } } },
+        });
+        if (!head) throw new Error(`component ${v.normalizedName} vanished after insert`);
+        authorize(head);
+        const created = await tx.version.createManyAndReturn({
+          data: [
+            {
+              componentId: head.id,
+              version: v.version,
+              major: parsed.major,
+              minor: parsed.minor,
+              patch: parsed.patch,
+              prerelease: parsed.prerelease.join('.'),
+              definition: v.definition as Prisma.InputJsonValue,
+              digest: v.digest,
+              publisherId: v.publisherId,
+            },
+          ],
+          skipDuplicates: true,
           select: { publishedAt: true },
-        }),
-        this.bumpRevision(v.componentId),
-      ]);
-      return { inserted: true, publishedAt: created.publishedAt };
-    } catch (e) {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
-      const existing = await this.prisma.version.findUniqueOrThrow({
-        where: { componentId_version: { componentId: v.componentId, version: v.version } },
-        select: { digest: true, publishedAt: true },
-      });
-      return { inserted: false, existing };
-    }
+        });
+        if (created.length === 0) {
+          const existing = await tx.version.findUniqueOrThrow({
+            where: { componentId_version: { componentId: head.id, version: v.version } },
+            select: { digest: true, publishedAt: true },
+          });
+          return { inserted: false, existing } as const;
+        }
+        await this.bumpRevision(tx, head.id);
+        return { inserted: true, publishedAt: created[0].publishedAt } as const;
+      },
+      { maxWait: 5_000, timeout: 10_000 },
+    );
   }
 
   /** Sets or clears the yank flag; returns false when the version does not exist. */
@@ -181,14 +198,14 @@ export class ComponentRepository {
         where: { componentId, version },
         data: { yanked, yankReason: yanked ? reason : null, yankedAt: yanked ? new Date() : null },
       }),
-      this.bumpRevision(componentId),
+      this.bumpRevision(this.prisma, componentId),
     ]);
     return updated.count > 0;
   }
 
   /** Bumps the revision and copies description/provides from the newest non-yanked version (releases first). */
-  private bumpRevision(componentId: string) {
-    return this.prisma.$executeRaw`
+  private bumpRevision(db: Tx | PrismaService, componentId: string) {
+    return db.$executeRaw`
       WITH latest AS (
         SELECT v."definition" AS d FROM "versions" v
         WHERE v."component_id" = ${componentId}::uuid AND NOT v."yanked"
