@@ -5,7 +5,7 @@
  * all that the service enforces; `methodNotAllowed` answers 405 for any method a documented path lacks.
  */
 import { z } from 'zod';
-import { ComponentDefinition, RegistryApi } from '@hsm/core';
+import { ComponentDefinition, ComponentRequirement, Name, RegistryApi, Version } from '@hsm/core';
 
 type Json = Record<string, unknown>;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -44,7 +44,7 @@ function bodyRules(s: unknown): void {
 function generate(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> {
   const registry = z.registry<{ id: string }>();
   for (const [id, s] of Object.entries(schemas)) registry.add(s, { id });
-  const out = z.toJSONSchema(registry, { io, uri, unrepresentable: 'any', override: urlPattern }).schemas as Record<string, Json>;
+  const out = z.toJSONSchema(registry, { io, uri, unrepresentable: 'any', override: statePatterns }).schemas as Record<string, Json>;
   for (const s of Object.values(out)) {
     delete s.$schema;
     delete s.$id;
@@ -52,9 +52,18 @@ function generate(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): R
   return out;
 }
 
-/** `z.url({ protocol })` has no JSON Schema form beyond `format: uri`: state the protocol as a pattern. */
-function urlPattern(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
-  if (ctx.jsonSchema.format === 'uri' && ctx.jsonSchema.pattern === undefined) ctx.jsonSchema.pattern = '^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?$';
+const bare = (pattern: string) => pattern.slice(1, -1);
+
+/**
+ * Patterns for the definition's rules that zod holds as refinements or lookaheads (which JSON Schema cannot
+ * state, or which property-based generators cannot generate from): the same rules, spelt as plain patterns.
+ */
+function statePatterns(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
+  const j = ctx.jsonSchema;
+  if (ctx.zodSchema === Name) j.pattern = RegistryApi.COMPONENT_NAME;
+  else if (ctx.zodSchema === Version) j.pattern = RegistryApi.EXACT_VERSION;
+  else if (ctx.zodSchema === ComponentRequirement) j.pattern = `^${bare(RegistryApi.COMPONENT_NAME)}(?:@${bare(RegistryApi.RANGE)})?$`;
+  else if (j.format === 'uri' && j.pattern === undefined) j.pattern = '^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::[0-9]{1,4})?(?:/[A-Za-z0-9._~-]*)*$';
 }
 
 /** One inline schema for a parameter (no $refs: parameters are small). */
@@ -91,6 +100,8 @@ export function openApiDocument(): Json {
   for (const s of Object.values(requestSchemas)) bodyRules(s);
   // the refinement zod cannot express: a component has python, or at least one service
   requestSchemas.ComponentDefinition.anyOf = [{ required: ['python'] }, { required: ['services'], properties: { services: { minProperties: 1 } } }];
+  // and the token's: a publish token belongs to a team
+  requestSchemas.CreateTokenRequest.anyOf = [{ required: ['team'] }, { properties: { scopes: { not: { contains: { const: 'publish' } } } } }];
   const responseSchemas = generate(
     {
       ComponentDefinition,
@@ -115,7 +126,7 @@ export function openApiDocument(): Json {
   const lookupName = { name: 'name', in: 'path', required: true, schema: inline(RegistryApi.LookupName) };
   const publishName = { name: 'name', in: 'path', required: true, schema: inline(RegistryApi.ComponentName) };
   const version = { name: 'version', in: 'path', required: true, schema: inline(RegistryApi.ExactVersion) };
-  const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string', pattern: '^[\\x21-\\x7e][\\x20-\\x7e]*$' } };
+  const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, schema: inline(RegistryApi.IfNoneMatch) };
   const searchParams = Object.entries(RegistryApi.SearchQuery.shape).map(([name, s]) => ({ name, in: 'query', required: false, schema: inline(s as z.ZodType) }));
   const bearer = [{ bearer: [] }];
   const readSecurity = [{}, { bearer: [] }];

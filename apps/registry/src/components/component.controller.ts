@@ -34,7 +34,7 @@ export class ComponentController {
   @Get('components/:name')
   @ReadAccess()
   async component(@Req() req: Request, @Res() res: Response, @Param('name') name: string) {
-    const r = await this.components.componentDocument(lookupName(name), req.headers['if-none-match']);
+    const r = await this.components.componentDocument(lookupName(name), ifNoneMatch(req));
     res.setHeader('Cache-Control', `${this.visibility}, no-cache`);
     sendDocument(res, r.doc, r.notModified);
   }
@@ -44,7 +44,7 @@ export class ComponentController {
   async version(@Req() req: Request, @Res() res: Response, @Param('name') name: string, @Param('version') version: string) {
     const doc = await this.components.versionDocument(lookupName(name), exactVersion(version));
     res.setHeader('Cache-Control', `${this.visibility}, ${IMMUTABLE}`);
-    sendDocument(res, doc, req.headers['if-none-match'] === doc.etag);
+    sendDocument(res, doc, ifNoneMatch(req) === doc.etag);
   }
 
   @Put('components/:name/versions/:version')
@@ -87,6 +87,11 @@ function lookupName(name: string): string {
 
 function exactVersion(version: string): string {
   return parseRequest(RegistryApi.ExactVersion, version, 'path: `version`');
+}
+
+function ifNoneMatch(req: Request): string | undefined {
+  const h = req.headers['if-none-match'];
+  return h === undefined ? undefined : parseRequest(RegistryApi.IfNoneMatch, h, 'header `If-None-Match`');
 }
 
 /** The headers every document response carries, on 200 and 304 alike (the hot path writes the same). */

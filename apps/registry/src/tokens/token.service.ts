@@ -15,9 +15,6 @@ export class TokenService {
   async create(caller: Principal, input: RegistryApi.CreateTokenRequest): Promise<RegistryApi.CreatedToken> {
     if (!hasScope(caller, 'admin')) throw forbidden('creating tokens needs the `admin` scope');
     const scopes = [...new Set(input.scopes)];
-    if (scopes.includes('publish') && !input.team) {
-      throw new HsmError(ErrorCodes.REQUEST_INVALID, 'token body: `team`: a publish token belongs to a team (it owns what it publishes)');
-    }
     const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at);
     const secret = newTokenSecret();
     const rec = await this.tokens.create({

@@ -43,3 +43,6 @@ const TIME = 'T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-](?:[
 export const TIMESTAMP_1970_2999 = `^(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)${TIME}$`;
 
 export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** An `If-None-Match` value: visible ASCII (entity tags, `*`, lists of them); empty is refused. */
+export const IF_NONE_MATCH = '^[\\x21-\\x7e][\\x20-\\x7e]*$';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import semver from 'semver';
-import { COMPONENT_NAME, EXACT_VERSION, LOOKUP_NAME, PLAIN_TEXT, RANGE, SEARCH_TEXT, TIMESTAMP_1970_2999, UUID } from './patterns.js';
+import { COMPONENT_NAME, EXACT_VERSION, IF_NONE_MATCH, LOOKUP_NAME, PLAIN_TEXT, RANGE, SEARCH_TEXT, TIMESTAMP_1970_2999, UUID } from './patterns.js';
 
 const re = (pattern: string) => new RegExp(pattern);
 
@@ -29,6 +29,8 @@ export const VersionRange = z
   .max(200)
   .regex(re(RANGE), 'must be a semver range like `^1.4`, `>=2 <3` or `*`')
   .refine((r) => semver.validRange(r) !== null, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
+
+export const IfNoneMatch = z.string().max(2000).regex(re(IF_NONE_MATCH), 'must be one or more entity tags, or `*`');
 
 export const TokenId = z.string().regex(re(UUID), 'must be a token id (a UUID)');
 
@@ -53,10 +55,15 @@ export type ResolveRequest = z.output<typeof ResolveRequest>;
 export const YankRequest = z.strictObject({ reason: z.string().max(500).regex(re(PLAIN_TEXT), 'must not contain control characters').optional() });
 export type YankRequest = z.output<typeof YankRequest>;
 
-export const CreateTokenRequest = z.strictObject({
-  name: z.string().min(1).max(100).regex(re(PLAIN_TEXT), 'must not contain control characters'),
-  team: ComponentName.optional(),
-  scopes: z.array(Scope).min(1).max(3),
-  expires_at: z.string().regex(re(TIMESTAMP_1970_2999), 'must be an RFC 3339 timestamp between 1970 and 2999, e.g. `2027-01-01T00:00:00Z`').optional(),
-});
+export const CreateTokenRequest = z
+  .strictObject({
+    name: z.string().min(1).max(100).regex(re(PLAIN_TEXT), 'must not contain control characters'),
+    team: ComponentName.optional(),
+    scopes: z.array(Scope).min(1).max(3),
+    expires_at: z.string().regex(re(TIMESTAMP_1970_2999), 'must be an RFC 3339 timestamp between 1970 and 2999, e.g. `2027-01-01T00:00:00Z`').optional(),
+  })
+  .refine((t) => t.team !== undefined || !t.scopes.includes('publish'), {
+    message: 'a publish token belongs to a team (it owns what it publishes)',
+    path: ['team'],
+  });
 export type CreateTokenRequest = z.output<typeof CreateTokenRequest>;
