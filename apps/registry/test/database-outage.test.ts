@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ErrorCodes } from '@hsm/core';
+import { RegistryHttp } from '@hsm/host';
 import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
 
 let reg: TestRegistry;
@@ -41,5 +42,31 @@ describe('database unreachable', () => {
       expect(f.code).toBe(ErrorCodes.DATABASE_UNAVAILABLE);
       expect(f.stack).toBeUndefined();
     }
+  });
+});
+
+describe('the hsm client during an outage', () => {
+  const requestsTo = (path: string) => reg.logs.filter((l) => JSON.parse(l).msg === 'request' && JSON.parse(l).path === path).length;
+
+  test('retries an idempotent request on 503, waiting as Retry-After says (capped), then reports the code', async () => {
+    const retries: string[] = [];
+    const http = new RegistryHttp({ name: 'team', url: reg.url, attempts: 3, backoffMs: 1, maxRetryAfterMs: 300, onRetry: (m) => retries.push(m) });
+    const before = requestsTo('/v1/components/retry-me');
+    const e = await http.json({ method: 'GET', path: '/v1/components/retry-me', idempotent: true }).then(
+      () => undefined,
+      (x: unknown) => x as { code: string; message: string },
+    );
+    expect(e?.code).toBe(ErrorCodes.REGISTRY_ERROR);
+    expect(e?.message).toContain('HTTP 503: HSM_DATABASE_UNAVAILABLE');
+    expect(requestsTo('/v1/components/retry-me') - before).toBe(3);
+    // each wait is min(Retry-After 2 s, cap 300 ms), not the 1 ms backoff
+    expect(retries).toEqual([expect.stringMatching(/retrying in 300 ms \(attempt 2 of 3\)$/), expect.stringMatching(/retrying in 300 ms \(attempt 3 of 3\)$/)]);
+  });
+
+  test('does not retry a request that is not idempotent', async () => {
+    const http = new RegistryHttp({ name: 'team', url: reg.url, attempts: 3, backoffMs: 1, maxRetryAfterMs: 300 });
+    const before = requestsTo('/v1/resolve');
+    await http.json({ method: 'POST', path: '/v1/resolve', body: { components: [{ name: 'x' }] }, idempotent: false }).catch(() => undefined);
+    expect(requestsTo('/v1/resolve') - before).toBe(1);
   });
 });
