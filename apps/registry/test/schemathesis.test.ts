@@ -44,7 +44,7 @@ async function schemathesis(url: string, label: string, extra: string[], maxTime
       '--report', 'json,har', '--report-dir', dir,
       ...extra,
     ];
-    const child = spawn(findSchemathesis(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
+    const child = spawn(findSchemathesis(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -87,8 +87,9 @@ describe('schemathesis against the OpenAPI document', () => {
     test(`${label}: every check, every phase — no 5xx, no conformance failure`, async () => {
       const r = await schemathesis(reg.url, label, [...extra], maxTime);
       process.stdout.write(`schemathesis ${label}: ${r.requests} requests, ${r.serverErrors} with 5xx, ${r.failures.length} failure kinds, exit ${r.exitCode}\n`);
-      const summary = r.output.slice(r.output.indexOf('FAILURES'), r.output.indexOf('FAILURES') + 6000);
-      expect([r.failures, r.errors, r.serverErrors, r.failures.length ? summary : '']).toEqual([[], [], 0, '']);
+      const at = r.output.search(/={5,} (ERRORS|FAILURES) ={5,}/);
+      const details = r.failures.length || r.errors.length ? r.output.slice(at, at + 8000) : '';
+      expect([r.failures, r.errors, r.serverErrors, details]).toEqual([[], [], 0, '']);
       expect(r.exitCode).toBe(0);
       expect(r.requests).toBeGreaterThan(100);
     }, 240_000);
