@@ -41,7 +41,8 @@ function requestLog(logger: JsonLogger) {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      logger.event(res.statusCode >= 500 ? 'error' : 'debug', 'request', {
+      // 503 (database away) is expected while it lasts: a warning, not an error per request
+      logger.event(res.statusCode === 503 ? 'warn' : res.statusCode >= 500 ? 'error' : 'debug', 'request', {
         method: req.method,
         path: logPath(req.path),
         status: res.statusCode,
