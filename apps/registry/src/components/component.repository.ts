@@ -1,4 +1,5 @@
 /** Components and versions in PostgreSQL. Returns plain records; Prisma stays behind this class. */
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import semver from 'semver';
 import { Prisma } from '../generated/prisma/client.js';
@@ -62,7 +63,7 @@ export interface NewVersion {
 
 export type InsertResult = { inserted: true; publishedAt: Date } | { inserted: false; existing: { digest: string; publishedAt: Date } };
 
-type Tx = Prisma.TransactionClient;
+type Db = Prisma.TransactionClient | PrismaService;
 
 /** Search text is literal: `%`, `_` and the escape character itself match only themselves in ILIKE. */
 export function escapeLike(text: string): string {
@@ -142,53 +143,78 @@ export class ComponentRepository {
   }
 
   /**
-   * Publishes one version, creating the component (owned by `teamId`) if the normalised name is new — both in one
-   * transaction, so a publish that fails at any step (`authorize` refusing, the insert failing, the connection
-   * dropping) claims no name. Concurrent first publishes of one name serialise on its unique index: the second
-   * waits for the first to commit or roll back. The unique (component, version) index decides concurrent
-   * publishes of one version: the loser gets the existing row back. The version, the component's revision (its
-   * ETag) and its search fields change together.
+   * Publishes one version, creating the component (owned by `teamId`) if the normalised name is new. A new name
+   * and its first version are inserted by one statement, so a publish that fails at any point (the insert
+   * failing, the connection dropping, a crash) claims no name. If another publish created the name meanwhile,
+   * the statement inserts nothing (it waited on the unique index for that one to commit) and this publish
+   * continues under the existing owner, whom `authorize` checks.
    */
   async publish(v: NewVersion, authorize: (head: ComponentHead) => void): Promise<InsertResult> {
-    const parsed = semver.parse(v.version)!;
-    return this.prisma.$transaction(
-      async (tx) => {
-        await tx.component.createMany({ data: [{ name: v.name, normalizedName: v.normalizedName, teamId: v.teamId }], skipDuplicates: true });
-        const head = await tx.component.findUnique({
-          where: { normalizedName: v.normalizedName },
-          select: { id: true, name: true, revision: true, team: { select: { id: true, name: true } } },
-        });
-        if (!head) throw new Error(`component ${v.normalizedName} vanished after insert`);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const head = await this.findHead(v.normalizedName);
+      if (head) {
         authorize(head);
-        const created = await tx.version.createManyAndReturn({
-          data: [
-            {
-              componentId: head.id,
-              version: v.version,
-              major: parsed.major,
-              minor: parsed.minor,
-              patch: parsed.patch,
-              prerelease: parsed.prerelease.join('.'),
-              definition: v.definition as Prisma.InputJsonValue,
-              digest: v.digest,
-              publisherId: v.publisherId,
-            },
-          ],
-          skipDuplicates: true,
+        return this.insertVersion(head.id, v);
+      }
+      const publishedAt = await this.createWithFirstVersion(v);
+      if (publishedAt) return { inserted: true, publishedAt };
+    }
+    throw new Error(`component ${v.normalizedName} was created and removed while publishing`);
+  }
+
+  /** The component row and its first version in one statement; null when the name exists already. */
+  private async createWithFirstVersion(v: NewVersion): Promise<Date | null> {
+    const p = semver.parse(v.version)!;
+    const d = v.definition as { description?: string; provides?: string[] };
+    // the search fields bumpRevision would copy from the newest non-yanked version: this one
+    const rows = await this.prisma.$queryRaw<{ published_at: Date }[]>`
+      WITH c AS (
+        INSERT INTO "components" ("id", "name", "normalized_name", "team_id", "revision", "description", "provides")
+        VALUES (${randomUUID()}::uuid, ${v.name}, ${v.normalizedName}, ${v.teamId}::uuid, 1, ${d.description ?? ''}, ${d.provides ?? []}::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING "id"
+      )
+      INSERT INTO "versions" ("id", "component_id", "version", "major", "minor", "patch", "prerelease", "definition", "digest", "publisher_id")
+      SELECT ${randomUUID()}::uuid, c."id", ${v.version}, ${p.major}, ${p.minor}, ${p.patch}, ${p.prerelease.join('.')}, ${JSON.stringify(v.definition)}::jsonb, ${v.digest}, ${v.publisherId}::uuid
+      FROM c
+      RETURNING "published_at"`;
+    return rows[0]?.published_at ?? null;
+  }
+
+  /**
+   * Inserts one version of an existing component. The unique (component, version) index decides concurrent
+   * publishes: the loser gets the existing row back. The version, the component's revision (its ETag) and its
+   * search fields change in one transaction, so a reader never sees a new version under an old ETag for long.
+   */
+  private async insertVersion(componentId: string, v: NewVersion): Promise<InsertResult> {
+    const parsed = semver.parse(v.version)!;
+    try {
+      const [created] = await this.prisma.$transaction([
+        this.prisma.version.create({
+          data: {
+            componentId,
+            version: v.version,
+            major: parsed.major,
+            minor: parsed.minor,
+            patch: parsed.patch,
+            prerelease: parsed.prerelease.join('.'),
+            definition: v.definition as Prisma.InputJsonValue,
+            digest: v.digest,
+            publisherId: v.publisherId,
+          },
           select: { publishedAt: true },
-        });
-        if (created.length === 0) {
-          const existing = await tx.version.findUniqueOrThrow({
-            where: { componentId_version: { componentId: head.id, version: v.version } },
-            select: { digest: true, publishedAt: true },
-          });
-          return { inserted: false, existing } as const;
-        }
-        await this.bumpRevision(tx, head.id);
-        return { inserted: true, publishedAt: created[0].publishedAt } as const;
-      },
-      { maxWait: 5_000, timeout: 10_000 },
-    );
+        }),
+        this.bumpRevision(this.prisma, componentId),
+      ]);
+      return { inserted: true, publishedAt: created.publishedAt };
+    } catch (e) {
+      if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
+      const existing = await this.prisma.version.findUniqueOrThrow({
+        where: { componentId_version: { componentId, version: v.version } },
+        select: { digest: true, publishedAt: true },
+      });
+      return { inserted: false, existing };
+    }
   }
 
   /** Sets or clears the yank flag; returns false when the version does not exist. */
@@ -204,7 +230,7 @@ export class ComponentRepository {
   }
 
   /** Bumps the revision and copies description/provides from the newest non-yanked version (releases first). */
-  private bumpRevision(db: Tx | PrismaService, componentId: string) {
+  private bumpRevision(db: Db, componentId: string) {
     return db.$executeRaw`
       WITH latest AS (
         SELECT v."definition" AS d FROM "versions" v
