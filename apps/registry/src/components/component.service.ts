@@ -82,7 +82,7 @@ export class ComponentService {
     const team = caller.team ?? (hasScope(caller, 'admin') ? await this.tokens.ensureTeam(ADMIN_TEAM) : null);
     if (!team) throw forbidden('this token belongs to no team, so it cannot own components');
     const digest = digestOf(definition);
-    // the owner row and the version are written in one transaction: a publish that fails claims no name
+    // a new name's owner row and first version are written together: a publish that fails claims no name
     const r = await this.components.publish(
       { name: canonicalName, normalizedName: normalizeName(canonicalName), teamId: team.id, version: exactVersion, definition, digest, publisherId: caller.tokenId },
       (head) => {
