@@ -14,4 +14,5 @@ export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
+export * from './parse-probe.js';
 export * as RegistryApi from './registry-api/index.js';
