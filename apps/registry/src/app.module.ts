@@ -3,6 +3,7 @@ import { REGISTRY_CONFIG, type RegistryConfig } from './config.js';
 import { PrismaService } from './database/prisma.service.js';
 import { ChangeFeed } from './database/change-feed.js';
 import { AuthService } from './auth/auth.service.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { WriteGate } from './http/write-gate.js';
 import { TokenRepository } from './tokens/token.repository.js';
 import { TokenService } from './tokens/token.service.js';
@@ -25,6 +26,7 @@ export class AppModule {
         PrismaService,
         ChangeFeed,
         AuthService,
+        AccessGuard,
         WriteGate,
         TokenRepository,
         TokenService,

@@ -8,9 +8,35 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 const TOKEN_RE = /hsm_[A-Za-z0-9_-]{8,}/g;
+const HAS_TOKEN = /hsm_[A-Za-z0-9_-]{8,}/;
+/** A run of URL characters holding at least one percent escape. */
+const ENCODED_RUN = /(?:[A-Za-z0-9_.~+-]|%[0-9A-Fa-f]{2})*%[0-9A-Fa-f]{2}(?:[A-Za-z0-9_.~+-]|%[0-9A-Fa-f]{2})*/g;
 
+/** Percent-decodes (up to three layers, for double encoding); escapes that do not decode are kept. */
+export function percentDecode(text: string): string {
+  let out = text;
+  for (let i = 0; i < 3 && /%[0-9A-Fa-f]{2}/.test(out); i++) {
+    out = out.replace(/(?:%[0-9A-Fa-f]{2})+/g, (m) => {
+      try {
+        return decodeURIComponent(m);
+      } catch {
+        return m;
+      }
+    });
+  }
+  return out;
+}
+
+/** A request path as logged: decoded, so that redaction sees what its bytes spell. */
+export function logPath(path: string): string {
+  return percentDecode(path);
+}
+
+/** Removes tokens and secrets, also where they are percent-encoded (redaction after decoding, issue 10 item 6). */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_RE, 'hsm_[redacted]');
+  const holdsSecret = (t: string) => HAS_TOKEN.test(t) || secrets.some((s) => s && t.includes(s));
+  let out = text.replace(ENCODED_RUN, (run) => (holdsSecret(percentDecode(run)) ? '[redacted]' : run));
+  out = out.replace(TOKEN_RE, 'hsm_[redacted]');
   for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
   return out;
 }

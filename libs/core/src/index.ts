@@ -17,3 +17,4 @@ export * from './plan/plan-sync.js';
 export * from './graph/index.js';
 export * from './manifest/schema-modeline.js';
 export * from './parse-probe.js';
+export * as RegistryApi from './registry-api/index.js';

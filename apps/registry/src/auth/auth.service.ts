@@ -22,6 +22,9 @@ export class AuthService {
 
   /** The caller, or null when no token was sent. */
   async authenticate(req: Request): Promise<Principal | null> {
+    const all = req.headersDistinct?.authorization;
+    // Node keeps only the first of two Authorization headers: refuse instead of guessing which one was meant
+    if (all && all.length > 1) throw new HsmError(ErrorCodes.REQUEST_INVALID, 'send one Authorization header, not several');
     const header = req.headers.authorization;
     if (header === undefined) return null;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);

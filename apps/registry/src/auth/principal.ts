@@ -1,6 +1,8 @@
 /** Who is calling, after the token was checked. Plain data: no Prisma types leave the repositories. */
-export type Scope = 'read' | 'publish' | 'admin';
-export const SCOPES: readonly Scope[] = ['read', 'publish', 'admin'];
+import { RegistryApi } from '@hsm/core';
+
+export type Scope = RegistryApi.Scope;
+
 
 export interface Team {
   id: string;

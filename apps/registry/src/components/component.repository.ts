@@ -1,4 +1,5 @@
 /** Components and versions in PostgreSQL. Returns plain records; Prisma stays behind this class. */
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import semver from 'semver';
 import { Prisma } from '../generated/prisma/client.js';
@@ -50,7 +51,10 @@ export interface SearchHit {
 }
 
 export interface NewVersion {
-  componentId: string;
+  /** The name as published, its normalised form, and the team that owns it if this publish creates it. */
+  name: string;
+  normalizedName: string;
+  teamId: string;
   version: string;
   definition: unknown;
   digest: string;
@@ -58,6 +62,13 @@ export interface NewVersion {
 }
 
 export type InsertResult = { inserted: true; publishedAt: Date } | { inserted: false; existing: { digest: string; publishedAt: Date } };
+
+type Db = Prisma.TransactionClient | PrismaService;
+
+/** Search text is literal: `%`, `_` and the escape character itself match only themselves in ILIKE. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
 
 @Injectable()
 export class ComponentRepository {
@@ -113,9 +124,10 @@ export class ComponentRepository {
   async search(q: SearchQuery): Promise<SearchHit[]> {
     const where: Prisma.ComponentWhereInput = {};
     if (q.text) {
+      const literal = escapeLike(q.text);
       where.OR = [
-        { name: { contains: q.text, mode: 'insensitive' } },
-        { description: { contains: q.text, mode: 'insensitive' } },
+        { name: { contains: literal, mode: 'insensitive' } },
+        { description: { contains: literal, mode: 'insensitive' } },
         { provides: { has: q.text.toLowerCase() } },
       ];
     }
@@ -130,26 +142,57 @@ export class ComponentRepository {
     return rows.map((r) => ({ name: r.name, description: r.description, provides: r.provides, team: r.team.name }));
   }
 
-  /** Creates the component owned by `teamId` unless the (normalised) name exists; returns whoever owns it. */
-  async ensureComponent(name: string, normalizedName: string, teamId: string): Promise<ComponentHead> {
-    await this.prisma.component.createMany({ data: [{ name, normalizedName, teamId }], skipDuplicates: true });
-    const head = await this.findHead(normalizedName);
-    if (!head) throw new Error(`component ${normalizedName} vanished after insert`);
-    return head;
+  /**
+   * Publishes one version, creating the component (owned by `teamId`) if the normalised name is new. A new name
+   * and its first version are inserted by one statement, so a publish that fails at any point (the insert
+   * failing, the connection dropping, a crash) claims no name. If another publish created the name meanwhile,
+   * the statement inserts nothing (it waited on the unique index for that one to commit) and this publish
+   * continues under the existing owner, whom `authorize` checks.
+   */
+  async publish(v: NewVersion, authorize: (head: ComponentHead) => void): Promise<InsertResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const head = await this.findHead(v.normalizedName);
+      if (head) {
+        authorize(head);
+        return this.insertVersion(head.id, v);
+      }
+      const publishedAt = await this.createWithFirstVersion(v);
+      if (publishedAt) return { inserted: true, publishedAt };
+    }
+    throw new Error(`component ${v.normalizedName} was created and removed while publishing`);
+  }
+
+  /** The component row and its first version in one statement; null when the name exists already. */
+  private async createWithFirstVersion(v: NewVersion): Promise<Date | null> {
+    const p = semver.parse(v.version)!;
+    const d = v.definition as { description?: string; provides?: string[] };
+    // the search fields bumpRevision would copy from the newest non-yanked version: this one
+    const rows = await this.prisma.$queryRaw<{ published_at: Date }[]>`
+      WITH c AS (
+        INSERT INTO "components" ("id", "name", "normalized_name", "team_id", "revision", "description", "provides")
+        VALUES (${randomUUID()}::uuid, ${v.name}, ${v.normalizedName}, ${v.teamId}::uuid, 1, ${d.description ?? ''}, ${d.provides ?? []}::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING "id"
+      )
+      INSERT INTO "versions" ("id", "component_id", "version", "major", "minor", "patch", "prerelease", "definition", "digest", "publisher_id")
+      SELECT ${randomUUID()}::uuid, c."id", ${v.version}, ${p.major}, ${p.minor}, ${p.patch}, ${p.prerelease.join('.')}, ${JSON.stringify(v.definition)}::jsonb, ${v.digest}, ${v.publisherId}::uuid
+      FROM c
+      RETURNING "published_at"`;
+    return rows[0]?.published_at ?? null;
   }
 
   /**
-   * Inserts one version. The unique (component, version) index decides concurrent publishes: the loser gets the
-   * existing row back. The version, the component's revision (its ETag) and its search fields change in one
-   * transaction, so a reader never sees a new version under an old ETag for long.
+   * Inserts one version of an existing component. The unique (component, version) index decides concurrent
+   * publishes: the loser gets the existing row back. The version, the component's revision (its ETag) and its
+   * search fields change in one transaction, so a reader never sees a new version under an old ETag for long.
    */
-  async insertVersion(v: NewVersion): Promise<InsertResult> {
+  private async insertVersion(componentId: string, v: NewVersion): Promise<InsertResult> {
     const parsed = semver.parse(v.version)!;
     try {
       const [created] = await this.prisma.$transaction([
         this.prisma.version.create({
           data: {
-            componentId: v.componentId,
+            componentId,
             version: v.version,
             major: parsed.major,
             minor: parsed.minor,
@@ -161,13 +204,13 @@ export class ComponentRepository {
           },
           select: { publishedAt: true },
         }),
-        this.bumpRevision(v.componentId),
+        this.bumpRevision(this.prisma, componentId),
       ]);
       return { inserted: true, publishedAt: created.publishedAt };
     } catch (e) {
       if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
       const existing = await this.prisma.version.findUniqueOrThrow({
-        where: { componentId_version: { componentId: v.componentId, version: v.version } },
+        where: { componentId_version: { componentId, version: v.version } },
         select: { digest: true, publishedAt: true },
       });
       return { inserted: false, existing };
@@ -181,14 +224,14 @@ export class ComponentRepository {
         where: { componentId, version },
         data: { yanked, yankReason: yanked ? reason : null, yankedAt: yanked ? new Date() : null },
       }),
-      this.bumpRevision(componentId),
+      this.bumpRevision(this.prisma, componentId),
     ]);
     return updated.count > 0;
   }
 
   /** Bumps the revision and copies description/provides from the newest non-yanked version (releases first). */
-  private bumpRevision(componentId: string) {
-    return this.prisma.$executeRaw`
+  private bumpRevision(db: Db, componentId: string) {
+    return db.$executeRaw`
       WITH latest AS (
         SELECT v."definition" AS d FROM "versions" v
         WHERE v."component_id" = ${componentId}::uuid AND NOT v."yanked"

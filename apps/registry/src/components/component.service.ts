@@ -9,7 +9,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import semver from 'semver';
-import { checkDefinition, digestOf, ErrorCodes, HsmError, Name, sortKeys, Version } from '@hsm/core';
+import { checkDefinition, digestOf, ErrorCodes, HsmError, RegistryApi, sortKeys } from '@hsm/core';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
@@ -32,7 +32,7 @@ export interface Document {
 
 export interface PublishResult {
   created: boolean;
-  body: { name: string; version: string; digest: string; published_at: string };
+  body: RegistryApi.PublishResponse;
 }
 
 export interface ResolveRequest {
@@ -81,15 +81,19 @@ export class ComponentService {
     }
     const team = caller.team ?? (hasScope(caller, 'admin') ? await this.tokens.ensureTeam(ADMIN_TEAM) : null);
     if (!team) throw forbidden('this token belongs to no team, so it cannot own components');
-    const head = await this.components.ensureComponent(canonicalName, normalizeName(canonicalName), team.id);
-    if (head.name !== canonicalName) {
-      throw new HsmError(ErrorCodes.NAME_TAKEN, `\`${canonicalName}\` is too close to the existing component \`${head.name}\``, {
-        hint: `publish under \`${head.name}\` or choose a clearly different name`,
-      });
-    }
-    this.assertOwner(caller, head);
     const digest = digestOf(definition);
-    const r = await this.components.insertVersion({ componentId: head.id, version: exactVersion, definition, digest, publisherId: caller.tokenId });
+    // a new name's owner row and first version are written together: a publish that fails claims no name
+    const r = await this.components.publish(
+      { name: canonicalName, normalizedName: normalizeName(canonicalName), teamId: team.id, version: exactVersion, definition, digest, publisherId: caller.tokenId },
+      (head) => {
+        if (head.name !== canonicalName) {
+          throw new HsmError(ErrorCodes.NAME_TAKEN, `\`${canonicalName}\` is too close to the existing component \`${head.name}\``, {
+            hint: `publish under \`${head.name}\` or choose a clearly different name`,
+          });
+        }
+        this.assertOwner(caller, head);
+      },
+    );
     this.invalidate(normalizeName(canonicalName)); // at once here; other instances hear it from the feed
     if (r.inserted) {
       return { created: true, body: { name: canonicalName, version: exactVersion, digest, published_at: r.publishedAt.toISOString() } };
@@ -102,7 +106,7 @@ export class ComponentService {
     return { created: false, body: { name: canonicalName, version: exactVersion, digest, published_at: r.existing.publishedAt.toISOString() } };
   }
 
-  async setYanked(caller: Principal, name: string, version: string, yanked: boolean, reason: string | null) {
+  async setYanked(caller: Principal, name: string, version: string, yanked: boolean, reason: string | null): Promise<RegistryApi.YankResponse> {
     const head = await this.components.findHead(normalizeName(name));
     if (!head) throw notFound(name);
     this.assertOwner(caller, head);
@@ -112,11 +116,11 @@ export class ComponentService {
     return { name: head.name, version, yanked, yank_reason: yanked ? reason : null };
   }
 
-  async search(q: { q?: string; provides?: string; cursor?: string; limit: number }) {
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const hits = await this.components.search({ text: q.q, provides: q.provides, after, limit: q.limit + 1 });
+  /** The cursor is the last name of the previous page: any valid name is a position to continue from. */
+  async search(q: RegistryApi.SearchQuery): Promise<RegistryApi.SearchResponse> {
+    const hits = await this.components.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
     const page = hits.slice(0, q.limit);
-    const next = hits.length > q.limit ? encodeCursor(page[page.length - 1].name) : null;
+    const next = hits.length > q.limit ? page[page.length - 1].name : null;
     return { components: page, next_cursor: next };
   }
 
@@ -130,8 +134,8 @@ export class ComponentService {
     return this.versionDocs.get(`${normalizeName(name)}@${version}`);
   }
 
-  /** The component document, or `null` when `ifNoneMatch` still matches (304). */
-  async componentDocument(name: string, ifNoneMatch: string | undefined): Promise<Document | null> {
+  /** The component document, and whether `ifNoneMatch` still matches it (304, with the document's ETag). */
+  async componentDocument(name: string, ifNoneMatch: string | undefined): Promise<{ doc: Document; notModified: boolean }> {
     const key = normalizeName(name);
     let doc = this.feed.live ? this.componentDocs.get(key) : undefined;
     if (!doc) {
@@ -152,11 +156,11 @@ export class ComponentService {
             ...(v.yanked && v.yankReason ? { yank_reason: v.yankReason } : {}),
             published_at: v.publishedAt.toISOString(),
           })),
-        }),
+        } satisfies RegistryApi.ComponentDocument),
       };
       if (this.feed.live && epoch === this.epoch) this.componentDocs.set(key, doc);
     }
-    return etagMatches(ifNoneMatch, doc.etag) ? null : doc;
+    return { doc, notModified: etagMatches(ifNoneMatch, doc.etag) };
   }
 
   async versionDocument(name: string, version: string): Promise<Document> {
@@ -170,7 +174,13 @@ export class ComponentService {
     }
     const doc: Document = {
       etag: `"${v.digest}"`,
-      body: JSON.stringify({ name: v.name, version: v.version, digest: v.digest, published_at: v.publishedAt.toISOString(), definition: sortKeys(v.definition) }),
+      body: JSON.stringify({
+        name: v.name,
+        version: v.version,
+        digest: v.digest,
+        published_at: v.publishedAt.toISOString(),
+        definition: sortKeys(v.definition) as RegistryApi.VersionDocument['definition'],
+      } satisfies RegistryApi.VersionDocument),
     };
     this.versionDocs.set(key, doc);
     return doc;
@@ -183,13 +193,13 @@ export class ComponentService {
       requests.map(async (r) => {
         const all = lists.get(normalizeName(r.name));
         if (!all || all.length === 0) {
-          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } });
+          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } } satisfies RegistryApi.ResolveResponse['components'][number]);
         }
         const candidates = all.filter((v) => !v.yanked).map((v) => v.version);
         const best = semver.maxSatisfying(candidates, r.range);
         if (best === null) {
           const message = `no non-yanked version of ${all[0].name} satisfies ${r.range}`;
-          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } });
+          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } } satisfies RegistryApi.ResolveResponse['components'][number]);
         }
         const doc = await this.versionDocument(r.name, best);
         // splice the cached document instead of re-serialising the definition
@@ -227,11 +237,11 @@ export class ComponentService {
 }
 
 function checkCoordinates(name: string, version: string): { canonicalName: string; exactVersion: string } {
-  if (!Name.safeParse(name).success) {
+  if (!RegistryApi.ComponentName.safeParse(name).success) {
     throw new HsmError(ErrorCodes.DEFINITION_INVALID, `\`name\`: ${JSON.stringify(name)} must be lowercase letters, digits and single dashes`);
   }
-  if (!Version.safeParse(version).success) {
-    throw new HsmError(ErrorCodes.DEFINITION_INVALID, `\`version\`: ${JSON.stringify(version)} must be an exact semver version like 1.4.0`);
+  if (!RegistryApi.ExactVersion.safeParse(version).success) {
+    throw new HsmError(ErrorCodes.DEFINITION_INVALID, `\`version\`: ${JSON.stringify(version)} must be an exact semver version like 1.4.0 (each part below 2147483648)`);
   }
   return { canonicalName: name, exactVersion: version };
 }
@@ -240,16 +250,6 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
-}
-
-function encodeCursor(lastName: string): string {
-  return Buffer.from(lastName, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!Name.safeParse(name).success) throw new HsmError(ErrorCodes.REQUEST_INVALID, '`cursor`: not a cursor this registry issued');
-  return name;
 }
 
 function notFound(name: string): HsmError {

@@ -8,7 +8,8 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
     if (!config.databaseUrl) throw new Error('PrismaService needs a database URL (the embedded database starts first)');
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 20 }) });
+    // a burst of writes queues for the 20 connections: wait for one (up to 10 s) rather than fail at Prisma's 2 s
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 20 }), transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
   }
 
   async onModuleDestroy(): Promise<void> {

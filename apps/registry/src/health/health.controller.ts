@@ -3,7 +3,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCodes } from '@hsm/core';
 import { PrismaService } from '../database/prisma.service.js';
-import { errorBody } from '../http/http-error.js';
+import { DATABASE_RETRY_AFTER_SECONDS, errorBody } from '../http/http-error.js';
 
 @Controller()
 export class HealthController {
@@ -20,7 +20,7 @@ export class HealthController {
       await this.prisma.$queryRaw`SELECT 1`;
       res.json({ status: 'ready' });
     } catch {
-      res.status(503).json(errorBody(ErrorCodes.DATABASE_UNAVAILABLE, 'database is not reachable'));
+      res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).json(errorBody(ErrorCodes.DATABASE_UNAVAILABLE, 'database is not reachable'));
     }
   }
 }

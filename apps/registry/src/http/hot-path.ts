@@ -6,10 +6,12 @@
  * caches. Both paths write the same status, headers and body (tested).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { RegistryApi } from '@hsm/core';
 import type { RegistryConfig } from '../config.js';
 import { etagMatches, type ComponentService, type Document } from '../components/component.service.js';
 
 const PREFIX = '/v1/components/';
+const IF_NONE_MATCH = new RegExp(RegistryApi.IF_NONE_MATCH);
 
 export function installHotPath(server: Server, components: ComponentService, config: RegistryConfig): void {
   if (config.readAccess !== 'public') return; // every read needs a token: nothing to serve anonymously
@@ -47,6 +49,8 @@ function serveFromCache(req: IncomingMessage, res: ServerResponse, components: C
   const url = req.url ?? '';
   if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false;
   if (url.includes('?') || url.includes('%')) return false;
+  const inm = req.headers['if-none-match'];
+  if (inm !== undefined && (inm.length > 2000 || !IF_NONE_MATCH.test(inm))) return false; // the controller answers 400
   const parts = url.slice(PREFIX.length).split('/');
   let doc: Document | undefined;
   let cacheControl: string;

@@ -1,11 +1,27 @@
 /**
  * Reads a JSON request body with a hard size limit, as Express middleware so that an oversized body is refused
- * (413) before it is buffered, and a malformed one (400) before any handler runs. Replaces Nest's body parser,
- * whose errors would bypass the service's error format.
+ * (413) before it is buffered, and a malformed one (400) or one in another media type (415) before any handler
+ * runs. Replaces Nest's body parser, whose errors would bypass the service's error format. The body is parsed
+ * strictly (strict-json.ts): nothing in it is silently altered.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorCodes } from '@hsm/core';
+import { ErrorCodes, isHsmError } from '@hsm/core';
 import { errorBody } from './http-error.js';
+import { parseStrictJson } from './strict-json.js';
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** Why a Content-Type is refused, or undefined when it is JSON in UTF-8. */
+export function mediaTypeProblem(header: string | undefined): string | undefined {
+  if (header === undefined || header.trim() === '') return 'a body needs `Content-Type: application/json`';
+  const [type, ...params] = header.split(';').map((p) => p.trim());
+  if (!JSON_TYPE.test(type)) return `Content-Type must be application/json, got ${header.slice(0, 100)}`;
+  for (const p of params) {
+    const [k, v = ''] = p.split('=').map((x) => x.trim());
+    if (k.toLowerCase() === 'charset' && v.replace(/^"|"$/g, '').toLowerCase() !== 'utf-8') return `the body must be UTF-8, got charset=${v.slice(0, 40)}`;
+  }
+  return undefined;
+}
 
 export function jsonBody(limit: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -41,20 +57,21 @@ export function jsonBody(limit: number) {
     req.on('end', () => {
       if (done) return;
       done = true;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') {
+      const bytes = Buffer.concat(chunks);
+      if (bytes.length === 0 || (bytes.length < 64 && bytes.toString('latin1').trim() === '')) {
         req.body = undefined;
         return next();
       }
-      const type = String(req.headers['content-type'] ?? 'application/json');
-      if (!/^application\/(.+\+)?json\b/i.test(type)) {
-        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `Content-Type must be application/json, got ${type}`));
+      const problem = mediaTypeProblem(req.headers['content-type']);
+      if (problem) {
+        res.status(415).json(errorBody(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, problem));
         return;
       }
       try {
-        req.body = JSON.parse(text);
+        req.body = parseStrictJson(bytes);
       } catch (e) {
-        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `body is not valid JSON: ${(e as Error).message}`));
+        if (!isHsmError(e)) return next(e);
+        res.status(400).json(errorBody(e.code, e.message));
         return;
       }
       next();

@@ -1,39 +1,20 @@
 /** Token rules: admins create and list all; a token lists its own team's tokens and may revoke itself. */
 import { Injectable } from '@nestjs/common';
-import { ErrorCodes, HsmError } from '@hsm/core';
-import { hasScope, type Principal, type Scope } from '../auth/principal.js';
+import { ErrorCodes, HsmError, RegistryApi } from '@hsm/core';
+import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { displayPrefix, hashToken, newTokenSecret } from '../auth/token-secret.js';
 import { TokenRepository, type TokenRecord } from './token.repository.js';
 
-export interface TokenView {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
-  team: string | null;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-export interface CreateTokenInput {
-  name: string;
-  team?: string;
-  scopes: Scope[];
-  expires_at?: string;
-}
+export type TokenView = RegistryApi.Token;
 
 @Injectable()
 export class TokenService {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async create(caller: Principal, input: CreateTokenInput): Promise<TokenView & { token: string }> {
+  async create(caller: Principal, input: RegistryApi.CreateTokenRequest): Promise<RegistryApi.CreatedToken> {
     if (!hasScope(caller, 'admin')) throw forbidden('creating tokens needs the `admin` scope');
     const scopes = [...new Set(input.scopes)];
-    if (scopes.includes('publish') && !input.team) {
-      throw new HsmError(ErrorCodes.REQUEST_INVALID, 'token body: `team`: a publish token belongs to a team (it owns what it publishes)');
-    }
     const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at);
     const secret = newTokenSecret();
     const rec = await this.tokens.create({

@@ -1,4 +1,5 @@
 /** Starts the real service (migrated database, Nest app on a free port) for a test file, and a small client. */
+import { request as httpRequest } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/create-app.js';
 import type { RegistryConfig } from '../../src/config.js';
@@ -101,4 +102,34 @@ export function definition(name: string, version: string, extra: Record<string, 
     services: { [name]: { image: `example/${name}:${version}` } },
     ...extra,
   };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
+
+/** A request through node:http with bytes and headers the test controls (fetch refuses some methods and headers). */
+export function sendRaw(baseUrl: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(baseUrl + path);
+    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -193,8 +193,11 @@ export class RegistryHttp {
       };
     }
     if (status >= 500) {
+      // 503 is the service's "database away, retry": it says when (Retry-After), like a 429
+      const seconds = Number(retryAfter);
       return {
         error: new HsmError(ErrorCodes.REGISTRY_ERROR, `${where} failed with HTTP ${status}${said}`, { hint: 'the registry service has a problem: try again later or ask its operator' }),
+        retryAfterMs: status === 503 && Number.isFinite(seconds) ? seconds * 1000 : undefined,
         retryable: true,
       };
     }
