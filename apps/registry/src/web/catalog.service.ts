@@ -105,7 +105,7 @@ export class CatalogService {
 
   /** The JSON API's component document (from its cache when current). */
   private async document(name: string): Promise<{ etag: string; body: string }> {
-    return (await this.components.componentDocument(name, undefined))!;
+    return (await this.components.componentDocument(name, undefined)).doc;
   }
 
   private async picture(name: string, version: string, def: Record<string, unknown>): Promise<string | null> {
