@@ -222,6 +222,27 @@ describe('resolve', () => {
     expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'x', range: 'not a range!' }] } })).json.error.code).toBe(ErrorCodes.REQUEST_INVALID);
     expect((await reg.request('POST', '/v1/resolve', { body: {} })).status).toBe(400);
   });
+
+  test('include_yanked: the locked version comes back with its yanked flag (hsm outdated asks so)', async () => {
+    const r = await reg.request('POST', '/v1/resolve', {
+      body: {
+        components: [
+          { name: 'resolver-x', range: '1.2.0', include_yanked: true },
+          { name: 'resolver-x', range: '1.2.0' },
+          { name: 'resolver-x', range: '1.1.0', include_yanked: true },
+          { name: 'resolver-x', range: '^1' },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    const out = r.json.components;
+    expect(out[0]).toMatchObject({ version: '1.2.0', yanked: true, digest: digestOf(definition('resolver-x', '1.2.0')) });
+    expect(out[1]).toMatchObject({ error: { code: ErrorCodes.UNSATISFIABLE } });
+    expect(out[2]).toMatchObject({ version: '1.1.0', yanked: false });
+    expect(out[3]).toMatchObject({ version: '1.1.0' });
+    expect(out[3]).not.toHaveProperty('yanked'); // the plain answer is the version document, as before
+    expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'resolver-x', include_yanked: 'yes' }] } })).status).toBe(400);
+  });
 });
 
 describe('tokens', () => {

@@ -17,7 +17,7 @@ export const SearchQuery = z.strictObject({
 });
 
 export const ResolveBody = z.strictObject({
-  components: z.array(z.strictObject({ name: z.string().min(1).max(100), range: Range.default('*') })).min(1).max(200),
+  components: z.array(z.strictObject({ name: z.string().min(1).max(100), range: Range.default('*'), include_yanked: z.boolean().optional() })).min(1).max(200),
 });
 
 export const YankBody = z.strictObject({ reason: z.string().max(500).optional() }).optional();
@@ -107,7 +107,7 @@ export class ComponentController {
 }
 
 /** Pre-serialised JSON straight to the socket (Express' `send` would re-inspect the body for nothing). */
-function sendJson(res: Response, body: string): void {
+function sendJson(res: Response, body: string | Buffer): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);

@@ -31,7 +31,7 @@ const prepared = new WeakMap<Document, Prepared>();
 function prepare(doc: Document, cacheControl: string): Prepared {
   let p = prepared.get(doc);
   if (!p) {
-    const body = Buffer.from(doc.body, 'utf8');
+    const body = doc.body;
     const common = ['Cache-Control', cacheControl, 'Vary', 'Authorization', 'ETag', doc.etag];
     p = {
       ok: [...common, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)],
