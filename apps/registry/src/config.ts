@@ -9,8 +9,8 @@ export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
 const PositiveInt = z.coerce.number().int().positive();
 
-/** Default HSM_REGISTRY_CACHE_BYTES: 64 MiB (docs/registry.md "Sizing"). */
-export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+/** Default HSM_REGISTRY_CACHE_BYTES: 256 MiB, about 250,000 version documents of 1 KB (docs/registry.md "Sizing"). */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 const Env = z.object({
   DATABASE_URL: z

@@ -157,6 +157,24 @@ describe('read hot path', () => {
       expect(headersOf(cond.headers)).toEqual(headersOf(condViaNest.headers));
     }
   });
+
+  test('POST /v1/resolve: answered before Express when anonymous, byte for byte as the controller answers; bad input still gets its 400', async () => {
+    await put('hot', '1.1.0', definition('hot', '1.1.0'));
+    const body = { components: [{ name: 'hot', range: '^1' }, { name: 'not-there' }, { name: 'hot', range: '>=9' }, { name: 'hot', range: '1.0.0', include_yanked: true }] };
+    const hot = await reg.request('POST', '/v1/resolve', { body });
+    const viaNest = await reg.request('POST', '/v1/resolve', { body, token: reader });
+    expect(hot.status).toBe(200);
+    expect(hot.text).toBe(viaNest.text);
+    expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
+    expect(hot.json.components.map((c: any) => c.version ?? c.error.code)).toEqual(['1.1.0', ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.UNSATISFIABLE, '1.0.0']);
+    const bad = await reg.request('POST', '/v1/resolve', { raw: '{"components": [', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/^body is not valid JSON/);
+    const invalid = await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error).toEqual((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] }, token: reader })).json.error);
+    expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+  });
 });
 
 describe('search', () => {

@@ -7,9 +7,33 @@ import type { NextFunction, Request, Response } from 'express';
 import { ErrorCodes } from '@hsm/core';
 import { errorBody } from './http-error.js';
 
+/** Set by the hot path on a request whose body it has already read (hot-path.ts): the text, to parse here. */
+export const PREREAD = Symbol('hsm.preread');
+export type PreRead = { [PREREAD]?: string };
+
 export function jsonBody(limit: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' || req.method === 'OPTIONS') return next();
+    const finish = (text: string): void => {
+      if (text.trim() === '') {
+        req.body = undefined;
+        return next();
+      }
+      const type = String(req.headers['content-type'] ?? 'application/json');
+      if (!/^application\/(.+\+)?json\b/i.test(type)) {
+        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `Content-Type must be application/json, got ${type}`));
+        return;
+      }
+      try {
+        req.body = JSON.parse(text);
+      } catch (e) {
+        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `body is not valid JSON: ${(e as Error).message}`));
+        return;
+      }
+      next();
+    };
+    const preread = (req as PreRead)[PREREAD];
+    if (preread !== undefined) return finish(preread);
     const tooLarge = (): void => {
       res.status(413).setHeader('Connection', 'close').json(errorBody(ErrorCodes.BODY_TOO_LARGE, `request body exceeds ${limit} bytes`));
     };
@@ -40,23 +64,7 @@ export function jsonBody(limit: number) {
     req.on('end', () => {
       if (done) return;
       done = true;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') {
-        req.body = undefined;
-        return next();
-      }
-      const type = String(req.headers['content-type'] ?? 'application/json');
-      if (!/^application\/(.+\+)?json\b/i.test(type)) {
-        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `Content-Type must be application/json, got ${type}`));
-        return;
-      }
-      try {
-        req.body = JSON.parse(text);
-      } catch (e) {
-        res.status(400).json(errorBody(ErrorCodes.REQUEST_INVALID, `body is not valid JSON: ${(e as Error).message}`));
-        return;
-      }
-      next();
+      finish(Buffer.concat(chunks).toString('utf8'));
     });
   };
 }
