@@ -20,6 +20,7 @@ import {
   type ResolvedComponent,
 } from '@hsm/core';
 import { loadFolderRegistry, RemoteRegistry, tokenFor } from '@hsm/host';
+import { BUILD_ID } from './version.js';
 
 export const MANIFEST = 'hsm.yaml';
 export const OVERLAY = 'hsm.local.yaml';
@@ -166,7 +167,9 @@ export async function loadRegistries(dir: string, manifest: Manifest, options: R
   const out: LoadedRegistry[] = [];
   for (const r of manifest.registries ?? []) {
     if ('path' in r) {
-      out.push({ snapshot: await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path)) });
+      // parsed once per content of its files and per hsm build (see loadFolderRegistry)
+      const cache = BUILD_ID ? { dir: join(hsmCacheDir(), 'folders'), salt: BUILD_ID } : undefined;
+      out.push({ snapshot: await loadFolderRegistry(r.name, isAbsolute(r.path) ? r.path : join(dir, r.path), cache) });
     } else {
       const remote = await remoteRegistry(r, { ...options, manifest });
       out.push({ snapshot: remote.snapshot, fetch: (names) => remote.fetch(names), remote });
