@@ -151,6 +151,12 @@ function packumentOfSize(name, base, target) {
   return doc;
 }
 
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    process.exit(130);
+  });
+}
 try {
   await main();
 } catch (e) {

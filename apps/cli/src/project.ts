@@ -130,6 +130,8 @@ export interface LoadedRegistry {
 export interface RegistryLoadOptions {
   /** Remote registries answer from the cache only (and fail naming what is not cached). */
   offline?: boolean;
+  /** Remote registries revalidate cached locked versions (`--refresh`). */
+  refresh?: boolean;
   /** hsm.lock: remote registries keep and check its versions. */
   lock?: Lockfile | null;
   upgrade?: boolean | string[];
@@ -155,6 +157,7 @@ export async function remoteRegistry(r: { name: string; url: string }, options: 
     token: options.token ?? (await tokenFor(r, process.env, hsmConfigDir())),
     cacheRoot: join(hsmCacheDir(), 'registries'),
     offline: options.offline,
+    refresh: options.refresh,
     manifest: options.manifest,
     lock: options.lock,
     upgrade: options.upgrade,

@@ -26,6 +26,8 @@ export interface SyncOptions {
   check?: boolean;
   frozen?: boolean;
   offline?: boolean;
+  /** Revalidate cached locked versions with registry services (`--refresh`). */
+  refresh?: boolean;
   upgrade?: boolean | string[];
   /** Skip `uv sync` (and the compose check) — files only. */
   noInstall?: boolean;
@@ -45,13 +47,13 @@ export interface SyncReport {
   recovered: string[];
 }
 
-export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit' | 'offline'> = {}) {
+export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOptions, 'upgrade' | 'edit' | 'offline' | 'refresh'> = {}) {
   const files = await readProjectFiles(dir);
   let manifestText = files['hsm.yaml'];
   let overlayText = files['hsm.local.yaml'];
   if (opts.edit) ({ manifest: manifestText, overlay: overlayText } = opts.edit({ manifest: manifestText, overlay: overlayText }));
   const project = parseProject(dir, files, manifestText, overlayText);
-  const registries = await loadRegistries(dir, project.manifest, { offline: opts.offline, lock: project.lock, upgrade: opts.upgrade, log: (m) => out.debug(m) });
+  const registries = await loadRegistries(dir, project.manifest, { offline: opts.offline, refresh: opts.refresh, lock: project.lock, upgrade: opts.upgrade, log: (m) => out.debug(m) });
   const done = out.step('Resolving');
   let resolution: Resolution;
   try {
@@ -59,7 +61,7 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
   } finally {
     done();
   }
-  return { files, project, registries: registries.map((r) => r.snapshot), resolution, manifestText, overlayText };
+  return { files, project, registries: registries.map((r) => r.snapshot), remotes: registries.flatMap((r) => (r.remote ? [r.remote] : [])), resolution, manifestText, overlayText };
 }
 
 /**
@@ -136,8 +138,9 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       }
     };
     const remember = () => {
-      // a registry service can change between syncs: its revalidation is the point, so no fast path with one
-      if (opts.manifestOnly || opts.noInstall || (project.manifest.registries ?? []).some((r) => 'url' in r)) return;
+      // registry services too: every version in hsm.lock is immutable and pinned by its digest, so what they may
+      // publish or yank meanwhile cannot change this plan (`--refresh` and `hsm outdated` look for that)
+      if (opts.manifestOnly || opts.noInstall) return;
       writeSyncState(dir, {
         registries: (project.manifest.registries ?? []).flatMap((r) => ('path' in r ? [absolute(dir, r.path)] : [])),
         checkouts: plan.resolution.components.filter((c) => c.mode === 'dev').map((c) => checkoutDir(dir, c)),

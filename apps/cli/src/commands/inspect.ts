@@ -23,9 +23,22 @@ async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
 export const status: Command = async (ctx) => {
   const dir = findProjectDir(ctx.cwd);
   await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'status');
-  const { files, project, resolution, manifestText, overlayText } = await resolveProject(dir, ctx.out);
+  const refresh = Boolean(ctx.values.refresh);
+  const { files, project, resolution, manifestText, overlayText, remotes } = await resolveProject(dir, ctx.out, { refresh });
   const plan = planSync({ manifest: project.manifest, manifestText, overlayText, files, resolution, checkoutExists: (c) => existsSync(checkoutDir(dir, c)) });
   const drift = plan.changes.map((c) => c.path);
+  const notes = [...plan.notes];
+  // --refresh: a locked version yanked on its registry service since (a sync does not look for that)
+  if (refresh) {
+    const yanked = await Promise.all(
+      remotes.map(async (remote) => {
+        const locked = resolution.components.filter((c) => c.registry === remote.name && project.lock?.components[c.name]?.version === c.version);
+        if (locked.length === 0) return [];
+        return (await remote.outdated(locked.map((c) => ({ name: c.name, range: '*', locked: c.version })))).filter((r) => r.yanked);
+      }),
+    );
+    for (const r of yanked.flat()) notes.push(`${r.name} ${r.locked} is yanked in its registry: move off it with \`hsm sync --upgrade-component ${r.name}\` (see \`hsm outdated\`)`);
+  }
   const s = ctx.out.style;
   const rows = resolution.components.map((c) => {
     const kinds = [c.definition.python ? `python:${c.definition.python.package}` : null, ...Object.keys(c.definition.services ?? {}).map((n) => `service:${n}`)].filter(Boolean);
@@ -35,8 +48,8 @@ export const status: Command = async (ctx) => {
   const table = rows.map((r) => r.map((cell, i) => (i < 4 ? cell + ' '.repeat(widths[i] - stripAnsi(cell).length) : cell)).join('  '));
   const lines = [`${s.bold(project.manifest.name)} — ${resolution.components.length} component${resolution.components.length === 1 ? '' : 's'}`, ...table];
   lines.push(drift.length ? s.yellow(`out of sync: ${drift.join(', ')} — run \`hsm sync\``) : s.green('artifacts in sync with hsm.yaml'));
-  for (const n of plan.notes) lines.push(s.yellow(`note: ${n}`));
-  return { data: { name: project.manifest.name, components: resolutionJson(resolution), drift, notes: plan.notes }, text: lines.join('\n') };
+  for (const n of notes) lines.push(s.yellow(`note: ${n}`));
+  return { data: { name: project.manifest.name, components: resolutionJson(resolution), drift, notes }, text: lines.join('\n') };
 };
 
 function stripAnsi(s: string): string {

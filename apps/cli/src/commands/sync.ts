@@ -15,6 +15,7 @@ function options(ctx: CommandContext, command: string): SyncOptions {
     check: Boolean(v.check),
     frozen: Boolean(v.frozen),
     offline: Boolean(v.offline),
+    refresh: Boolean(v.refresh),
     upgrade: v.upgrade ? true : list.length ? list : false,
     noInstall: Boolean(v['no-install']),
   };

@@ -3,29 +3,8 @@
  * version in the hsm.yaml range, the newest overall (`*`), and the locked version itself with yanked versions
  * allowed (so its yanked flag comes back).
  */
+import type { OutdatedQuery, OutdatedReport } from '@hsm/core';
 import type { ResolveAnswer, ResolveItem } from './registry-client.js';
-
-export interface OutdatedQuery {
-  name: string;
-  /** The hsm.yaml range (`*` when none). */
-  range: string;
-  /** The version hsm.lock holds, when it takes the name from this registry. */
-  locked?: string;
-}
-
-export interface OutdatedReport {
-  name: string;
-  range: string;
-  locked: string | null;
-  /** Newest non-yanked version satisfying `range`. */
-  wanted: string | null;
-  /** Newest non-yanked version. */
-  latest: string | null;
-  /** Whether the locked version is yanked (null: nothing locked, or the service no longer has it). */
-  yanked: boolean | null;
-  /** The service has no such component. */
-  missing: boolean;
-}
 
 export function outdatedItems(queries: OutdatedQuery[]): ResolveItem[] {
   return queries.flatMap((q) => [{ name: q.name, range: q.range }, { name: q.name, range: '*' }, ...(q.locked ? [{ name: q.name, range: q.locked, includeYanked: true }] : [])]);

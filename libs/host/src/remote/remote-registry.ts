@@ -31,12 +31,12 @@
  * a name with neither is reported (HSM_OFFLINE_MISSING, all such names at once).
  */
 import { join } from 'node:path';
-import { ErrorCodes, HsmError, sortVersionsDesc, type CatalogEntry, type Lockfile, type Manifest, type RegistrySnapshot, type Resolution } from '@hsm/core';
+import { ErrorCodes, HsmError, sortVersionsDesc, type CatalogEntry, type Lockfile, type Manifest, type OutdatedQuery, type OutdatedReport, type RegistrySnapshot, type Resolution } from '@hsm/core';
 import { RegistryHttp, type RegistryHttpOptions } from './registry-http.js';
 import { RegistryCache, cacheFolderName, type ComponentDocument } from './registry-cache.js';
 import { RegistryClient, versionPath, type PublishOutcome, type RemoteSearchHit, type ResolveItem } from './registry-client.js';
 import { RemoteState, type ListedVersion } from './remote-state.js';
-import { outdatedItems, readOutdated, type OutdatedQuery, type OutdatedReport } from './outdated.js';
+import { outdatedItems, readOutdated } from './outdated.js';
 
 export interface RemoteRegistryOptions {
   name: string;
