@@ -58,6 +58,7 @@ export class ComponentService {
   readonly documents: BoundedCache<string, Document>;
   readonly index: VersionIndex;
   private readonly ranges = new Map<string, semver.Range>();
+  private readonly loading = new Map<string, Promise<Document>>();
   private epoch = 0;
 
   constructor(
@@ -172,6 +173,19 @@ export class ComponentService {
     const key = `v:${normalizeName(name)}@${version}`;
     const cached = this.documents.get(key);
     if (cached) return cached;
+    // one database read per document however many requests miss it at once (a cold batch of resolves)
+    let loading = this.loading.get(key);
+    if (!loading) {
+      this.loading.set(key, (loading = this.loadVersionDocument(key, name, version)));
+      loading.then(
+        () => this.loading.delete(key),
+        () => this.loading.delete(key),
+      );
+    }
+    return loading;
+  }
+
+  private async loadVersionDocument(key: string, name: string, version: string): Promise<Document> {
     const v = await this.components.findVersion(normalizeName(name), version);
     if (!v) {
       if (!(await this.components.findHead(normalizeName(name)))) throw notFound(name);
