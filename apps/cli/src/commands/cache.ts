@@ -1,9 +1,8 @@
 /** `hsm cache [info|clean]`: the size of hsm's cache, or empty it (registry documents and parsed folder registries). */
 import { join } from 'node:path';
 import { ErrorCodes, HsmError } from '@hsm/core';
-import { cacheSize, cleanCache } from '@hsm/host';
+import { cacheSize, cleanCache, hsmCacheDir } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { hsmCacheDir } from '../project.js';
 
 const PARTS = ['registries', 'folders'] as const;
 

@@ -3,9 +3,12 @@
  * hsm.yaml range allows, the newest overall, and whether the locked version was yanked. Complete registries
  * (folders, the built-in catalog) answer from their snapshot; each registry service gets one batch request.
  */
-import { outdatedIn, type OutdatedQuery, type OutdatedReport } from '@hsm/core';
+import { outdatedIn, parseLock, parseManifest, type OutdatedQuery, type OutdatedReport } from '@hsm/core';
+import { findProjectDir, loadRegistries, readOptional, MANIFEST } from '@hsm/host';
+import { join } from 'node:path';
 import type { Command } from '../commands.js';
-import { findProjectDir, readProjectFiles, parseProject, loadRegistries } from '../project.js';
+import { builtinRegistry } from '../catalog.js';
+import { folderCache } from '../pipeline.js';
 
 export interface OutdatedRow extends OutdatedReport {
   registry: string | null;
@@ -13,9 +16,10 @@ export interface OutdatedRow extends OutdatedReport {
 
 export const outdated: Command = async (ctx) => {
   const dir = findProjectDir(ctx.cwd);
-  const project = parseProject(dir, await readProjectFiles(dir));
-  const { manifest, lock } = project;
-  const registries = await loadRegistries(dir, manifest, { lock, log: (m) => ctx.out.debug(m) });
+  const [manifestText, lockText] = await Promise.all([readOptional(join(dir, MANIFEST)), readOptional(join(dir, 'hsm.lock'))]);
+  const { manifest } = parseManifest(manifestText ?? '', MANIFEST);
+  const lock = lockText === null ? null : parseLock(lockText, 'hsm.lock');
+  const registries = await loadRegistries(dir, manifest, { lock, log: (m) => ctx.out.debug(m), builtin: builtinRegistry, folderCache: folderCache() });
   const names = [...new Set([...Object.keys(manifest.components ?? {}), ...Object.keys(lock?.components ?? {})])].sort();
   // a locked name is asked of its registry only; any other of every registry it may come from (the first with it wins)
   const asked = registries.map((r) =>

@@ -31,7 +31,7 @@
  * a name with neither is reported (HSM_OFFLINE_MISSING, all such names at once).
  */
 import { join } from 'node:path';
-import { ErrorCodes, HsmError, sortVersionsDesc, type CatalogEntry, type Lockfile, type Manifest, type OutdatedQuery, type OutdatedReport, type RegistrySnapshot, type Resolution } from '@hsm/core';
+import { ErrorCodes, HsmError, lockedDigestMismatch, sortVersionsDesc, type CatalogEntry, type Lockfile, type Manifest, type OutdatedQuery, type OutdatedReport, type RegistrySnapshot, type Resolution } from '@hsm/core';
 import { RegistryHttp, type RegistryHttpOptions } from './registry-http.js';
 import { RegistryCache, cacheFolderName, type ComponentDocument } from './registry-cache.js';
 import { RegistryClient, versionPath, type PublishOutcome, type RemoteSearchHit, type ResolveItem } from './registry-client.js';
@@ -336,9 +336,6 @@ export class RemoteRegistry {
   private checkLocked(name: string, version: string, digest: string, source: string): void {
     const locked = this.state.locked(name);
     if (!locked || locked.version !== version || locked.digest === digest || this.state.upgrading(name)) return;
-    throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${source} serves different content for ${name} ${version} than hsm.lock recorded`, {
-      details: [`hsm.lock: ${locked.digest}`, `${this.o.name}: ${digest}`],
-      hint: `if the change is expected, accept it with \`hsm sync --upgrade-component ${name}\``,
-    });
+    throw lockedDigestMismatch(source, this.o.name, name, version, locked.digest, digest);
   }
 }
