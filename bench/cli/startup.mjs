@@ -17,7 +17,10 @@ const node = process.env.BENCH_NODE ?? process.execPath;
 const N = Number(process.env.BENCH_RUNS ?? 15);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'hsm-bench-startup-'));
-const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'cache') };
+// BENCH_NO_CACHES=1: as before the start-up work — no compile cache, a fresh hsm cache for every run
+const noCaches = process.env.BENCH_NO_CACHES === '1';
+let runs = 0;
+const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'cache'), ...(noCaches ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) };
 
 const dir = join(work, 'project');
 for (let i = 0; i <= 50; i++) {
@@ -28,6 +31,7 @@ const manifest = 'version: 1\nname: startup\nbuiltin: false\nregistries:\n  - na
 
 function run(args, extra = []) {
   writeFileSync(join(dir, 'hsm.yaml'), manifest);
+  if (noCaches) env.XDG_CACHE_HOME = join(work, `cache-${runs++}`);
   const t = process.hrtime.bigint();
   const r = spawnSync(node, [...extra, ...args], { cwd: dir, env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
