@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -23,6 +24,20 @@ const englishOnlyZod = {
   },
 };
 
+// the build id: a hash of every bundled source and the lockfile, so caches of parsed inputs (folder registries)
+// written by one build are never read by another that might parse differently
+const buildHash = createHash('sha256').update(version);
+const hashTree = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) hashTree(p);
+    else if (/\.(ts|json)$/.test(name)) buildHash.update(`${p.slice(root.length)}\0`).update(readFileSync(p));
+  }
+};
+for (const d of ['libs/core/src', 'libs/host/src', 'apps/cli/src']) hashTree(join(root, d));
+buildHash.update(readFileSync(join(root, 'package-lock.json')));
+const buildId = `${version}+${buildHash.digest('hex').slice(0, 16)}`;
+
 // stale chunks from earlier builds would only waste disk: start clean
 for (const f of existsSync(dist) ? readdirSync(dist) : []) if (/\.(js|js\.map)$/.test(f)) rmSync(join(dist, f));
 
@@ -36,7 +51,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  define: { __HSM_VERSION__: JSON.stringify(version) },
+  define: { __HSM_VERSION__: JSON.stringify(version), __HSM_BUILD__: JSON.stringify(buildId) },
   plugins: [englishOnlyZod],
   banner: { js: "import { createRequire as __hsmCreateRequire } from 'node:module'; const require = __hsmCreateRequire(import.meta.url);" },
 });

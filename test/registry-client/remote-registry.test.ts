@@ -9,7 +9,7 @@ import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf, resolve, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
-import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName } from '@hsm/host';
+import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
 import { ADMIN_TOKEN, createToken, startService, type Service } from './service.js';
 
 let service: Service;
@@ -98,7 +98,7 @@ describe('fetch against the real service', () => {
     expect(out2.kind).toBe('resolved');
   });
 
-  test('warm: a locked version is revalidated with If-None-Match (304), and checked against hsm.lock', async () => {
+  test('warm: a locked version in the cache costs no request; --refresh revalidates it (304); both check hsm.lock', async () => {
     const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
     const manifest = manifestWith({ 'rc-b': {} });
     const cold = remote({ cacheRoot: root, manifest });
@@ -108,6 +108,11 @@ describe('fetch against the real service', () => {
     service.requests.length = 0;
     const warm = remote({ cacheRoot: root, manifest, lock });
     await warm.fetch(['rc-b']);
+    await settle();
+    expect(service.requests).toEqual([]);
+    expect(warm.snapshot.components.get('rc-b')!.map((e) => e.version)).toEqual(['2.0.0']);
+    const refreshed = remote({ cacheRoot: root, manifest, lock, refresh: true });
+    await refreshed.fetch(['rc-b']);
     await settle();
     expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual(['GET /v1/components/rc-b/versions/2.0.0 304']);
 
@@ -139,6 +144,18 @@ describe('fetch against the real service', () => {
     const warm = await loop(remote({ cacheRoot: root, manifest, lock }));
     await settle();
     expect(warm).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
+    expect(service.requests).toEqual([]); // every locked version is in the cache
+    // a cold cache: every locked version in the first round, in parallel, whatever the depth of `requires`
+    const coldLocked = await loop(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock }));
+    await settle();
+    expect(coldLocked).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
+    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual([
+      'GET /v1/components/rc-a/versions/1.0.0 200',
+      'GET /v1/components/rc-b/versions/1.5.0 200',
+    ]);
+    service.requests.length = 0;
+    expect(await loop(remote({ cacheRoot: root, manifest, lock, refresh: true }))).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
+    await settle();
     expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual([
       'GET /v1/components/rc-a/versions/1.0.0 304',
       'GET /v1/components/rc-b/versions/1.5.0 304',
@@ -166,6 +183,40 @@ describe('fetch against the real service', () => {
     await again.fetch(['rc-b', 'rc-a']); // unlocked rc-a: every cached version
     expect(again.snapshot.components.get('rc-a')!.map((e) => e.version)).toEqual(['2.0.0']);
     await expect(remote({ cacheRoot: root, manifest, offline: true }).fetch(['rc-zzz'])).rejects.toThrow(/rc-zzz/);
+  });
+
+  test('outdated: wanted, latest and the locked version\'s yanked flag, for every component in one request', async () => {
+    await put(def('rc-y', '1.0.0'));
+    await put(def('rc-y', '1.1.0'));
+    await put(def('rc-y', '2.0.0'));
+    const yank = await fetch(`${service.url}/v1/components/rc-y/versions/1.1.0/yank`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(yank.status).toBe(200);
+    service.requests.length = 0;
+    const report = await remote().outdated([
+      { name: 'rc-y', range: '^1', locked: '1.1.0' },
+      { name: 'rc-b', range: '*', locked: '2.0.0' },
+      { name: 'rc-gone', range: '*' },
+    ]);
+    await settle();
+    expect(service.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/resolve']);
+    expect(report).toEqual([
+      { name: 'rc-y', range: '^1', locked: '1.1.0', wanted: '1.0.0', latest: '2.0.0', yanked: true, missing: false },
+      { name: 'rc-b', range: '*', locked: '2.0.0', wanted: '2.0.0', latest: '2.0.0', yanked: false, missing: false },
+      { name: 'rc-gone', range: '*', locked: null, wanted: null, latest: null, yanked: null, missing: true },
+    ]);
+  });
+
+  test('cache clean empties the cache and says what it freed; the next fetch fills it again', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    await remote({ cacheRoot: root, manifest: manifestWith({ 'rc-b': {} }) }).fetch(['rc-b']);
+    const size = await cacheSize(root);
+    expect(size.files).toBeGreaterThan(0);
+    expect(await cleanCache(root)).toEqual(size);
+    expect(await cacheSize(root)).toEqual({ files: 0, bytes: 0 });
+    expect(await readdir(join(root, '..'))).not.toContain(expect.stringMatching(/cleaning/));
+    expect(await cleanCache(root)).toEqual({ files: 0, bytes: 0 });
+    await remote({ cacheRoot: root, manifest: manifestWith({ 'rc-b': {} }) }).fetch(['rc-b']);
+    expect(await cacheSize(root)).toEqual(size);
   });
 
   test('tokens: HSM_TOKEN_<NAME> first, then hsm login (0600); a publish token publishes, a read token is refused', async () => {

@@ -1,11 +1,14 @@
 /**
  * End-to-end: the built `hsm` against the real registry service (NestJS on 127.0.0.1, real PostgreSQL) with real
  * uv installing locally built wheels. login → publish a folder registry → add + sync from it (one POST /v1/resolve
- * per level of `requires`) → warm sync revalidates only → service stopped: --offline works, online fails clearly
- * and writes nothing → a definition changed in the database: the next online sync refuses (HSM_DIGEST_MISMATCH).
+ * per level of `requires`) → a warm sync sends no request at all (and takes the no-op fast path); --refresh
+ * revalidates → outdated reports a yanked locked version in one request → service stopped: a warm sync and
+ * --offline work, --refresh fails clearly and writes nothing → a definition changed in the database: the next
+ * --refresh (or cold-cache) sync refuses (HSM_DIGEST_MISMATCH).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { digestOf } from '@hsm/core';
@@ -105,7 +108,7 @@ describe('hsm against a team registry', () => {
     expect(service.requests).toEqual([]);
   });
 
-  test('add + sync from the registry: one POST /v1/resolve per level of requires; a warm sync only revalidates', async () => {
+  test('add + sync from the registry: one POST /v1/resolve per level of requires; a warm sync sends nothing, --refresh revalidates', async () => {
     service.requests.length = 0;
     const add = await run(['add', 'tr-app', 'tr-lib', '--json']);
     expect(add.stderr).not.toMatch(/at .*\.js:\d+/);
@@ -124,6 +127,15 @@ describe('hsm against a team registry', () => {
     const warm = await run(['sync', '--json']);
     expect(warm.code).toBe(0);
     expect(warm.json.written).toEqual([]);
+    expect(snapshot(project)).toEqual(before);
+    expect(service.requests).toEqual([]); // every locked version is in the cache: nothing to ask
+    expect(existsSync(join(project, '.hsm', 'state.json'))).toBe(true); // and the next one takes the no-op fast path
+    const fast = await run(['sync', '--json']);
+    expect(fast.json).toEqual({ written: [], added: [], removed: [], changed: [], recovered: [], ranUv: true });
+    expect(service.requests).toEqual([]);
+
+    const refreshed = await run(['sync', '--refresh', '--json']);
+    expect(refreshed.code).toBe(0);
     expect(snapshot(project)).toEqual(before);
     expect(count('POST', '/v1/resolve')).toBe(0);
     expect(service.requests.map((r) => `${r.method} ${r.path} ${r.status}`).sort()).toEqual([
@@ -148,6 +160,37 @@ describe('hsm against a team registry', () => {
     expect(text.stdout).toContain('# tr-db 1.0.0 from registry `team`');
   });
 
+  test('outdated: one batch request; a yanked locked version is reported (not sought by every sync); cache info and clean', async () => {
+    service.requests.length = 0;
+    const before = await run(['outdated', '--json']);
+    expect(before.code).toBe(0);
+    expect(service.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/resolve']);
+    const row = (r: typeof before, name: string) => r.json.components.find((c: { name: string }) => c.name === name);
+    expect(row(before, 'tr-lib')).toEqual({ name: 'tr-lib', range: '*', locked: '1.1.0', wanted: '1.1.0', latest: '1.1.0', yanked: false, registry: 'team' });
+    expect(row(before, 'tr-db')).toMatchObject({ locked: '1.2.0', latest: '1.2.0', yanked: false });
+    const yank = (v: string, how: 'yank' | 'unyank') => fetch(`${service.url}/v1/components/tr-lib/versions/${v}/${how}`, { method: 'POST', headers: { authorization: `Bearer ${publishToken}` } });
+    expect((await yank('1.1.0', 'yank')).status).toBe(200);
+    try {
+      const after = await run(['outdated', '--json']);
+      expect(row(after, 'tr-lib')).toEqual({ name: 'tr-lib', range: '*', locked: '1.1.0', wanted: '1.0.0', latest: '1.0.0', yanked: true, registry: 'team' });
+      const text = await run(['outdated']);
+      expect(text.stdout).toMatch(/tr-lib\s+1\.1\.0\s+1\.0\.0\s+1\.0\.0\s+team\s+locked version yanked/);
+    } finally {
+      expect((await yank('1.1.0', 'unyank')).status).toBe(200);
+    }
+
+    const info = await run(['cache', '--json']);
+    expect(info.json.files).toBeGreaterThan(0);
+    const cleaned = await run(['cache', 'clean', '--json']);
+    expect(cleaned.json).toMatchObject({ removedFiles: info.json.files, removedBytes: info.json.bytes });
+    expect((await run(['cache', '--json'])).json).toMatchObject({ files: 0, bytes: 0 });
+    // the next sync fetches what it needs again (the locked versions: one GET each, in one round)
+    service.requests.length = 0;
+    expect((await run(['sync', '--no-install', '--json'])).code).toBe(0);
+    expect(count('POST', '/v1/resolve')).toBe(0);
+    expect(count('GET', '/v1/components/')).toBe(3);
+  });
+
   test('service stopped: --offline syncs from the cache + hsm.lock; online fails naming the registry; nothing written', async () => {
     await service.stop();
     try {
@@ -157,7 +200,12 @@ describe('hsm against a team registry', () => {
       expect(offline.code).toBe(0);
       expect(snapshot(project)).toEqual(before);
 
-      const online = await run(['sync']);
+      // a warm sync needs the service for nothing
+      const warm = await run(['sync', '--json']);
+      expect(warm.code).toBe(0);
+      expect(snapshot(project)).toEqual(before);
+
+      const online = await run(['sync', '--refresh']);
       expect(online.code).toBe(1);
       expect(errorCode(online)).toBe('HSM_NETWORK');
       expect(online.stderr).toContain(`registry team (${service.url}`);
@@ -174,7 +222,7 @@ describe('hsm against a team registry', () => {
     }
   });
 
-  test('a definition changed in the database: the next online sync refuses with HSM_DIGEST_MISMATCH, nothing written', async () => {
+  test('a definition changed in the database: the next --refresh sync refuses with HSM_DIGEST_MISMATCH, nothing written', async () => {
     const before = snapshot(project);
     const db = new pg.Client({ connectionString: service.db.url });
     await db.connect();
@@ -187,7 +235,7 @@ describe('hsm against a team registry', () => {
       ]);
       await service.stop();
       await service.start(); // the service caches immutable documents in memory
-      const warm = await run(['sync']);
+      const warm = await run(['sync', '--refresh']);
       expect(warm.code).toBe(1);
       expect(errorCode(warm)).toBe('HSM_DIGEST_MISMATCH');
       expect(warm.stderr).toContain('tr-lib 1.1.0');
@@ -199,6 +247,8 @@ describe('hsm against a team registry', () => {
       ]);
       await service.stop();
       await service.start();
+      // a fresh clone on another machine: no cache, no fast-path state (.hsm/ is not committed)
+      await rm(join(project, '.hsm', 'state.json'), { force: true });
       const cold = await run(['sync'], { env: { XDG_CACHE_HOME: join(root, 'cold-cache') } });
       expect(cold.code).toBe(1);
       expect(errorCode(cold)).toBe('HSM_DIGEST_MISMATCH');

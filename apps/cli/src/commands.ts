@@ -30,6 +30,7 @@ const syncOptions = {
   frozen: { type: 'boolean' },
   offline: { type: 'boolean' },
   upgrade: { type: 'boolean' },
+  refresh: { type: 'boolean' },
   'upgrade-component': { type: 'string', multiple: true },
   'no-install': { type: 'boolean' },
 } as const;
@@ -73,7 +74,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   sync: {
     summary: 'make pyproject.toml, uv.lock and docker-compose.hsm.yml match hsm.yaml',
-    usage: 'sync [--dry-run|--check] [--frozen] [--offline] [--upgrade] [--upgrade-component NAME] [--no-install]',
+    usage: 'sync [--dry-run|--check] [--frozen] [--offline] [--refresh] [--upgrade] [--upgrade-component NAME] [--no-install]',
+    help: 'Locked versions whose documents are in the cache are used without asking the registry service (they are immutable and\npinned by digest); --refresh revalidates them (so does --upgrade). `hsm outdated` shows yanked and newer versions.',
     arity: [0, 0],
     options: { ...syncOptions },
     load: async () => (await import('./commands/sync.js')).sync,
@@ -87,10 +89,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   status: {
     summary: 'show the stack: components, versions, modes, and whether artifacts are in sync',
-    usage: 'status',
+    usage: 'status [--refresh]',
+    help: '--refresh asks the registry services again: locked versions are revalidated and a yanked one is reported.',
+    arity: [0, 0],
+    options: { refresh: { type: 'boolean' } },
+    load: async () => (await import('./commands/inspect.js')).status,
+  },
+  outdated: {
+    summary: 'show locked versions against the newest the ranges allow and the newest overall (and yanked ones)',
+    usage: 'outdated',
+    help: 'One batch request per registry service; `--json` for the table as data.',
     arity: [0, 0],
     options: {},
-    load: async () => (await import('./commands/inspect.js')).status,
+    load: async () => (await import('./commands/outdated.js')).outdated,
   },
   why: {
     summary: 'explain why a component is in the stack',
@@ -163,6 +174,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     arity: [1, 1],
     options: { 'no-verify': { type: 'boolean' } },
     load: async () => (await import('./commands/login.js')).login,
+  },
+  cache: {
+    summary: 'show the size of the registry cache, or empty it (`hsm cache clean`)',
+    usage: 'cache [info|clean]',
+    help: 'The cache ($XDG_CACHE_HOME/hsm) keeps version documents fetched from registry services (immutable, kept until cleaned)\nand parsed folder registries; hsm fills it again on demand.',
+    arity: [0, 1],
+    options: {},
+    load: async () => (await import('./commands/cache.js')).cache,
   },
   publish: {
     summary: 'publish a definition file or a folder registry to a registry service',

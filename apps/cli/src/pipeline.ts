@@ -4,7 +4,14 @@ import type { Reporter, SyncOptions, SyncReport } from '@hsm/host';
 import type { CommandContext } from './commands.js';
 import type { Output } from './output.js';
 import { builtinRegistry, builtinCatalogPath } from './catalog.js';
-import { VERSION } from './version.js';
+import { join } from 'node:path';
+import { hsmCacheDir, type FolderRegistryCache } from '@hsm/host';
+import { BUILD_ID, VERSION } from './version.js';
+
+/** Parsed folder registries, per hsm build (none when running unbundled, whose code may change without a build). */
+export function folderCache(): FolderRegistryCache | undefined {
+  return BUILD_ID ? { dir: join(hsmCacheDir(), 'folders'), salt: BUILD_ID } : undefined;
+}
 
 export function reporter(out: Output): Reporter {
   return {
@@ -28,12 +35,14 @@ export function syncOptions(ctx: CommandContext, command: string): SyncOptions {
     readOnly: Boolean(v['dry-run'] || v.check) || command === 'plan' || command === 'status',
     frozen: Boolean(v.frozen),
     offline: Boolean(v.offline),
+    refresh: Boolean(v.refresh),
     upgrade: v.upgrade ? true : list.length ? list : false,
     noInstall: Boolean(v['no-install']),
     manifestOnly: Boolean(v['no-sync']),
     builtin: builtinRegistry,
     catalogPath: builtinCatalogPath(),
     build: VERSION,
+    folderCache: folderCache(),
   };
 }
 

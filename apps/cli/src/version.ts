@@ -33,3 +33,7 @@ export function versionLine(): string {
   const node = process.env.HSM_NODE_SOURCE ? `Node ${process.version} from ${process.env.HSM_NODE_SOURCE}` : `Node ${process.version}`;
   return `hsm ${VERSION} (${installedBy()}; ${node})`;
 }
+
+declare const __HSM_BUILD__: string | undefined;
+/** Changes with every change of the bundled sources (build.mjs hashes them); null when running unbundled. */
+export const BUILD_ID: string | null = typeof __HSM_BUILD__ === 'string' ? __HSM_BUILD__ : null;

@@ -9,6 +9,9 @@ export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
 const PositiveInt = z.coerce.number().int().positive();
 
+/** Default HSM_REGISTRY_CACHE_BYTES: 256 MiB, about 250,000 version documents of 1 KB (docs/registry.md "Sizing"). */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
 const Env = z.object({
   DATABASE_URL: z
     .string()
@@ -23,6 +26,8 @@ const Env = z.object({
   HSM_REGISTRY_BODY_LIMIT: PositiveInt.default(256 * 1024),
   /** Writes (publish, yank, tokens) allowed per client per minute. */
   HSM_REGISTRY_WRITES_PER_MINUTE: PositiveInt.default(120),
+  /** Memory for cached documents, in bytes (least recently used dropped beyond it). */
+  HSM_REGISTRY_CACHE_BYTES: PositiveInt.default(DEFAULT_CACHE_BYTES),
   HSM_REGISTRY_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** `on`: the browsable catalog under `/` (web/); `off`: the JSON API alone. */
   HSM_REGISTRY_WEB: z.enum(['on', 'off']).default('on'),
@@ -39,6 +44,8 @@ export interface RegistryConfig {
   readAccess: 'public' | 'token';
   bodyLimit: number;
   writesPerMinute: number;
+  /** Byte budget of the in-memory document cache (LRU). */
+  cacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Serve the web catalog pages (HSM_REGISTRY_WEB). */
   web: boolean;
@@ -68,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>, uid: number 
     readAccess: e.HSM_REGISTRY_READ,
     bodyLimit: e.HSM_REGISTRY_BODY_LIMIT,
     writesPerMinute: e.HSM_REGISTRY_WRITES_PER_MINUTE,
+    cacheBytes: e.HSM_REGISTRY_CACHE_BYTES,
     logLevel: e.HSM_REGISTRY_LOG,
     web: e.HSM_REGISTRY_WEB === 'on',
     dataDir: `${dataHome}/hsm/registry`,

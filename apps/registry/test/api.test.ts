@@ -157,6 +157,24 @@ describe('read hot path', () => {
       expect(headersOf(cond.headers)).toEqual(headersOf(condViaNest.headers));
     }
   });
+
+  test('POST /v1/resolve: answered before Express when anonymous, byte for byte as the controller answers; bad input still gets its 400', async () => {
+    await put('hot', '1.1.0', definition('hot', '1.1.0'));
+    const body = { components: [{ name: 'hot', range: '^1' }, { name: 'not-there' }, { name: 'hot', range: '>=9' }, { name: 'hot', range: '1.0.0', include_yanked: true }] };
+    const hot = await reg.request('POST', '/v1/resolve', { body });
+    const viaNest = await reg.request('POST', '/v1/resolve', { body, token: reader });
+    expect(hot.status).toBe(200);
+    expect(hot.text).toBe(viaNest.text);
+    expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
+    expect(hot.json.components.map((c: any) => c.version ?? c.error.code)).toEqual(['1.1.0', ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.UNSATISFIABLE, '1.0.0']);
+    const bad = await reg.request('POST', '/v1/resolve', { raw: '{"components": [', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/^body is not valid JSON/);
+    const invalid = await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error).toEqual((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] }, token: reader })).json.error);
+    expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+  });
 });
 
 describe('search', () => {
@@ -221,6 +239,27 @@ describe('resolve', () => {
 
     expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'x', range: 'not a range!' }] } })).json.error.code).toBe(ErrorCodes.REQUEST_INVALID);
     expect((await reg.request('POST', '/v1/resolve', { body: {} })).status).toBe(400);
+  });
+
+  test('include_yanked: the locked version comes back with its yanked flag (hsm outdated asks so)', async () => {
+    const r = await reg.request('POST', '/v1/resolve', {
+      body: {
+        components: [
+          { name: 'resolver-x', range: '1.2.0', include_yanked: true },
+          { name: 'resolver-x', range: '1.2.0' },
+          { name: 'resolver-x', range: '1.1.0', include_yanked: true },
+          { name: 'resolver-x', range: '^1' },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    const out = r.json.components;
+    expect(out[0]).toMatchObject({ version: '1.2.0', yanked: true, digest: digestOf(definition('resolver-x', '1.2.0')) });
+    expect(out[1]).toMatchObject({ error: { code: ErrorCodes.UNSATISFIABLE } });
+    expect(out[2]).toMatchObject({ version: '1.1.0', yanked: false });
+    expect(out[3]).toMatchObject({ version: '1.1.0' });
+    expect(out[3]).not.toHaveProperty('yanked'); // the plain answer is the version document, as before
+    expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'resolver-x', include_yanked: 'yes' }] } })).status).toBe(400);
   });
 });
 

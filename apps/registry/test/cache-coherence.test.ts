@@ -50,6 +50,14 @@ describe('cache coherence across instances', () => {
     expect(yanked.json.versions[0]).toMatchObject({ version: '1.1.0', yanked: true });
   });
 
+  test('resolve answers from B\'s in-memory index: a name unknown to B becomes known once A publishes it', async () => {
+    const before = await b.request('POST', '/v1/resolve', { body: { components: [{ name: 'late', range: '*' }, { name: 'shared', range: '*' }] } });
+    expect(before.json.components[0].error.code).toBe('HSM_COMPONENT_NOT_FOUND');
+    await a.request('PUT', '/v1/components/late/versions/0.1.0', { token: ADMIN_TOKEN, body: definition('late', '0.1.0') });
+    const after = await eventually(() => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'late', range: '*' }] } }), (r) => r.json.components[0].version === '0.1.0');
+    expect(after.json.components[0]).toMatchObject({ name: 'late', version: '0.1.0' });
+  });
+
   test('the instance that wrote answers with the new state at once', async () => {
     await a.request('GET', '/v1/components/shared');
     await a.request('POST', '/v1/components/shared/versions/1.1.0/unyank', { token: ADMIN_TOKEN });

@@ -6,7 +6,7 @@ import { findProjectDir, readOptional, loadRegistries, syncProject, inspectProje
 import { join } from 'node:path';
 import type { Command, CommandContext } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
-import { reporter, syncOptions, resolutionJson } from '../pipeline.js';
+import { reporter, syncOptions, resolutionJson, folderCache } from '../pipeline.js';
 
 /** Registries of the project around cwd, or the built-in catalog alone outside a project. */
 async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
@@ -18,14 +18,28 @@ async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
     throw e;
   }
   const { manifest } = parseManifest((await readOptional(join(dir, MANIFEST))) ?? '', MANIFEST);
-  return loadRegistries(dir, manifest, { log: (m) => ctx.out.debug(m), builtin: builtinRegistry });
+  return loadRegistries(dir, manifest, { log: (m) => ctx.out.debug(m), builtin: builtinRegistry, folderCache: folderCache() });
 }
 
 export const status: Command = async (ctx) => {
-  // the same call as `hsm sync --check`: the two cannot disagree
+  // the same call as `hsm sync --check`: the two cannot disagree (`--refresh` reaches `syncOptions`)
+  const refresh = Boolean(ctx.values.refresh);
   const { project, plan } = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), syncOptions(ctx, 'status'));
   const { resolution } = plan;
+  const remotes = project.registries.flatMap((r) => (r.remote ? [r.remote] : []));
   const drift = plan.changes.map((c) => c.path);
+  const notes = [...plan.notes];
+  // --refresh: a locked version yanked on its registry service since (a sync does not look for that)
+  if (refresh) {
+    const yanked = await Promise.all(
+      remotes.map(async (remote) => {
+        const locked = resolution.components.filter((c) => c.registry === remote.name && project.lock?.components[c.name]?.version === c.version);
+        if (locked.length === 0) return [];
+        return (await remote.outdated(locked.map((c) => ({ name: c.name, range: '*', locked: c.version })))).filter((r) => r.yanked);
+      }),
+    );
+    for (const r of yanked.flat()) notes.push(`${r.name} ${r.locked} is yanked in its registry: move off it with \`hsm sync --upgrade-component ${r.name}\` (see \`hsm outdated\`)`);
+  }
   const s = ctx.out.style;
   const rows = resolution.components.map((c) => {
     const kinds = [c.definition.python ? `python:${c.definition.python.package}` : null, ...Object.keys(c.definition.services ?? {}).map((n) => `service:${n}`)].filter(Boolean);
@@ -35,8 +49,8 @@ export const status: Command = async (ctx) => {
   const table = rows.map((r) => r.map((cell, i) => (i < 4 ? cell + ' '.repeat(widths[i] - stripAnsi(cell).length) : cell)).join('  '));
   const lines = [`${s.bold(project.manifest.name)} — ${resolution.components.length} component${resolution.components.length === 1 ? '' : 's'}`, ...table];
   lines.push(drift.length ? s.yellow(`out of sync: ${drift.join(', ')} — run \`hsm sync\``) : s.green('artifacts in sync with hsm.yaml'));
-  for (const n of plan.notes) lines.push(s.yellow(`note: ${n}`));
-  return { data: { name: project.manifest.name, components: resolutionJson(resolution), drift, notes: plan.notes }, text: lines.join('\n') };
+  for (const n of notes) lines.push(s.yellow(`note: ${n}`));
+  return { data: { name: project.manifest.name, components: resolutionJson(resolution), drift, notes }, text: lines.join('\n') };
 };
 
 function stripAnsi(s: string): string {
@@ -44,7 +58,7 @@ function stripAnsi(s: string): string {
 }
 
 export const why: Command = async (ctx) => {
-  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry });
+  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry, folderCache: folderCache() });
   const name = ctx.positionals[0];
   if (!resolution.components.some((c) => c.name === name)) {
     throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack${didYouMean(name, resolution.components.map((c) => c.name))}`, { hint: 'see the stack with `hsm status`' });

@@ -106,7 +106,7 @@ function sendDocument(res: Response, doc: Document, notModified: boolean): void 
 }
 
 /** Pre-serialised JSON straight to the socket (Express' `send` would re-inspect the body for nothing). */
-function sendJson(res: Response, body: string): void {
+function sendJson(res: Response, body: string | Buffer): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);

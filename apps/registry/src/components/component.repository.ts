@@ -36,6 +36,13 @@ export interface VersionRecord {
   publishedAt: Date;
 }
 
+export interface VersionListRow {
+  normalizedName: string;
+  name: string;
+  version: string;
+  yanked: boolean;
+}
+
 export interface SearchQuery {
   text?: string;
   provides?: string;
@@ -106,19 +113,12 @@ export class ComponentRepository {
     return v && { name: v.component.name, version: v.version, digest: v.digest, definition: v.definition, yanked: v.yanked, publishedAt: v.publishedAt };
   }
 
-  /** Every version of the given components, without definitions (for resolving ranges). */
-  async listVersions(normalizedNames: string[]): Promise<Map<string, { name: string; version: string; yanked: boolean }[]>> {
-    const rows = await this.prisma.version.findMany({
-      where: { component: { normalizedName: { in: normalizedNames } } },
-      select: { version: true, yanked: true, component: { select: { name: true, normalizedName: true } } },
-    });
-    const out = new Map<string, { name: string; version: string; yanked: boolean }[]>();
-    for (const r of rows) {
-      const list = out.get(r.component.normalizedName) ?? [];
-      list.push({ name: r.component.name, version: r.version, yanked: r.yanked });
-      out.set(r.component.normalizedName, list);
-    }
-    return out;
+  /** Every version of the given components (of all components without `normalizedNames`), without definitions. */
+  listVersions(normalizedNames?: string[]): Promise<VersionListRow[]> {
+    const where = normalizedNames ? Prisma.sql`WHERE c."normalized_name" = ANY(${normalizedNames})` : Prisma.empty;
+    return this.prisma.$queryRaw<VersionListRow[]>`
+      SELECT c."normalized_name" AS "normalizedName", c."name", v."version", v."yanked"
+      FROM "versions" v JOIN "components" c ON c."id" = v."component_id" ${where}`;
   }
 
   async search(q: SearchQuery): Promise<SearchHit[]> {

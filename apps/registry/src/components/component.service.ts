@@ -3,11 +3,12 @@
  * batch resolution. Returns response shapes; the controller only validates and delegates.
  *
  * Version documents are immutable, so their serialised bodies are cached in memory without invalidation (safe
- * across instances). Component documents and version lists change on publish and yank: they are cached only
- * while the ChangeFeed is live (PostgreSQL notifications from every instance evict them), and a load that raced
- * with an invalidation is not stored (the epoch check).
+ * across instances). Component documents change on publish and yank: they are cached only while the ChangeFeed
+ * is live (PostgreSQL notifications from every instance evict them), and a load that raced with an invalidation
+ * is not stored (the epoch check). Both share one byte budget (`cacheBytes`, LRU). Batch resolution reads the
+ * version lists from the VersionIndex (memory, kept current by the same feed).
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import semver from 'semver';
 import { checkDefinition, digestOf, ErrorCodes, HsmError, RegistryApi, sortKeys } from '@hsm/core';
 import { hasScope, type Principal } from '../auth/principal.js';
@@ -17,17 +18,23 @@ import { ComponentRepository, type ComponentHead } from './component.repository.
 import { normalizeName } from './component-name.js';
 import { BoundedCache } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
-
-interface VersionListEntry {
-  name: string;
-  version: string;
-  yanked: boolean;
-}
+import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
+import { VersionIndex, type IndexedComponent } from './version-index.js';
 
 /** A serialised JSON document with its entity tag. */
 export interface Document {
   etag: string;
-  body: string;
+  /** UTF-8 JSON, in its own allocation (not a slice of a shared pool, which eviction could not free). */
+  body: Buffer;
+}
+
+/** What an entry costs beyond its body, key and ETag: the objects around them and the hot path's header lists. */
+const ENTRY_OVERHEAD = 640;
+
+export function documentOf(etag: string, json: string): Document {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+  body.write(json);
+  return { etag, body };
 }
 
 export interface PublishResult {
@@ -38,6 +45,8 @@ export interface PublishResult {
 export interface ResolveRequest {
   name: string;
   range: string;
+  /** Consider yanked versions too, and say whether the answer is yanked (`hsm outdated` asks so for its lock). */
+  include_yanked?: boolean;
 }
 
 /** Team that owns what the bootstrap admin token publishes. */
@@ -45,28 +54,29 @@ export const ADMIN_TEAM = 'admin';
 
 @Injectable()
 export class ComponentService {
-  private readonly versionDocs = new BoundedCache<string, Document>(20_000);
-  private readonly componentDocs = new BoundedCache<string, Document>(5_000);
-  private readonly versionLists = new BoundedCache<string, VersionListEntry[]>(5_000);
+  /** Version documents under `v:<name>@<version>`, component documents under `c:<name>`. */
+  readonly documents: BoundedCache<string, Document>;
+  readonly index: VersionIndex;
+  private readonly ranges = new Map<string, semver.Range>();
+  private readonly loading = new Map<string, Promise<Document>>();
   private epoch = 0;
 
   constructor(
+    @Inject(REGISTRY_CONFIG) config: RegistryConfig,
     private readonly components: ComponentRepository,
     private readonly tokens: TokenRepository,
     private readonly feed: ChangeFeed,
   ) {
+    this.documents = new BoundedCache(config.cacheBytes, (key, doc) => key.length + doc.etag.length + doc.body.length + ENTRY_OVERHEAD);
+    this.index = new VersionIndex(components, feed);
     feed.subscribe((name) => this.invalidate(name));
   }
 
   private invalidate(normalizedName: string | null): void {
     this.epoch++;
-    if (normalizedName === null) {
-      this.componentDocs.clear();
-      this.versionLists.clear();
-    } else {
-      this.componentDocs.delete(normalizedName);
-      this.versionLists.delete(normalizedName);
-    }
+    this.index.invalidate(normalizedName);
+    if (normalizedName === null) this.documents.deleteWhere((k) => k.startsWith('c:'));
+    else this.documents.delete(`c:${normalizedName}`);
   }
 
   async publish(caller: Principal, name: string, version: string, body: unknown): Promise<PublishResult> {
@@ -126,25 +136,25 @@ export class ComponentService {
 
   /** The cached component document, if there is a current one (no database access). */
   cachedComponentDocument(name: string): Document | undefined {
-    return this.feed.live ? this.componentDocs.get(normalizeName(name)) : undefined;
+    return this.feed.live ? this.documents.get(`c:${normalizeName(name)}`) : undefined;
   }
 
   /** The cached version document, if any (no database access). */
   cachedVersionDocument(name: string, version: string): Document | undefined {
-    return this.versionDocs.get(`${normalizeName(name)}@${version}`);
+    return this.documents.get(`v:${normalizeName(name)}@${version}`);
   }
 
   /** The component document, and whether `ifNoneMatch` still matches it (304, with the document's ETag). */
   async componentDocument(name: string, ifNoneMatch: string | undefined): Promise<{ doc: Document; notModified: boolean }> {
     const key = normalizeName(name);
-    let doc = this.feed.live ? this.componentDocs.get(key) : undefined;
+    let doc = this.feed.live ? this.documents.get(`c:${key}`) : undefined;
     if (!doc) {
       const epoch = this.epoch;
       const c = await this.components.find(key);
       if (!c) throw notFound(name);
-      doc = {
-        etag: `"c-${c.id.slice(0, 8)}-${c.revision}"`,
-        body: JSON.stringify({
+      doc = documentOf(
+        `"c-${c.id.slice(0, 8)}-${c.revision}"`,
+        JSON.stringify({
           name: c.name,
           team: c.team.name,
           description: c.description,
@@ -156,77 +166,80 @@ export class ComponentService {
             ...(v.yanked && v.yankReason ? { yank_reason: v.yankReason } : {}),
             published_at: v.publishedAt.toISOString(),
           })),
-        } satisfies RegistryApi.ComponentDocument),
-      };
-      if (this.feed.live && epoch === this.epoch) this.componentDocs.set(key, doc);
+        }),
+      );
+      if (this.feed.live && epoch === this.epoch) this.documents.set(`c:${key}`, doc);
     }
     return { doc, notModified: etagMatches(ifNoneMatch, doc.etag) };
   }
 
   async versionDocument(name: string, version: string): Promise<Document> {
-    const key = `${normalizeName(name)}@${version}`;
-    const cached = this.versionDocs.get(key);
+    const key = `v:${normalizeName(name)}@${version}`;
+    const cached = this.documents.get(key);
     if (cached) return cached;
+    // one database read per document however many requests miss it at once (a cold batch of resolves)
+    let loading = this.loading.get(key);
+    if (!loading) {
+      this.loading.set(key, (loading = this.loadVersionDocument(key, name, version)));
+      loading.then(
+        () => this.loading.delete(key),
+        () => this.loading.delete(key),
+      );
+    }
+    return loading;
+  }
+
+  private async loadVersionDocument(key: string, name: string, version: string): Promise<Document> {
     const v = await this.components.findVersion(normalizeName(name), version);
     if (!v) {
       if (!(await this.components.findHead(normalizeName(name)))) throw notFound(name);
       throw versionNotFound(name, version);
     }
-    const doc: Document = {
-      etag: `"${v.digest}"`,
-      body: JSON.stringify({
-        name: v.name,
-        version: v.version,
-        digest: v.digest,
-        published_at: v.publishedAt.toISOString(),
-        definition: sortKeys(v.definition) as RegistryApi.VersionDocument['definition'],
-      } satisfies RegistryApi.VersionDocument),
-    };
-    this.versionDocs.set(key, doc);
+    const doc = documentOf(`"${v.digest}"`, JSON.stringify({ name: v.name, version: v.version, digest: v.digest, published_at: v.publishedAt.toISOString(), definition: sortKeys(v.definition) }));
+    this.documents.set(key, doc);
     return doc;
   }
 
-  /** Newest non-yanked version matching each range, in request order; misses are reported per entry. */
-  async resolve(requests: ResolveRequest[]): Promise<string> {
-    const lists = await this.versionListsFor([...new Set(requests.map((r) => normalizeName(r.name)))]);
+  /**
+   * Newest non-yanked version matching each range (yanked ones too with `include_yanked`), in request order;
+   * misses are reported per entry. Version lists come from the in-memory index, documents from the cache.
+   */
+  async resolve(requests: ResolveRequest[]): Promise<Buffer> {
+    const lists = await this.index.lists([...new Set(requests.map((r) => normalizeName(r.name)))]);
     const parts = await Promise.all(
-      requests.map(async (r) => {
-        const all = lists.get(normalizeName(r.name));
-        if (!all || all.length === 0) {
-          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } } satisfies RegistryApi.ResolveResponse['components'][number]);
+      requests.map(async (r): Promise<Buffer[]> => {
+        const c = lists.get(normalizeName(r.name));
+        if (!c || c.versions.length === 0) {
+          return [Buffer.from(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } }))];
         }
-        const candidates = all.filter((v) => !v.yanked).map((v) => v.version);
-        const best = semver.maxSatisfying(candidates, r.range);
-        if (best === null) {
-          const message = `no non-yanked version of ${all[0].name} satisfies ${r.range}`;
-          return JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } } satisfies RegistryApi.ResolveResponse['components'][number]);
+        const best = this.newest(c, r.range, r.include_yanked === true);
+        if (best < 0) {
+          const message = `no ${r.include_yanked ? '' : 'non-yanked '}version of ${c.name} satisfies ${r.range}`;
+          return [Buffer.from(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } }))];
         }
-        const doc = await this.versionDocument(r.name, best);
+        const doc = await this.versionDocument(r.name, c.versions[best]);
         // splice the cached document instead of re-serialising the definition
-        return `{"range":${JSON.stringify(r.range)},${doc.body.slice(1)}`;
+        const head = `{"range":${JSON.stringify(r.range)},${r.include_yanked ? `"yanked":${c.yanked[best]},` : ''}`;
+        return [Buffer.from(head), doc.body.subarray(1)];
       }),
     );
-    return `{"components":[${parts.join(',')}]}`;
+    const chunks: Buffer[] = [OPEN];
+    parts.forEach((p, i) => chunks.push(...(i ? [COMMA] : []), ...p));
+    chunks.push(CLOSE);
+    return Buffer.concat(chunks);
   }
 
-  private async versionListsFor(keys: string[]): Promise<Map<string, VersionListEntry[]>> {
-    const out = new Map<string, VersionListEntry[]>();
-    const missing: string[] = [];
-    for (const k of keys) {
-      const hit = this.feed.live ? this.versionLists.get(k) : undefined;
-      if (hit) out.set(k, hit);
-      else missing.push(k);
+  /** Index into `c.versions` of the newest version satisfying `range`, or -1. */
+  private newest(c: IndexedComponent, range: string, includeYanked: boolean): number {
+    let r = this.ranges.get(range);
+    if (!r) {
+      if (this.ranges.size >= 10_000) this.ranges.clear();
+      this.ranges.set(range, (r = new semver.Range(range)));
     }
-    if (missing.length === 0) return out;
-    const epoch = this.epoch;
-    const loaded = await this.components.listVersions(missing);
-    for (const k of missing) {
-      const list = loaded.get(k) ?? [];
-      out.set(k, list);
-      // unknown names are not cached: a first publish of that name must be visible at once
-      if (list.length && this.feed.live && epoch === this.epoch) this.versionLists.set(k, list);
+    for (let i = 0; i < c.versions.length; i++) {
+      if ((includeYanked || !c.yanked[i]) && r.test(c.versions[i])) return i;
     }
-    return out;
+    return -1;
   }
 
   private assertOwner(caller: Principal, head: ComponentHead): void {
@@ -245,6 +258,10 @@ function checkCoordinates(name: string, version: string): { canonicalName: strin
   }
   return { canonicalName: name, exactVersion: version };
 }
+
+const OPEN = Buffer.from('{"components":[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
 
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;

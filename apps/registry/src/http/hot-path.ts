@@ -4,11 +4,17 @@
  * straight from the Node request handler, before Express. Everything else — a token, a query string, an
  * uncached or unknown document, token-only read access — falls through to the Nest controllers, which fill the
  * caches. Both paths write the same status, headers and body (tested).
+ * An anonymous POST /v1/resolve with a declared JSON body within the limit is answered here too (it is the one
+ * request every cold sync depends on): the body is read and validated with the controller's own schema, and
+ * anything but a valid request answered without error — bad JSON, a schema problem, a database error — is
+ * handed to Express with the body already read (`PREREAD`), so the answer is exactly the controller's.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { RegistryApi } from '@hsm/core';
 import type { RegistryConfig } from '../config.js';
 import { etagMatches, type ComponentService, type Document } from '../components/component.service.js';
+import { RegistryApi, isHsmError } from '@hsm/core';
+import { PREREAD, mediaTypeProblem, type PreRead } from './read-body.js';
+import { parseStrictJson } from './strict-json.js';
 
 const PREFIX = '/v1/components/';
 const IF_NONE_MATCH = new RegExp(RegistryApi.IF_NONE_MATCH);
@@ -17,9 +23,42 @@ export function installHotPath(server: Server, components: ComponentService, con
   if (config.readAccess !== 'public') return; // every read needs a token: nothing to serve anonymously
   const next = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
+  const express = (req: IncomingMessage, res: ServerResponse) => {
+    for (const l of next) l(req, res);
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!serveFromCache(req, res, components)) for (const l of next) l(req, res);
+    if (!serveFromCache(req, res, components) && !serveResolve(req, res, components, config, express)) express(req, res);
   });
+}
+
+function serveResolve(req: IncomingMessage, res: ServerResponse, components: ComponentService, config: RegistryConfig, express: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+  if (req.method !== 'POST' || req.url !== '/v1/resolve' || req.headers.authorization !== undefined) return false;
+  const declared = Number(req.headers['content-length']);
+  if (!(declared > 0 && declared <= config.bodyLimit) || mediaTypeProblem(req.headers['content-type']) !== undefined) return false;
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('error', () => res.destroy());
+  req.on('end', () => {
+    const bytes = Buffer.concat(chunks);
+    const handOver = () => {
+      (req as PreRead)[PREREAD] = bytes;
+      express(req, res);
+    };
+    let parsed;
+    try {
+      // The same strict parse as every other body (read-body.ts): a duplicate key or bad UTF-8 is the controller's 400.
+      parsed = RegistryApi.ResolveRequest.safeParse(parseStrictJson(bytes));
+    } catch (e) {
+      if (!isHsmError(e)) throw e;
+      return handOver();
+    }
+    if (!parsed.success) return handOver();
+    components.resolve(parsed.data.components).then((body) => {
+      res.writeHead(200, ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)]);
+      res.end(body);
+    }, handOver);
+  });
+  return true;
 }
 
 /** Ready-made raw header lists per document: `writeHead` with an array skips per-header validation. */
@@ -33,7 +72,7 @@ const prepared = new WeakMap<Document, Prepared>();
 function prepare(doc: Document, cacheControl: string): Prepared {
   let p = prepared.get(doc);
   if (!p) {
-    const body = Buffer.from(doc.body, 'utf8');
+    const body = doc.body;
     const common = ['Cache-Control', cacheControl, 'Vary', 'Authorization', 'ETag', doc.etag];
     p = {
       ok: [...common, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)],

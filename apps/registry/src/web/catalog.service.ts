@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import semver from 'semver';
 import { ErrorCodes, HsmError, renderComponentDot, renderSvg, svgElement, type Requirement } from '@hsm/core';
-import { ComponentService } from '../components/component.service.js';
+import { ComponentService, type Document } from '../components/component.service.js';
 import { ComponentRepository } from '../components/component.repository.js';
 import { normalizeName } from '../components/component-name.js';
 import { BoundedCache } from '../components/bounded-cache.js';
@@ -33,7 +33,7 @@ interface VersionDoc {
 
 @Injectable()
 export class CatalogService {
-  private readonly svgs = new BoundedCache<string, string>(500);
+  private readonly svgs = new BoundedCache<string, string>(4 * 1024 * 1024, (k, v) => k.length + v.length);
 
   constructor(
     private readonly components: ComponentService,
@@ -46,7 +46,7 @@ export class CatalogService {
       this.components.search({ q: q.q || undefined, provides: q.provides || undefined, cursor: q.cursor, limit: PAGE_SIZE }),
       this.catalog.interfaces(),
     ]);
-    const lists = page.components.length ? await this.repository.listVersions(page.components.map((c) => normalizeName(c.name))) : new Map();
+    const lists = page.components.length ? await this.versionLists(page.components.map((c) => normalizeName(c.name))) : new Map();
     const hits: SearchHitView[] = page.components.map((c) => {
       const versions = (lists.get(normalizeName(c.name)) ?? []) as { version: string; yanked: boolean }[];
       return { ...c, newest: preferred(versions)?.version ?? null, allYanked: versions.length > 0 && versions.every((v) => v.yanked) };
@@ -61,12 +61,12 @@ export class CatalogService {
 
   /** The component and one of its versions (default: the newest non-yanked); null when either is unknown. */
   async component(name: string, version?: string): Promise<ComponentView | null> {
-    const doc = await orNull(this.document(name).then((d) => JSON.parse(d.body) as ComponentDoc));
+    const doc = await orNull(this.document(name).then((d) => JSON.parse(d.body.toString('utf8')) as ComponentDoc));
     if (!doc || doc.versions.length === 0) return null;
     const versions: VersionRow[] = doc.versions.map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked, yankReason: v.yank_reason ?? null, publishedAt: v.published_at }));
     const chosen = version === undefined ? preferred(versions) : versions.find((v) => v.version === version);
     if (!chosen) return null;
-    const vdoc = JSON.parse((await this.components.versionDocument(doc.name, chosen.version)).body) as VersionDoc;
+    const vdoc = JSON.parse((await this.components.versionDocument(doc.name, chosen.version)).body.toString('utf8')) as VersionDoc;
     return {
       name: doc.name,
       team: doc.team,
@@ -80,13 +80,13 @@ export class CatalogService {
 
   async interface(name: string): Promise<InterfaceView> {
     const page = await this.components.search({ provides: name, limit: MAX_IMPLEMENTATIONS });
-    const lists = page.components.length ? await this.repository.listVersions(page.components.map((c) => normalizeName(c.name))) : new Map();
+    const lists = page.components.length ? await this.versionLists(page.components.map((c) => normalizeName(c.name))) : new Map();
     const implementations = await Promise.all(
       page.components.map(async (c): Promise<ImplementationView> => {
         const versions = (lists.get(normalizeName(c.name)) ?? []) as { version: string; yanked: boolean }[];
         const chosen = preferred(versions);
         const newest = chosen && !chosen.yanked ? chosen.version : null;
-        const def = newest ? (JSON.parse((await this.components.versionDocument(c.name, newest)).body) as VersionDoc).definition : {};
+        const def = newest ? (JSON.parse((await this.components.versionDocument(c.name, newest)).body.toString('utf8')) as VersionDoc).definition : {};
         const python = def.python as { package: string; requirement?: string } | undefined;
         const services = (def.services ?? {}) as Record<string, { image?: string }>;
         return {
@@ -104,7 +104,17 @@ export class CatalogService {
   }
 
   /** The JSON API's component document (from its cache when current). */
-  private async document(name: string): Promise<{ etag: string; body: string }> {
+  private async versionLists(names: string[]): Promise<Map<string, { version: string; yanked: boolean }[]>> {
+    const lists = new Map<string, { version: string; yanked: boolean }[]>();
+    for (const r of await this.repository.listVersions(names)) {
+      const l = lists.get(r.normalizedName) ?? [];
+      l.push({ version: r.version, yanked: r.yanked });
+      lists.set(r.normalizedName, l);
+    }
+    return lists;
+  }
+
+  private async document(name: string): Promise<Document> {
     return (await this.components.componentDocument(name, undefined)).doc;
   }
 

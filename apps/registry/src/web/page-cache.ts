@@ -16,13 +16,13 @@ export interface RenderedPage {
 
 @Injectable()
 export class PageCache {
-  private readonly pages = new BoundedCache<string, RenderedPage>(500);
+  private readonly pages = new BoundedCache<string, RenderedPage>(16 * 1024 * 1024, (k, p) => k.length + p.title.length + String(p.body).length);
   private epoch = 0;
 
   constructor(private readonly feed: ChangeFeed) {
     feed.subscribe(() => {
       this.epoch++;
-      this.pages.clear();
+      this.pages.deleteWhere(() => true);
     });
   }
 

@@ -38,6 +38,7 @@ export function testRegistryConfig(databaseUrl: string, overrides: Partial<Regis
     readAccess: 'public',
     bodyLimit: 64 * 1024,
     writesPerMinute: 100_000,
+    cacheBytes: 64 * 1024 * 1024,
     logLevel: 'debug',
     web: true,
     dataDir: '/nonexistent',

@@ -46,7 +46,8 @@ export const SearchQuery = z.strictObject({
 });
 export type SearchQuery = z.output<typeof SearchQuery>;
 
-export const ResolveEntryRequest = z.strictObject({ name: LookupName, range: VersionRange.default('*') });
+/** `include_yanked`: consider yanked versions too (`hsm outdated` asks whether a locked version was yanked). */
+export const ResolveEntryRequest = z.strictObject({ name: LookupName, range: VersionRange.default('*'), include_yanked: z.boolean().optional() });
 export const ResolveRequest = z.strictObject({
   components: z.array(ResolveEntryRequest).min(1).max(200),
 });

@@ -47,7 +47,7 @@ export const SearchHit = z.object({ name: z.string(), description: z.string(), p
 export const SearchResponse = z.object({ components: z.array(SearchHit), next_cursor: z.string().nullable() });
 export type SearchResponse = z.output<typeof SearchResponse>;
 
-export const ResolvedEntry = VersionDocument.extend({ range: z.string() });
+export const ResolvedEntry = VersionDocument.extend({ range: z.string(), yanked: z.boolean().optional() });
 export const UnresolvedEntry = z.object({
   name: z.string(),
   range: z.string(),

@@ -4,3 +4,4 @@ export * from './lock-from-resolution.js';
 export * from './search-catalog.js';
 export * from './builtin-catalog.js';
 export { satisfies, sortVersionsDesc } from './versions.js';
+export * from './outdated.js';

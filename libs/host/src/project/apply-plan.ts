@@ -86,8 +86,9 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
 /** The no-op fingerprint, hashed from the bytes the sync holds (uv.lock re-read only when uv ran). */
 function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['changes'], ranUv: boolean, options: ApplyOptions): void {
   const { dir, manifest } = project;
-  // a registry service can change between syncs: its revalidation is the point, so no fast path with one
-  if (options.manifestOnly || options.noInstall || (manifest.registries ?? []).some((r) => 'url' in r)) return;
+  // registry services too: every version in hsm.lock is immutable and pinned by its digest, so what they may
+  // publish or yank meanwhile cannot change this plan (`--refresh` and `hsm outdated` look for that)
+  if (options.manifestOnly || options.noInstall) return;
   const written = new Map(changes.map((c) => [c.path, c.after === null ? null : Buffer.from(c.after, 'utf8')]));
   const bytes = (f: string): Buffer | null => {
     if (written.has(f)) return written.get(f)!;

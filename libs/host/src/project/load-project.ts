@@ -38,7 +38,7 @@ export interface ProjectEditContext {
 /** An edit command's change to hsm.yaml / hsm.local.yaml, committed in the same transaction as the artifacts. */
 export type ProjectEdit = (context: ProjectEditContext) => void | Promise<void>;
 
-export interface LoadOptions extends Pick<RegistryLoadOptions, 'offline' | 'upgrade' | 'log' | 'builtin'> {
+export interface LoadOptions extends Pick<RegistryLoadOptions, 'offline' | 'refresh' | 'folderCache' | 'upgrade' | 'log' | 'builtin'> {
   edit?: ProjectEdit;
   /** Progress around the resolve. */
   step?: (label: string) => () => void;
@@ -75,7 +75,7 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   const asRead = parseManifest(files['hsm.yaml'], MANIFEST);
   const overlayRead = files['hsm.local.yaml'] === null ? null : parseOverlaySource(files['hsm.local.yaml'], OVERLAY);
   const lock = files['hsm.lock'] === null ? null : parseLock(files['hsm.lock'], 'hsm.lock');
-  const registryOptions = { offline: options.offline, lock, upgrade: options.upgrade, log: options.log, builtin: options.builtin };
+  const registryOptions = { offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, lock, upgrade: options.upgrade, log: options.log, builtin: options.builtin };
 
   let manifest = asRead.manifest;
   let overlay = overlayRead?.overlay ?? {};

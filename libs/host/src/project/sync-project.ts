@@ -24,7 +24,7 @@ export interface Reporter {
   verbose: boolean;
 }
 
-export interface SyncOptions extends Omit<ApplyOptions, 'reporter'>, Pick<LoadOptions, 'builtin'> {
+export interface SyncOptions extends Omit<ApplyOptions, 'reporter'>, Pick<LoadOptions, 'builtin' | 'refresh' | 'folderCache'> {
   command: string;
   waitSeconds: number;
   /** plan, status, sync --check: compute the plan, write nothing. */
@@ -83,9 +83,9 @@ export function planProject(project: LoadedProject): SyncPlan {
 }
 
 /** `hsm why`: the project read and resolved (after recovering an interrupted sync), no plan. */
-export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline'>): Promise<LoadedProject> {
+export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline' | 'refresh' | 'folderCache'>): Promise<LoadedProject> {
   await recoverIfInterrupted(dir, reporter, options.waitSeconds, options.command);
-  return loadProject(dir, { builtin: options.builtin, offline: options.offline, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
+  return loadProject(dir, { builtin: options.builtin, offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
 }
 
 export async function syncProject(dir: string, reporter: Reporter, options: SyncOptions): Promise<SyncReport> {
@@ -102,6 +102,8 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     const recovered = readOnly ? recoveredEarly : await recoverHeld(dir, reporter);
     const project = await loadProject(dir, {
       offline: options.offline,
+      refresh: options.refresh,
+      folderCache: options.folderCache,
       upgrade: options.upgrade,
       edit: options.edit,
       builtin: options.builtin,

@@ -1,5 +1,5 @@
 import { describe, expect, test, beforeEach, afterEach } from '@jest/globals';
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
@@ -72,6 +72,30 @@ describe('loadFolderRegistry', () => {
     const e2 = await rejected(loadFolderRegistry('local', dir));
     expect(e2.code).toBe('HSM_DEFINITION_INVALID');
     expect(e2.location).toContain(join('redis', '7.4.0.yaml'));
+  });
+
+  test('with a cache: parsed once per content of the files (and salt); an edit, a new file or a new build parses again', async () => {
+    await put('redis/7.4.0.yaml', redis('7.4.0'));
+    await put('groups/cache.yaml', 'name: cache\n');
+    const cache = { dir: join(dir, '.cache'), salt: 'build-1' };
+    const first = await loadFolderRegistry('local', dir, cache);
+    expect(await loadFolderRegistry('local', dir)).toEqual(first);
+    const [file] = await readdir(cache.dir);
+    // a hit returns what the cache holds without parsing: shown by editing the cache file behind its back
+    const marked = (await readFile(join(cache.dir, file), 'utf8')).replace('redis:7.4-alpine', 'from-the-cache');
+    await writeFile(join(cache.dir, file), marked);
+    expect(JSON.stringify([...(await loadFolderRegistry('local', dir, cache)).components])).toContain('from-the-cache');
+    expect(JSON.stringify([...(await loadFolderRegistry('local', dir, { ...cache, salt: 'build-2' })).components])).not.toContain('from-the-cache');
+    await writeFile(join(cache.dir, file), marked);
+    await put('redis/7.4.0.yaml', redis('7.4.0').replace('7.4-alpine', '7.4.1-alpine'));
+    const edited = await loadFolderRegistry('local', dir, cache);
+    expect(edited.components.get('redis')![0].definition.services!.redis.image).toBe('redis:7.4.1-alpine');
+    await put('redis/7.2.0.yaml', redis('7.2.0'));
+    expect((await loadFolderRegistry('local', dir, cache)).components.get('redis')!.map((e) => e.version)).toEqual(['7.2.0', '7.4.0']);
+    // an invalid file is reported every time (a failed load is never cached)
+    await put('redis/7.5.0.yaml', 'name: redis\nversion: 7.5.0\n');
+    expect((await rejected(loadFolderRegistry('local', dir, cache))).code).toBe('HSM_DEFINITION_INVALID');
+    expect((await rejected(loadFolderRegistry('local', dir, cache))).code).toBe('HSM_DEFINITION_INVALID');
   });
 
   test('a bad interface file is rejected', async () => {

@@ -2,9 +2,15 @@
  * A folder registry (SPEC §4): `<dir>/<name>/<version>.yaml`, one file per version, plus optional
  * `<dir>/groups/<interface>.yaml`. Every file is validated with the shared schema and must sit at the path its
  * name and version say, so a copied file with a stale `version:` is caught instead of shadowing another.
+ *
+ * Parsing and validating every YAML file is most of what a small command spends beyond Node's start, so with a
+ * `cache` the parsed registry is kept on disk, keyed by the exact bytes of every file (and the caller's salt,
+ * which changes with every hsm build): the files are still read on every load, but parsed only when one changed.
+ * Only a registry that loaded without error is kept, so a cache hit stands for a successful parse of the same bytes.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import {
   ErrorCodes,
   HsmError,
@@ -21,7 +27,27 @@ import {
 const GROUPS_DIR = 'groups';
 const EXT = '.yaml';
 
-export async function loadFolderRegistry(name: string, dir: string): Promise<RegistrySnapshot> {
+export interface FolderRegistryCache {
+  /** Folder for the cache files (e.g. `$XDG_CACHE_HOME/hsm/folders`). */
+  dir: string;
+  /** Changes whenever the parser or schema may have (the hsm build id). */
+  salt: string;
+}
+
+interface FolderFile {
+  sub: string;
+  file: string;
+  path: string;
+  text: string;
+}
+
+interface CachedFolder {
+  key: string;
+  components: [string, CatalogEntry[]][];
+  interfaces: [string, InterfaceDefinition][];
+}
+
+export async function loadFolderRegistry(name: string, dir: string, cache?: FolderRegistryCache): Promise<RegistrySnapshot> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new HsmError(ErrorCodes.REGISTRY_NOT_FOUND, `registry ${name}: folder ${dir} does not exist`, {
@@ -29,36 +55,69 @@ export async function loadFolderRegistry(name: string, dir: string): Promise<Reg
     });
   }
   const top = (await entriesOf(dir, (s) => s.isDirectory())).filter((n) => !n.startsWith('.'));
-  const components = new Map<string, CatalogEntry[]>();
-  const interfaces = new Map<string, InterfaceDefinition>();
-  await Promise.all(
+  const bySub = await Promise.all(
     top.map(async (sub) => {
       const folder = join(dir, sub);
-      const files = (await entriesOf(folder, (s) => s.isFile())).filter((n) => n.endsWith(EXT));
-      if (sub === GROUPS_DIR) {
-        for (const file of files) {
-          const path = join(folder, file);
-          const def = validateSource(InterfaceDefinition, parseYamlSource(path, await readFile(path, 'utf8'), ErrorCodes.DEFINITION_INVALID), ErrorCodes.DEFINITION_INVALID, 'an interface file holds `name` and `description`');
-          expectAt(path, def.name, file.slice(0, -EXT.length), 'name');
-          interfaces.set(def.name, def);
-        }
-        return;
-      }
-      if (!NAME_RE.test(sub)) {
+      if (sub !== GROUPS_DIR && !NAME_RE.test(sub)) {
         throw new HsmError(ErrorCodes.DEFINITION_INVALID, `${folder}: \`${sub}\` is not a component name`, { hint: 'component folders are named like `qdrant-adapter` (lowercase letters, digits, dashes)' });
       }
-      const entries: CatalogEntry[] = [];
-      for (const file of files) {
-        const path = join(folder, file);
-        const definition = parseDefinition(await readFile(path, 'utf8'), path);
-        expectAt(path, definition.name, sub, 'name');
-        expectAt(path, definition.version, file.slice(0, -EXT.length), 'version');
-        entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition });
-      }
-      if (entries.length > 0) components.set(sub, entries);
+      const files = (await entriesOf(folder, (s) => s.isFile())).filter((n) => n.endsWith(EXT));
+      return Promise.all(files.map(async (file): Promise<FolderFile> => ({ sub, file, path: join(folder, file), text: await readFile(join(folder, file), 'utf8') })));
     }),
   );
-  return { name, kind: 'folder', complete: true, components: sortedMap(components), interfaces: sortedMap(interfaces) };
+  const files = bySub.flat();
+  const key = cache ? keyOf(cache.salt, files) : '';
+  const cacheFile = cache ? join(cache.dir, `${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 32)}.json`) : '';
+  if (cache) {
+    const hit = await readCached(cacheFile, key);
+    if (hit) return { name, kind: 'folder', complete: true, components: new Map(hit.components), interfaces: new Map(hit.interfaces) };
+  }
+  const components = new Map<string, CatalogEntry[]>();
+  const interfaces = new Map<string, InterfaceDefinition>();
+  for (const { sub, file, path, text } of files) {
+    if (sub === GROUPS_DIR) {
+      const def = validateSource(InterfaceDefinition, parseYamlSource(path, text, ErrorCodes.DEFINITION_INVALID), ErrorCodes.DEFINITION_INVALID, 'an interface file holds `name` and `description`');
+      expectAt(path, def.name, file.slice(0, -EXT.length), 'name');
+      interfaces.set(def.name, def);
+      continue;
+    }
+    const definition = parseDefinition(text, path);
+    expectAt(path, definition.name, sub, 'name');
+    expectAt(path, definition.version, file.slice(0, -EXT.length), 'version');
+    const entries = components.get(sub) ?? [];
+    entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition });
+    components.set(sub, entries);
+  }
+  const snapshot: RegistrySnapshot = { name, kind: 'folder', complete: true, components: sortedMap(components), interfaces: sortedMap(interfaces) };
+  if (cache) await writeCached(cache.dir, cacheFile, { key, components: [...snapshot.components], interfaces: [...snapshot.interfaces] });
+  return snapshot;
+}
+
+function keyOf(salt: string, files: FolderFile[]): string {
+  const h = createHash('sha256').update(`hsm-folder-registry 1\0${salt}\0`);
+  for (const f of files) h.update(`${f.sub}/${f.file}\0${f.text.length}\0`).update(f.text).update('\0');
+  return h.digest('hex');
+}
+
+async function readCached(file: string, key: string): Promise<CachedFolder | null> {
+  try {
+    const c = JSON.parse(await readFile(file, 'utf8')) as CachedFolder;
+    return c.key === key && Array.isArray(c.components) && Array.isArray(c.interfaces) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Best effort (a cache): a unique temp file renamed into place, so concurrent hsm processes never see half of one. */
+async function writeCached(dir: string, file: string, value: CachedFolder): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(temp, JSON.stringify(value));
+    await rename(temp, file);
+  } catch {
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
 }
 
 /** Sorted names in `dir` of the wanted kind; symlinks count as what they point at (a team may link a shared folder in). */

@@ -6,7 +6,7 @@
 import { join, isAbsolute } from 'node:path';
 import { homedir } from 'node:os';
 import type { Manifest, Lockfile, RegistrySnapshot } from '@hsm/core';
-import { loadFolderRegistry } from './load-folder-registry.js';
+import { loadFolderRegistry, type FolderRegistryCache } from './load-folder-registry.js';
 import { RemoteRegistry, tokenFor } from '../remote/index.js';
 
 export interface LoadedRegistry {
@@ -19,6 +19,10 @@ export interface LoadedRegistry {
 export interface RegistryLoadOptions {
   /** Remote registries answer from the cache only (and fail naming what is not cached). */
   offline?: boolean;
+  /** Remote registries revalidate cached locked versions (`--refresh`). */
+  refresh?: boolean;
+  /** Folder registries are parsed once per content of their files (see loadFolderRegistry). */
+  folderCache?: FolderRegistryCache;
   /** hsm.lock: remote registries keep and check its versions. */
   lock?: Lockfile | null;
   upgrade?: boolean | string[];
@@ -51,6 +55,7 @@ export async function remoteRegistry(r: { name: string; url: string }, options: 
     token: options.token ?? (await tokenFor(r, process.env, hsmConfigDir())),
     cacheRoot: join(hsmCacheDir(), 'registries'),
     offline: options.offline,
+    refresh: options.refresh,
     manifest: options.manifest,
     lock: options.lock,
     upgrade: options.upgrade,
@@ -62,7 +67,7 @@ export async function loadRegistries(dir: string, manifest: Manifest, options: R
   const out: LoadedRegistry[] = [];
   for (const r of manifest.registries ?? []) {
     if ('path' in r) {
-      out.push({ snapshot: await loadFolderRegistry(r.name, projectRelative(dir, r.path)) });
+      out.push({ snapshot: await loadFolderRegistry(r.name, projectRelative(dir, r.path), options.folderCache) });
     } else {
       const remote = await remoteRegistry(r, { ...options, manifest });
       out.push({ snapshot: remote.snapshot, fetch: (names) => remote.fetch(names), remote });

@@ -5,9 +5,11 @@
  * Every write goes to a unique temp file that is renamed into place, so concurrent hsm processes only ever see a
  * whole old or a whole new file. Every read is checked: a version document whose definition does not hash to its
  * digest (a torn disk, a hand edit) counts as absent and is removed.
+ * Size: one file per version document fetched (as large as the definition, typically 1–4 KiB) and one per
+ * component looked up completely; nothing is evicted (versions are immutable), `hsm cache clean` empties it.
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NAME_RE, checkDefinition, digestOf, type ComponentDefinition } from '@hsm/core';
 
@@ -75,6 +77,16 @@ export class RegistryCache {
     if (path) await writeAtomic(path, JSON.stringify({ name: doc.name, version: doc.version, digest: doc.digest, definition: doc.definition }));
   }
 
+  /** The versions of `name` held in the cache (unverified until read). */
+  async versions(name: string): Promise<string[]> {
+    if (!NAME_RE.test(name)) return [];
+    try {
+      return (await readdir(join(this.dir, 'versions', name))).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length));
+    } catch {
+      return [];
+    }
+  }
+
   async readComponent(name: string): Promise<{ etag: string; document: ComponentDocument } | null> {
     const path = this.componentPath(name);
     if (!path) return null;
@@ -113,4 +125,43 @@ async function writeAtomic(path: string, text: string): Promise<void> {
     // a cache: failing to write it costs the next run a download, nothing else
     await rm(temp, { force: true }).catch(() => undefined);
   }
+}
+
+/** Files and bytes under `root` (the registries' cache), for `hsm cache`. */
+export async function cacheSize(root: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries.map(async (e) => {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) return walk(p);
+        const st = await lstat(p).catch(() => null);
+        if (st?.isFile()) {
+          files++;
+          bytes += st.size;
+        }
+      }),
+    );
+  };
+  await walk(root);
+  return { files, bytes };
+}
+
+/**
+ * Empties the registries' cache: the folder is first renamed aside (one atomic step, so a concurrent hsm sees
+ * either the old cache or none, never half of one), then removed. Returns what was freed.
+ */
+export async function cleanCache(root: string): Promise<{ files: number; bytes: number }> {
+  const size = await cacheSize(root);
+  const aside = join(dirname(root), `.${randomBytes(6).toString('hex')}.cleaning`);
+  try {
+    await rename(root, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, bytes: 0 };
+    throw e;
+  }
+  await rm(aside, { recursive: true, force: true });
+  return size;
 }

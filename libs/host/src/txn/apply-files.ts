@@ -105,20 +105,26 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
       await fsyncDir(path.dirname(path.join(projectDir, createdDirs[i])));
       crashPoint(`dir-created-${i}`);
     }
+    // each replaced file's folder is fsynced once, before the commit, not once per file: until the commit the
+    // journal (durable already) restores whichever files a crash left old or new
+    const touched = new Set<string>();
     for (let i = 0; i < writes.length; i++) {
       const target = writes[i];
-      if (target.write === null) await unlinkDurable(target.absolute);
+      if (target.write === null) await unlinkDurable(target.absolute, { syncDir: false });
       else if (target.write !== undefined) {
         const existing = target.before.kind === 'file' ? target.before : undefined;
         await writeFileDurable(
           target.absolute,
           { bytes: target.write, mode: existing?.mode, uid: existing?.uid, gid: existing?.gid },
           () => crashPoint(`temp-written-${i}`),
+          { syncDir: false },
         );
       }
+      touched.add(path.dirname(target.absolute));
       crashPoint(`replaced-${i}`);
       checkInterrupted();
     }
+    for (const dir of touched) await fsyncDir(dir);
 
     if (options.afterWrite) {
       afterWrite = options.afterWrite({ signal: interrupt.signal });
@@ -133,7 +139,7 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
     await writeJournal(projectDir, { ...journal, state: 'committed', entries: targets.map((t) => ({ path: t.relative })) });
     committed = true;
     crashPoint('committed');
-    await removeJournal(projectDir);
+    await removeJournal(projectDir, { durable: false });
     crashPoint('journal-removed');
   } catch (error) {
     if (committed) throw ioError('the sync was committed but its journal could not be removed', error);

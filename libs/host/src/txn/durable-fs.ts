@@ -29,7 +29,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileDurable(target: string, content: FileBytes, onTempWritten?: () => void): Promise<void> {
+/**
+ * What a write may leave to the caller: `syncDir: false` skips the folder's fsync (the caller syncs each folder
+ * once, see applyFiles); `syncFile: false` skips the file's (only for a file whose torn content is harmless).
+ */
+export interface Durability {
+  syncFile?: boolean;
+  syncDir?: boolean;
+}
+
+export async function writeFileDurable(target: string, content: FileBytes, onTempWritten?: () => void, durability: Durability = {}): Promise<void> {
   const temp = tempPathFor(target);
   await rm(temp, { force: true });
   // O_EXCL: never write through something planted at the temp path.
@@ -38,21 +47,21 @@ export async function writeFileDurable(target: string, content: FileBytes, onTem
     await handle.writeFile(content.bytes);
     if (content.mode !== undefined) await handle.chmod(content.mode);
     if (content.uid !== undefined && content.gid !== undefined && process.getuid?.() === 0) await handle.chown(content.uid, content.gid);
-    await handle.sync();
+    if (durability.syncFile !== false) await handle.sync();
   } finally {
     await handle.close();
   }
   onTempWritten?.();
   await rename(temp, target);
-  await fsyncDir(path.dirname(target));
+  if (durability.syncDir !== false) await fsyncDir(path.dirname(target));
 }
 
-export async function unlinkDurable(target: string): Promise<void> {
+export async function unlinkDurable(target: string, durability: Pick<Durability, 'syncDir'> = {}): Promise<void> {
   try {
     await unlink(target);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
-  await fsyncDir(path.dirname(target));
+  if (durability.syncDir !== false) await fsyncDir(path.dirname(target));
 }

@@ -64,12 +64,20 @@ export async function ensureTxnDir(projectDir: string): Promise<string> {
   return dir;
 }
 
-/** Written like every artifact (temp, fsync, rename, fsync the folder), private to the user. */
+/**
+ * Written like every artifact (temp, fsync, rename, fsync the folder), private to the user. The committed
+ * journal skips the file's fsync: if a crash leaves it torn, recovery treats a torn journal as none, which for a
+ * committed one is the right answer (the new files stay); the folder's fsync — the commit point — stays.
+ */
 export async function writeJournal(projectDir: string, journal: Journal, onTempWritten?: () => void): Promise<void> {
-  await writeFileDurable(txnPaths(projectDir).journal, { bytes: Buffer.from(JSON.stringify(journal)), mode: 0o600 }, onTempWritten);
+  await writeFileDurable(txnPaths(projectDir).journal, { bytes: Buffer.from(JSON.stringify(journal)), mode: 0o600 }, onTempWritten, { syncFile: journal.state !== 'committed' });
 }
 
-export async function removeJournal(projectDir: string): Promise<void> {
+/**
+ * `durable: false` after a commit: if a crash brings the committed journal back, the next command just removes
+ * it, so its removal need not reach the disk before hsm exits.
+ */
+export async function removeJournal(projectDir: string, { durable = true }: { durable?: boolean } = {}): Promise<void> {
   const { dir, journal, temp } = txnPaths(projectDir);
   await rm(temp, { force: true });
   try {
@@ -77,7 +85,7 @@ export async function removeJournal(projectDir: string): Promise<void> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  await fsyncDir(dir);
+  if (durable) await fsyncDir(dir);
 }
 
 export type ReadJournal = { kind: 'none' } | { kind: 'torn' } | { kind: 'journal'; journal: Journal };

@@ -1,0 +1,133 @@
+/**
+ * Every component's version list (versions and yanked flags, no definitions) in memory, for POST /v1/resolve:
+ * a batch of names is answered without a database query. Loaded whole by one query on first use; kept current
+ * by the ChangeFeed — a notification for a name marks it stale (it is reloaded, with every other stale name,
+ * by one query before the next answer that needs it, concurrent answers waiting for it), a reconnect (`null`)
+ * drops everything. While the feed is
+ * not live nothing is served from memory: every batch is read from the database, as without the index.
+ * Size: about 100 bytes per version (measured in bench/registry; 100,000 versions ≈ 10 MB).
+ */
+import semver from 'semver';
+import { ComponentRepository, type VersionListRow } from './component.repository.js';
+import { ChangeFeed } from '../database/change-feed.js';
+
+/** One component: its name as published and its versions, newest first. */
+export interface IndexedComponent {
+  name: string;
+  /** Newest first (semver order). */
+  versions: string[];
+  /** Parallel to `versions`. */
+  yanked: boolean[];
+}
+
+export class VersionIndex {
+  private byName = new Map<string, IndexedComponent>();
+  private loaded: Promise<void> | null = null;
+  private readonly stale = new Set<string>();
+  /** Reloads in flight, per name: an answer needing the name waits for it. */
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Bumped when everything is dropped: work begun before it does not install what it read. */
+  private generation = 0;
+
+  constructor(
+    private readonly components: ComponentRepository,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  /** From the feed: `name` changed (null: anything may have). */
+  invalidate(normalizedName: string | null): void {
+    if (normalizedName !== null) {
+      this.stale.add(normalizedName);
+      return;
+    }
+    this.generation++;
+    this.byName = new Map();
+    this.loaded = null;
+    this.stale.clear();
+    this.pending.clear();
+  }
+
+  /** The version lists of `keys` (normalised names); an unknown name is absent from the result. */
+  async lists(keys: string[]): Promise<Map<string, IndexedComponent>> {
+    const generation = this.generation;
+    if (this.feed.live) {
+      await (this.loaded ??= this.loadAll());
+      const stale = keys.filter((k) => this.stale.has(k));
+      const waits = stale.length ? [this.reload(stale)] : [];
+      for (const k of keys) {
+        const p = this.pending.get(k);
+        if (p) waits.push(p);
+      }
+      await Promise.all(waits);
+    }
+    // not live, or everything was dropped meanwhile: read these names from the database
+    if (!this.feed.live || generation !== this.generation) return group(await this.components.listVersions(keys));
+    const out = new Map<string, IndexedComponent>();
+    for (const k of keys) {
+      const c = this.byName.get(k);
+      if (c) out.set(k, c);
+    }
+    return out;
+  }
+
+  /** Versions held (for the sizing figures). */
+  get size(): number {
+    let n = 0;
+    for (const c of this.byName.values()) n += c.versions.length;
+    return n;
+  }
+
+  private async loadAll(): Promise<void> {
+    const generation = this.generation;
+    try {
+      const all = group(await this.components.listVersions());
+      // names notified while loading are in `stale` already and are read again when asked for
+      if (generation === this.generation) this.byName = all;
+    } catch (e) {
+      if (generation === this.generation) this.loaded = null;
+      throw e;
+    }
+  }
+
+  private reload(keys: string[]): Promise<void> {
+    for (const k of keys) this.stale.delete(k);
+    const generation = this.generation;
+    const p = (async () => {
+      let fresh: Map<string, IndexedComponent>;
+      try {
+        fresh = group(await this.components.listVersions(keys));
+      } catch (e) {
+        if (generation === this.generation) for (const k of keys) this.stale.add(k);
+        throw e;
+      }
+      if (generation !== this.generation) return;
+      for (const k of keys) {
+        // a name notified again meanwhile is stale again and is read once more by the next answer needing it
+        const c = fresh.get(k);
+        if (c) this.byName.set(k, c);
+        else this.byName.delete(k);
+      }
+    })();
+    for (const k of keys) this.pending.set(k, p);
+    const done = () => {
+      for (const k of keys) if (this.pending.get(k) === p) this.pending.delete(k);
+    };
+    p.then(done, done);
+    return p;
+  }
+}
+
+function group(rows: VersionListRow[]): Map<string, IndexedComponent> {
+  const byName = new Map<string, { name: string; list: { version: string; yanked: boolean }[] }>();
+  for (const r of rows) {
+    let c = byName.get(r.normalizedName);
+    if (!c) byName.set(r.normalizedName, (c = { name: r.name, list: [] }));
+    c.list.push({ version: r.version, yanked: r.yanked });
+  }
+  const out = new Map<string, IndexedComponent>();
+  for (const [k, c] of byName) {
+    c.list.sort((a, b) => semver.rcompare(a.version, b.version));
+    out.set(k, { name: c.name, versions: c.list.map((v) => v.version), yanked: c.list.map((v) => v.yanked) });
+  }
+  return out;
+}

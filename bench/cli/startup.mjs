@@ -1,0 +1,105 @@
+// Start-up of a mutating command (issue 15): `hsm add NAME --no-sync` (Python-only component, folder registry of
+// 51 components, no uv at all) against `node -e 0`, same run — budget ≤ 2× — and where its time goes: CPU profiles
+// (--cpu-prof) of a few runs, each sample's self time attributed through the bundle's source maps to the package
+// or source folder it comes from, plus module compilation, idle (waiting on the disk: fsync) and GC.
+//   node bench/cli/startup.mjs                      (after `npm run build`)
+//   BENCH_NODE=/path/to/node-24 node bench/cli/startup.mjs   (another Node, e.g. the one `uv tool install` brings)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hsmBin = join(root, 'apps', 'cli', 'bin', 'hsm.js');
+const node = process.env.BENCH_NODE ?? process.execPath;
+const N = Number(process.env.BENCH_RUNS ?? 15);
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 5);
+const work = mkdtempSync(join(tmpdir(), 'hsm-bench-startup-'));
+// BENCH_NO_CACHES=1: as before the start-up work — no compile cache, a fresh hsm cache for every run
+const noCaches = process.env.BENCH_NO_CACHES === '1';
+let runs = 0;
+const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'cache'), ...(noCaches ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) };
+
+const dir = join(work, 'project');
+for (let i = 0; i <= 50; i++) {
+  mkdirSync(join(dir, 'reg', `bench-pkg-${i}`), { recursive: true });
+  writeFileSync(join(dir, 'reg', `bench-pkg-${i}`, '1.0.0.yaml'), `name: bench-pkg-${i}\nversion: 1.0.0\npython:\n  package: bench-pkg-${i}\n`);
+}
+const manifest = 'version: 1\nname: startup\nbuiltin: false\nregistries:\n  - name: bench\n    path: ./reg\ncomponents: {}\n';
+
+function run(args, extra = []) {
+  writeFileSync(join(dir, 'hsm.yaml'), manifest);
+  if (noCaches) env.XDG_CACHE_HOME = join(work, `cache-${runs++}`);
+  const t = process.hrtime.bigint();
+  const r = spawnSync(node, [...extra, ...args], { cwd: dir, env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return ms;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (f) => {
+  f();
+  f(); // warm-ups (the second one runs with a filled compile cache where the Node has one)
+  return median(Array.from({ length: N }, f));
+};
+
+const nodeMs = time(() => run(['-e', '0']));
+const addMs = time(() => run([hsmBin, 'add', 'bench-pkg-50', '--no-sync', '-q']));
+
+// --- where the time goes ---
+const maps = new Map();
+function sourceOf(url, line, column) {
+  if (!url.startsWith('file://')) return null;
+  if (!maps.has(url)) {
+    let map = null;
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(fileURLToPath(url) + '.map', 'utf8')));
+    } catch {
+      /* no map: not part of the bundle */
+    }
+    maps.set(url, map);
+  }
+  const e = maps.get(url)?.findEntry(line, column);
+  return e && 'originalSource' in e ? e.originalSource : null;
+}
+function category(frame) {
+  const { functionName: f, url } = frame;
+  if (f === '(idle)') return 'idle: waiting on the disk (fsync), timers';
+  if (f === '(garbage collector)') return 'garbage collection';
+  if (f === '(program)') return 'V8 (parse, compile, runtime)';
+  if (/^(compileSourceTextModule|wrapSafe|compileFunction|compileForInternalLoader)$/.test(f)) return 'compiling modules';
+  if (url.startsWith('node:internal/modules') || url.includes('cjs-module-lexer')) return 'loading modules';
+  const src = sourceOf(url, frame.lineNumber, frame.columnNumber);
+  if (src) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src);
+    if (pkg) return `package ${pkg[1]}`;
+    const own = /(libs\/[^/]+\/src\/[^/]+|apps\/cli\/src)/.exec(src);
+    return own ? own[1] : 'hsm (other)';
+  }
+  if (url.startsWith('node:') || url === '') return `node: ${f || 'native'}`.replace(/node: (open|close|fstat|fsync|read|write|lstat|stat|rename|mkdir|unlink|readdir)\w*/, 'node: file system calls');
+  return url;
+}
+
+const totals = new Map();
+let spans = 0;
+const profDir = join(work, 'profiles');
+for (let k = 0; k < PROFILES; k++) run([hsmBin, 'add', 'bench-pkg-50', '--no-sync', '-q'], ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+for (const f of readdirSync(profDir)) {
+  const p = JSON.parse(readFileSync(join(profDir, f), 'utf8'));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  spans += (p.endTime - p.startTime) / 1000;
+  for (let i = 0; i < p.samples.length; i++) {
+    const c = category(byId.get(p.samples[i]).callFrame);
+    totals.set(c, (totals.get(c) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  }
+}
+const profiles = readdirSync(profDir).length;
+console.log(`hsm add --no-sync: ${addMs.toFixed(1)} ms vs node -e 0: ${nodeMs.toFixed(1)} ms  ratio ${(addMs / nodeMs).toFixed(2)} (budget ≤ 2)  ${addMs <= 2 * nodeMs ? 'ok' : 'OVER'}`);
+const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const cache = spawnSync(node, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' }).stdout.trim() === 'function';
+console.log(`node ${nodeVersion}, ${N} runs (median), ${cache ? 'compile cache available' : 'no compile cache (Node < 22)'}`);
+console.log(`\nwhere the profiled time goes (mean of ${profiles} profiles, ${(spans / profiles).toFixed(1)} ms profiled of ${addMs.toFixed(1)} ms wall; the rest is Node's own start):`);
+for (const [c, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`  ${(ms / profiles).toFixed(1).padStart(7)} ms  ${c}`);
+rmSync(work, { recursive: true, force: true });
