@@ -173,7 +173,7 @@ describe('read hot path', () => {
     const invalid = await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] } });
     expect(invalid.status).toBe(400);
     expect(invalid.json.error).toEqual((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] }, token: reader })).json.error);
-    expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(415);
   });
 });
 
