@@ -61,6 +61,10 @@ export const ErrorCodes = {
   TXN_PENDING: 'HSM_TXN_PENDING',
   // compose side: two components export one env variable with different values (hsm.env)
   ENV_CLASH: 'HSM_ENV_CLASH',
+  // a value under `components.<name>.with` (or `--with`, `hsm set`) that the component's options refuse
+  OPTION_INVALID: 'HSM_OPTION_INVALID',
+  // a host port the stack publishes is already taken on this machine by something outside the stack
+  PORT_IN_USE: 'HSM_PORT_IN_USE',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -89,6 +93,7 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.CHECKOUT_MISSING,
   ErrorCodes.PATH_UNSAFE,
   ErrorCodes.ENV_CLASH,
+  ErrorCodes.OPTION_INVALID,
 ]);
 
 export function exitCodeFor(code: string): ExitCode {

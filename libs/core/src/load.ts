@@ -18,7 +18,7 @@ export function parseManifest(text: string, file = 'hsm.yaml'): { manifest: Mani
 export function parseOverlay(text: string, file = 'hsm.local.yaml'): LocalOverlay {
   const source = parseYamlSource(file, text, ErrorCodes.OVERLAY_INVALID);
   if (source.value === null || source.value === undefined) return {};
-  return validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`);
+  return validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode, .path and .with`);
 }
 
 export function parseDefinition(text: string, file: string): ComponentDefinition {

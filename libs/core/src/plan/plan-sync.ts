@@ -11,6 +11,8 @@ import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
 import { lockFromResolution } from '../resolver/index.js';
+import { parseOverlay } from '../load.js';
+import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
 
 export const GENERATED_COMPOSE = COMPOSE_HSM_FILE;
 /** Compose's own lookup order for the user's file. */
@@ -47,6 +49,8 @@ export interface SyncPlan {
   /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
   notes: string[];
   resolution: Resolution;
+  /** The stack with option values applied (what the artifacts were rendered from). */
+  configured: ConfiguredComponent[];
 }
 
 export interface PlanInput {
@@ -97,8 +101,17 @@ export function planSync(input: PlanInput): SyncPlan {
   add('hsm.yaml', files['hsm.yaml'], input.manifestText);
   add('hsm.local.yaml', files['hsm.local.yaml'], input.overlayText);
 
+  // Option values (hsm.yaml < hsm.local.yaml) interpolated into every definition before anything is rendered.
+  const configured = configureComponents({
+    components: resolution.components,
+    manifest,
+    overlay: input.overlayText === null ? {} : parseOverlay(input.overlayText),
+    manifestText: input.manifestText,
+    overlayText: input.overlayText,
+  });
+
   // Python side
-  const desired = resolution.components
+  const desired = configured
     .map(pythonDependency)
     .filter((d): d is PythonDependency => d !== null)
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
@@ -124,7 +137,7 @@ export function planSync(input: PlanInput): SyncPlan {
   // Compose side
   const compose = renderCompose({
     projectName,
-    components: resolution.components,
+    components: configured,
     checkoutExists: input.checkoutExists,
     userCompose: files.userCompose,
     projectDir: input.projectDir,
@@ -142,7 +155,7 @@ export function planSync(input: PlanInput): SyncPlan {
     const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
     add('.env', files['.env'], linkComposeEnv(files['.env'], list));
   }
-  add(ENV_FILE, files[ENV_FILE], renderEnvFile(resolution.components));
+  add(ENV_FILE, files[ENV_FILE], renderEnvFile(configured));
 
   const composeFiles = present ? (files.userCompose && link === 'include' ? [files.userCompose.file] : [...(files.userCompose && link !== 'none' ? [files.userCompose.file] : []), GENERATED_COMPOSE]) : [];
 
@@ -153,7 +166,7 @@ export function planSync(input: PlanInput): SyncPlan {
 
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
-  return { projectName, changes, lock, python, composeFiles, notes, resolution };
+  return { projectName, changes, lock, python, composeFiles, notes, resolution, configured };
 }
 
 function onlyOwnedSources(text: string, ownedDeps: string[]): boolean {

@@ -1,0 +1,5 @@
+export * from './option-spec.js';
+export * from './references.js';
+export * from './configure.js';
+export * from './bind-ports.js';
+export * from './stack-ports.js';
