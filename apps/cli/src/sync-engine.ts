@@ -10,11 +10,12 @@ import {
   planSync,
   validateComposeSchema,
   GENERATED_COMPOSE,
+  portOptionFor,
   type SyncPlan,
   type Resolution,
   type Lockfile,
 } from '@hsm/core';
-import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck, resolveWithRegistries } from '@hsm/host';
+import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck, resolveWithRegistries, refusePortsInUse } from '@hsm/host';
 import type { Output } from './output.js';
 import { readProjectFiles, parseProject, loadRegistries, checkoutDir, builtinCatalogPath } from './project.js';
 import { writeSyncState, absolute } from './fingerprint.js';
@@ -112,6 +113,8 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
         hint: 'run `hsm sync` without --frozen and commit the new hsm.lock',
       });
     }
+    // a compose file that publishes a host port something else on this machine holds is refused before writing
+    if (generated && !readOnly && !opts.manifestOnly) await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
     const diff = lockDiff(project.lock, plan.lock);
     const base = { plan, ...diff, recovered };
     if (readOnly) return { ...base, written: [], ranUv: false };

@@ -65,6 +65,8 @@ export const ErrorCodes = {
   OPTION_INVALID: 'HSM_OPTION_INVALID',
   // a host port the stack publishes is already taken on this machine by something outside the stack
   PORT_IN_USE: 'HSM_PORT_IN_USE',
+  // `hsm up` with a secret option's variable set neither in the environment nor in .env
+  SECRET_UNSET: 'HSM_SECRET_UNSET',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -94,6 +96,8 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.PATH_UNSAFE,
   ErrorCodes.ENV_CLASH,
   ErrorCodes.OPTION_INVALID,
+  ErrorCodes.PORT_IN_USE,
+  ErrorCodes.SECRET_UNSET,
 ]);
 
 export function exitCodeFor(code: string): ExitCode {

@@ -5,8 +5,9 @@ import { runProcess } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { findProjectDir, checkoutDir, OVERLAY, readProjectFiles, parseProject, loadRegistries } from '../project.js';
 import { syncProject, resolveProject, summarize, type SyncOptions } from '../sync-engine.js';
+import { parseAssignment, typedValues, definitionAfter, writeWith } from './set.js';
 
-const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts on this machine only.\n# Only components.<name>.mode and .path belong here; see \`hsm mode\`.\n`;
+export const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts and option values for this machine only.\n# Only components.<name>.mode, .path and .with belong here; see \`hsm mode\` and \`hsm set --local\`.\n`;
 
 function syncOptionsFrom(ctx: CommandContext, command: string): SyncOptions {
   const v = ctx.values;
@@ -22,13 +23,13 @@ function syncOptionsFrom(ctx: CommandContext, command: string): SyncOptions {
   };
 }
 
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new HsmError(ErrorCodes.USAGE, `\`${name}\` is not a component name (lowercase letters, digits and dashes)`, { hint: 'find names with `hsm search TEXT`' });
   }
 }
 
-async function editAndSync(ctx: CommandContext, command: string, edit: SyncOptions['edit']): Promise<CommandResult> {
+export async function editAndSync(ctx: CommandContext, command: string, edit: SyncOptions['edit']): Promise<CommandResult> {
   const dir = findProjectDir(ctx.cwd);
   const report = await syncProject(dir, ctx.out, { ...syncOptionsFrom(ctx, command), edit });
   return {
@@ -57,7 +58,9 @@ export const add: Command = async (ctx) => {
   if (path && !dev) throw new HsmError(ErrorCodes.USAGE, '--path goes with --dev', { hint: 'hsm add NAME --dev --path ../checkout' });
   if (dev && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--dev takes exactly one component', { hint: 'add the others without --dev' });
   const registry = ctx.values.registry as string | undefined;
-  return editAndSync(ctx, 'add', ({ manifest, overlay }) => {
+  const withPairs = ((ctx.values.with as string[] | undefined) ?? []).map((a) => parseAssignment(a, `add ${specs[0].name} --with`));
+  if (withPairs.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--with takes exactly one component', { hint: 'add the others without --with, or set their options with `hsm set NAME KEY=VALUE`' });
+  const addEdit: SyncOptions['edit'] = ({ manifest, overlay }) => {
     for (const s of specs) {
       const existing = getIn(manifest, ['components', s.name]);
       if (existing === undefined) {
@@ -72,6 +75,13 @@ export const add: Command = async (ctx) => {
     }
     if (dev) ({ manifest, overlay } = setMode(manifest, overlay, specs[0].name, 'dev', path, Boolean(ctx.values.shared)));
     return { manifest, overlay };
+  };
+  if (withPairs.length === 0) return editAndSync(ctx, 'add', addEdit);
+  // option values are typed by the definition the component resolves to (`port=5433` → 5433)
+  const values = typedValues(await definitionAfter(ctx, specs[0].name, addEdit), withPairs);
+  return editAndSync(ctx, 'add', (files) => {
+    const added = addEdit(files);
+    return { ...added, manifest: writeWith(added.manifest, specs[0].name, values) };
   });
 };
 

@@ -91,7 +91,7 @@ function optionValues(c: ResolvedComponent, sets: ValueSet[]): ConfiguredOptions
         throw invalid(set, c, key, false, `option \`${key}\` of ${c.name} is a secret: it is read from $${spec.env} at run time and cannot be set in ${set.file}`, `remove it from ${set.file} and put ${spec.env}=… in .env`);
       }
       const problem = valueProblem(spec, value);
-      if (problem) throw invalid(set, c, key, false, `option \`${key}\` of ${c.name}: ${JSON.stringify(value)} ${problem.startsWith('expected') ? `— ${problem}` : problem}`, `allowed: ${allowedValues(spec)}`);
+      if (problem) throw invalid(set, c, key, false, `option \`${key}\` of ${c.name}: ${problem.startsWith('expected') ? problem : `${JSON.stringify(value)} ${problem}`}`, `allowed: ${allowedValues(spec)}`);
       given.set(key, { value, set });
     }
   }
@@ -186,3 +186,11 @@ export function secretVariables(components: ConfiguredComponent[]): { variable: 
 }
 
 export type { OptionSpecValue };
+
+/** The `port` option of `component` whose value is `port`, for "use another port" hints; null when none. */
+export function portOptionFor(components: ConfiguredComponent[], component: string, port: number): string | null {
+  const c = components.find((x) => x.name === component);
+  if (!c) return null;
+  const declared = c.definition.options ?? {};
+  return Object.keys(declared).find((name) => declared[name].type === 'port' && c.options.values[name] === port) ?? null;
+}
