@@ -88,7 +88,7 @@ export function openApiDocument(): Record<string, unknown> {
             '200': json({
               type: 'object',
               properties: {
-                components: { type: 'array', items: { type: 'object', properties: { name: {}, description: {}, provides: {}, team: {} } } },
+                components: { type: 'array', items: { type: 'object', properties: { name: {}, description: {}, provides: {}, options: { type: 'object' }, team: {} } } },
                 next_cursor: { type: ['string', 'null'] },
               },
             }),
@@ -101,7 +101,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'The component and its versions (ETag / If-None-Match)',
           parameters: [nameParam, { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
           responses: {
-            '200': json({ type: 'object', properties: { name: {}, team: {}, description: {}, provides: {}, versions: { type: 'array', items: ref('VersionSummary') } } }),
+            '200': json({ type: 'object', properties: { name: {}, team: {}, description: {}, provides: {}, options: { type: 'object', description: "the newest version's option declarations (name → type, default, enum, …)" }, versions: { type: 'array', items: ref('VersionSummary') } } }),
             '304': { description: 'not modified' },
             ...errors(401, 404),
           },
