@@ -11,6 +11,7 @@ import {
   validateComposeSchema,
   GENERATED_COMPOSE,
   portOptionFor,
+  secretVariablesIn,
   type SyncPlan,
   type Resolution,
   type Lockfile,
@@ -127,7 +128,7 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       const compose = await detectCompose();
       // Compose v1 predates the Compose Specification (`name`, `include`, `pull_policy: missing`): it would
       // reject valid files, so only v2+ gets the say; the JSON Schema check has already run either way.
-      if (compose && Number(compose.version.split('.')[0]) >= 2) await composeConfigCheck(dir, plan.composeFiles, plan.projectName);
+      if (compose && Number(compose.version.split('.')[0]) >= 2) await composeConfigCheck(dir, plan.composeFiles, plan.projectName, { secretVariables: secretVariablesIn(generated ?? files[GENERATED_COMPOSE]) });
       else out.debug(`${compose ? `Compose ${compose.version} is older than v2` : 'no Docker Compose installed'}: checked the compose file against the Compose Specification schema only`);
     };
     const uv = async (signal?: AbortSignal) => {
