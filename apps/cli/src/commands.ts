@@ -32,6 +32,7 @@ const syncOptions = {
   upgrade: { type: 'boolean' },
   'upgrade-component': { type: 'string', multiple: true },
   'no-install': { type: 'boolean' },
+  'no-port-check': { type: 'boolean' },
 } as const;
 
 export const COMMANDS: Record<string, CommandSpec> = {

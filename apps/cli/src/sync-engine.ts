@@ -29,8 +29,10 @@ export interface SyncOptions {
   frozen?: boolean;
   offline?: boolean;
   upgrade?: boolean | string[];
-  /** Skip `uv sync` (and the compose check) — files only. */
+  /** Skip `uv sync` (and the compose and host-port checks) — files only. */
   noInstall?: boolean;
+  /** Do not refuse host ports something else on this machine listens on (CI with its own service containers). */
+  noPortCheck?: boolean;
   /** An edit command's new hsm.yaml / hsm.local.yaml, committed in the same transaction as the artifacts. */
   edit?: (files: { manifest: string; overlay: string | null }) => { manifest: string; overlay: string | null };
   /** Write only hsm.yaml / hsm.local.yaml (`--no-sync`), after checking the stack still resolves. */
@@ -115,7 +117,7 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       });
     }
     // a compose file that publishes a host port something else on this machine holds is refused before writing
-    if (generated && !readOnly && !opts.manifestOnly) await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
+    if (generated && !readOnly && !opts.manifestOnly && !opts.noInstall && !opts.noPortCheck) await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
     const diff = lockDiff(project.lock, plan.lock);
     const base = { plan, ...diff, recovered };
     if (readOnly) return { ...base, written: [], ranUv: false };

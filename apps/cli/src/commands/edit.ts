@@ -19,6 +19,7 @@ function syncOptionsFrom(ctx: CommandContext, command: string): SyncOptions {
     offline: Boolean(v.offline),
     upgrade: v.upgrade ? true : upgradeList.length ? upgradeList : false,
     noInstall: Boolean(v['no-install']),
+    noPortCheck: Boolean(v['no-port-check']),
     manifestOnly: Boolean(v['no-sync']),
   };
 }

@@ -17,6 +17,7 @@ function options(ctx: CommandContext, command: string): SyncOptions {
     offline: Boolean(v.offline),
     upgrade: v.upgrade ? true : list.length ? list : false,
     noInstall: Boolean(v['no-install']),
+    noPortCheck: Boolean(v['no-port-check']),
   };
 }
 
