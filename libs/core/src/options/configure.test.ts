@@ -184,3 +184,29 @@ test('command-line values are converted to the option type (never "5433" for a p
   expect(coerceCommandLineValue('port', 'abc')).toBeNull();
   expect(coerceCommandLineValue('string', '17.2')).toBe('17.2');
 });
+
+describe('helpers the shell uses', () => {
+  test('secret variables of a compose file, and which are unset (names only)', async () => {
+    const { secretVariablesIn, unsetSecretVariables } = await import('./secret-variables.js');
+    const text = `services:\n  a:\n    environment:\n      K: \${A_KEY:?set A_KEY in .env}\n      L: \${B_KEY:?set B_KEY in .env}\n      M: \${NOT_OURS}\n`;
+    expect(secretVariablesIn(text)).toEqual(['A_KEY', 'B_KEY']);
+    expect(unsetSecretVariables(text, '# c\nA_KEY=x\nB_KEY=\n', [])).toEqual(['B_KEY']);
+    expect(unsetSecretVariables(text, null, ['B_KEY', 'A_KEY'])).toEqual([]);
+  });
+
+  test('host ports a generated compose file publishes, with service and component', async () => {
+    const { stackHostPorts } = await import('./stack-ports.js');
+    const text = `services:\n  db:\n    ports: ["127.0.0.1:5433:5432", "9000:9000/udp"]\n    labels: { dev.hsm.component: postgres }\n`;
+    expect(stackHostPorts(text)).toEqual([
+      { service: 'db', component: 'postgres', ip: '127.0.0.1', port: 5433, protocol: 'tcp' },
+      { service: 'db', component: 'postgres', ip: null, port: 9000, protocol: 'udp' },
+    ]);
+  });
+
+  test('bindPorts rewrites only loopback bindings, long syntax and dev fragments too', async () => {
+    const { bindPorts } = await import('./bind-ports.js');
+    const out = bindPorts({ s: { ports: ['127.0.0.1:1:1', '10.0.0.2:2:2', { target: 3, published: 3, host_ip: '127.0.0.1' }], dev: { ports: ['127.0.0.1:4:4'] } } }, '0.0.0.0');
+    expect(out.s.ports).toEqual(['0.0.0.0:1:1', '10.0.0.2:2:2', { target: 3, published: 3, host_ip: '0.0.0.0' }]);
+    expect(out.s.dev!.ports).toEqual(['0.0.0.0:4:4']);
+  });
+});
