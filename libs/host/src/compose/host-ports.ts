@@ -61,7 +61,7 @@ export async function refusePortsInUse(composeText: string | null, projectName: 
   throw new HsmError(ErrorCodes.PORT_IN_USE, `port already in use on this machine: host port ${where}/tcp, wanted by service ${first.service} (component ${first.component}), is taken by something outside this stack`, {
     details: busy.slice(1).map((p) => `also taken: ${p.ip ? `${p.ip}:` : ''}${p.port}/tcp (service ${p.service})`),
     hint: option
-      ? `use a free port on this machine only: \`hsm set ${first.component} ${option}=<port> --local\` (or stop what listens on ${first.port})`
+      ? `use a free port on this machine only: \`hsm set ${first.component} ${option}=<port> --local\` (while adding it: \`hsm add ${first.component} --with ${option}=<port>\`), or stop what listens on ${first.port}`
       : `stop what listens on ${first.port}, or publish service ${first.service} on another host port`,
   });
 }
