@@ -98,6 +98,19 @@ describe('hsm set / hsm add --with', () => {
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toMatch(/svc:\n\s+with:\n\s+port: 18090\n\s+version: "1\.1"\n/);
   });
 
+  test('hsm set --no-sync edits hsm.yaml only; hsm plan shows the artifact diff the change causes', async () => {
+    const dir = await validProject();
+    expect((await hsm(['sync', '--no-install'], { cwd: dir })).code).toBe(0);
+    const compose = await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8');
+    expect((await hsm(['set', 'svc', 'port=18095', '--no-sync'], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toBe(compose);
+    const plan = await hsm(['plan'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('-      - 127.0.0.1:8080:80');
+    expect(plan.stdout).toContain('+      - 127.0.0.1:18095:80');
+    expect(plan.stdout).toContain('+SVC_URL=http://127.0.0.1:18095');
+  });
+
   test('hsm info shows the options table', async () => {
     const dir = await validProject();
     const r = await hsm(['info', 'svc'], { cwd: dir });
