@@ -2,14 +2,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, refusePortsInUse } from '@hsm/host';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
+import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
-import { findProjectDir, readOptional } from '../project.js';
 
 async function runCompose(ctx: CommandContext, args: string[], before?: (dir: string, projectName: string) => Promise<void>): Promise<CommandResult> {
   const dir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(dir, 'hsm.yaml'))) ?? '';
+  const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
   const { manifest } = parseManifest(manifestText);
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
@@ -17,10 +16,8 @@ async function runCompose(ctx: CommandContext, args: string[], before?: (dir: st
   if (!(await detectCompose())) {
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }
-  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
-  const link = manifest.compose?.link ?? 'include';
-  // with `include` the user's file pulls the generated one in; otherwise name both
-  const files = user && link === 'include' ? [user] : [...(user && link === 'env' ? [user] : []), GENERATED_COMPOSE];
+  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  const files = composeFileList(manifest.compose?.link ?? 'include', user, true);
   if (before) await before(dir, composeProjectName(manifest));
   const exitCode = await composeRun(dir, files, composeProjectName(manifest), args);
   return { exitCode, data: { exitCode } };

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, GENERATED_COMPOSE, secretVariablesIn, unsetSecretVariables } from '@hsm/core';
 import type { Command } from '../commands.js';
-import { findProjectDir } from '../project.js';
+import { findProjectDir } from '@hsm/host';
 
 /** In a project: each secret variable the generated compose file reads, and whether it is set (never its value). */
 function secretChecks(cwd: string): { variable: string; set: boolean }[] {

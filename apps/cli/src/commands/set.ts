@@ -4,10 +4,10 @@
  * so a value the component refuses is an HSM_OPTION_INVALID naming file:line:col, and nothing is written.
  * `hsm add NAME --with KEY=VALUE` shares the parsing.
  */
-import { HsmError, ErrorCodes, setIn, deleteIn, getIn, coerceCommandLineValue, type OptionValue, type ComponentDefinition } from '@hsm/core';
-import type { Command, CommandContext } from '../commands.js';
-import { findProjectDir } from '../project.js';
-import { resolveProject, type SyncOptions } from '../sync-engine.js';
+import { HsmError, ErrorCodes, YamlEdit, coerceCommandLineValue, findVersions, type OptionValue, type OptionSpecValue } from '@hsm/core';
+import type { ProjectEditContext } from '@hsm/host';
+import semver from 'semver';
+import type { Command } from '../commands.js';
 import { editAndSync, checkName, OVERLAY_HEADER } from './edit.js';
 
 /** `KEY=VALUE` → [key, raw text]; the value may itself contain `=`. */
@@ -17,64 +17,56 @@ export function parseAssignment(text: string, command: string): [string, string]
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
+/** The option declarations of the newest version of `name` in the first registry that has it. */
+async function declaredOptions(edit: ProjectEditContext, name: string): Promise<Record<string, OptionSpecValue>> {
+  const found = findVersions(await edit.registries(), name)[0];
+  const newest = [...(found?.entries ?? [])].sort((a, b) => semver.rcompare(a.version, b.version))[0];
+  return newest?.definition.options ?? {};
+}
+
 /**
- * Command-line text typed by the option's declared type (`port=5433` → 5433, never "5433"). A value that does
- * not convert, or a key the component does not declare, is written as given: the planner then reports it with
- * the same HSM_OPTION_INVALID (file:line:col, did-you-mean, allowed values) as a hand-written hsm.yaml.
+ * Writes `KEY=VALUE` pairs under `components.NAME.with`, each typed by the option's declared type (`port=5433` →
+ * 5433, never "5433"). A value that does not convert, or a key the component does not declare, is written as given:
+ * the planner then reports it with the same HSM_OPTION_INVALID (file:line:col, did-you-mean, allowed values) as a
+ * hand-written hsm.yaml, and nothing is written.
  */
-export function typedValues(definition: ComponentDefinition | undefined, pairs: [string, string][]): Record<string, OptionValue> {
-  const out: Record<string, OptionValue> = {};
+export async function writeTypedWith(edit: ProjectEditContext, target: YamlEdit, name: string, pairs: [string, string][]): Promise<void> {
+  const declared = await declaredOptions(edit, name);
   for (const [key, text] of pairs) {
-    const spec = definition?.options?.[key];
-    out[key] = (spec ? coerceCommandLineValue(spec.type, text) : null) ?? text;
+    const spec = declared[key];
+    const value: OptionValue = (spec ? coerceCommandLineValue(spec.type, text) : null) ?? text;
+    target.set(['components', name, 'with', key], value);
   }
-  return out;
-}
-
-/** The definition `name` resolves to once `edit` is applied (the component must end up in the stack). */
-export async function definitionAfter(ctx: CommandContext, name: string, edit?: SyncOptions['edit']): Promise<ComponentDefinition> {
-  const { resolution } = await resolveProject(findProjectDir(ctx.cwd), ctx.out, { edit, offline: Boolean(ctx.values.offline) });
-  const c = resolution.components.find((x) => x.name === name);
-  if (!c) throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack`, { hint: `add it first: \`hsm add ${name} --with KEY=VALUE\`` });
-  return c.definition;
-}
-
-/** Writes `values` under `components.NAME.with` of one file's text. */
-export function writeWith(text: string, name: string, values: Record<string, OptionValue>): string {
-  for (const [key, value] of Object.entries(values)) text = setIn(text, ['components', name, 'with', key], value);
-  return text;
 }
 
 const isEmpty = (v: unknown) => v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
-
-/** Removes keys from `components.NAME.with`; an emptied `with` goes too, and in the overlay an emptied entry. */
-function unsetWith(text: string, name: string, keys: string[], overlay: boolean): string {
-  for (const key of keys) text = deleteIn(text, ['components', name, 'with', key]);
-  if (isEmpty(getIn(text, ['components', name, 'with']))) text = deleteIn(text, ['components', name, 'with']);
-  if (overlay && isEmpty(getIn(text, ['components', name]))) text = deleteIn(text, ['components', name]);
-  return text;
-}
 
 export const set: Command = async (ctx) => {
   const [name, ...rest] = ctx.positionals;
   checkName(name);
   const local = Boolean(ctx.values.local);
   const file = local ? 'hsm.local.yaml' : 'hsm.yaml';
-  let edit: SyncOptions['edit'];
   if (ctx.values.unset) {
     const keys = rest.map((k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k));
-    edit = ({ manifest, overlay }) => {
-      const text = local ? overlay : manifest;
-      const missing = keys.filter((k) => text === null || getIn(text, ['components', name, 'with', k]) === undefined);
-      if (missing.length) {
-        throw new HsmError(ErrorCodes.USAGE, `${file} sets no option \`${missing[0]}\` for ${name}`, { hint: local ? `without --local, \`hsm set ${name} ${missing[0]} --unset\` edits hsm.yaml` : `with --local, \`hsm set ${name} ${missing[0]} --unset --local\` edits hsm.local.yaml` });
+    return editAndSync(ctx, 'set', (edit) => {
+      const target = local ? edit.overlay : edit.manifest;
+      const missing = keys.find((k) => target === null || target.get(['components', name, 'with', k]) === undefined);
+      if (missing !== undefined) {
+        throw new HsmError(ErrorCodes.USAGE, `${file} sets no option \`${missing}\` for ${name}`, {
+          hint: local ? `without --local, \`hsm set ${name} ${missing} --unset\` edits hsm.yaml` : `with --local, \`hsm set ${name} ${missing} --unset --local\` edits hsm.local.yaml`,
+        });
       }
-      return local ? { manifest, overlay: unsetWith(overlay!, name, keys, true) } : { manifest: unsetWith(manifest, name, keys, false), overlay };
-    };
-  } else {
-    const pairs = rest.map((a) => parseAssignment(a, `set ${name}`));
-    const values = typedValues(await definitionAfter(ctx, name), pairs);
-    edit = ({ manifest, overlay }) => (local ? { manifest, overlay: writeWith(overlay ?? OVERLAY_HEADER, name, values) } : { manifest: writeWith(manifest, name, values), overlay });
+      for (const key of keys) target!.delete(['components', name, 'with', key]);
+      // an emptied `with` goes too, and in the overlay an emptied entry
+      if (isEmpty(target!.get(['components', name, 'with']))) target!.delete(['components', name, 'with']);
+      if (local && isEmpty(target!.get(['components', name]))) target!.delete(['components', name]);
+    });
   }
-  return editAndSync(ctx, 'set', edit);
+  const pairs = rest.map((a) => parseAssignment(a, `set ${name}`));
+  return editAndSync(ctx, 'set', async (edit) => {
+    const inStack = (edit.current.components && name in edit.current.components) || Object.values(edit.current.groups ?? {}).some((g) => (Array.isArray(g.use) ? g.use.includes(name) : g.use === name));
+    if (!inStack) throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack`, { hint: `add it with its options: \`hsm add ${name} --with KEY=VALUE\`` });
+    if (local) edit.overlay ??= new YamlEdit(OVERLAY_HEADER);
+    await writeTypedWith(edit, local ? edit.overlay! : edit.manifest, name, pairs);
+  });
 };
