@@ -33,6 +33,7 @@ const syncOptions = {
   refresh: { type: 'boolean' },
   'upgrade-component': { type: 'string', multiple: true },
   'no-install': { type: 'boolean' },
+  'no-port-check': { type: 'boolean' },
 } as const;
 
 export const COMMANDS: Record<string, CommandSpec> = {
@@ -45,9 +46,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   add: {
     summary: 'add components to the stack and sync',
-    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--no-sync]',
+    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--no-sync]',
     arity: [1, Infinity],
-    options: { dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
+    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/edit.js')).add,
   },
   remove: {
@@ -64,6 +65,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     arity: [2, 2],
     options: { path: { type: 'string' }, shared: { type: 'boolean' }, 'no-sync': { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/edit.js')).mode,
+  },
+  set: {
+    summary: "set a component's options (components.NAME.with) and sync",
+    usage: 'set NAME KEY=VALUE... [--local] [--no-sync] | set NAME KEY... --unset [--local]',
+    help: 'Writes hsm.yaml (shared with the team) unless --local is given, which writes hsm.local.yaml (this machine only;\nits values win over hsm.yaml\'s). `hsm info NAME` lists the options, their types and allowed values.',
+    arity: [2, Infinity],
+    options: { local: { type: 'boolean' }, unset: { type: 'boolean' }, 'no-sync': { type: 'boolean' }, ...syncOptions },
+    load: async () => (await import('./commands/set.js')).set,
   },
   use: {
     summary: 'choose the implementation(s) of an interface group',

@@ -38,6 +38,7 @@ export function syncOptions(ctx: CommandContext, command: string): SyncOptions {
     refresh: Boolean(v.refresh),
     upgrade: v.upgrade ? true : list.length ? list : false,
     noInstall: Boolean(v['no-install']),
+    noPortCheck: Boolean(v['no-port-check']),
     manifestOnly: Boolean(v['no-sync']),
     builtin: builtinRegistry,
     catalogPath: builtinCatalogPath(),

@@ -189,7 +189,7 @@ describe('search', () => {
     expect(byText.status).toBe(200);
     expect(byText.json.components.map((c: any) => c.name)).toEqual(['search-a', 'search-b', 'search-c', 'search-d', 'search-e']);
     const byProvides = await reg.request('GET', '/v1/components?provides=vector-store');
-    expect(byProvides.json.components).toEqual([{ name: 'search-c', description: 'Searchable search-c', provides: ['vector-store'], team: 'platform' }]);
+    expect(byProvides.json.components).toEqual([{ name: 'search-c', description: 'Searchable search-c', provides: ['vector-store'], options: {}, team: 'platform' }]);
 
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -87,7 +87,7 @@ describe('migrations', () => {
         },
       });
       const component = await prisma.component.create({
-        data: { name: 'rt-comp', normalizedName: 'rt-comp', teamId: team.id, revision: 7, description: 'd', provides: ['a', 'b'] },
+        data: { name: 'rt-comp', normalizedName: 'rt-comp', teamId: team.id, revision: 7, description: 'd', provides: ['a', 'b'], options: { port: { type: 'port', default: 5432 } } },
       });
       const version = await prisma.version.create({
         data: {

@@ -65,6 +65,12 @@ export const ErrorCodes = {
   CONCURRENT_EDIT: 'HSM_CONCURRENT_EDIT',
   // compose side: two components export one env variable with different values (hsm.env)
   ENV_CLASH: 'HSM_ENV_CLASH',
+  // a value under `components.<name>.with` (or `--with`, `hsm set`) that the component's options refuse
+  OPTION_INVALID: 'HSM_OPTION_INVALID',
+  // a host port the stack publishes is already taken on this machine by something outside the stack
+  PORT_IN_USE: 'HSM_PORT_IN_USE',
+  // `hsm up` with a secret option's variable set neither in the environment nor in .env
+  SECRET_UNSET: 'HSM_SECRET_UNSET',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -93,6 +99,9 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.CHECKOUT_MISSING,
   ErrorCodes.PATH_UNSAFE,
   ErrorCodes.ENV_CLASH,
+  ErrorCodes.OPTION_INVALID,
+  ErrorCodes.PORT_IN_USE,
+  ErrorCodes.SECRET_UNSET,
 ]);
 
 export function exitCodeFor(code: string): ExitCode {

@@ -16,5 +16,6 @@ export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './graph/index.js';
 export * from './manifest/schema-modeline.js';
+export * from './options/index.js';
 export * from './parse-probe.js';
 export * as RegistryApi from './registry-api/index.js';

@@ -23,7 +23,7 @@ export function parseOverlay(text: string, file = 'hsm.local.yaml'): LocalOverla
 export function parseOverlaySource(text: string, file = 'hsm.local.yaml'): { overlay: LocalOverlay; source: YamlSource } {
   const source = parseYamlSource(file, text, ErrorCodes.OVERLAY_INVALID);
   if (source.value === null || source.value === undefined) return { overlay: {}, source };
-  return { overlay: validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`), source };
+  return { overlay: validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode, .path and .with`), source };
 }
 
 export function parseDefinition(text: string, file: string): ComponentDefinition {

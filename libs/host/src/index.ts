@@ -4,4 +4,5 @@ export * from './uv/uv.js';
 export * from './registries/index.js';
 export * from './compose/compose.js';
 export * from './remote/index.js';
+export * from './compose/host-ports.js';
 export * from './project/index.js';

@@ -1,6 +1,25 @@
 /** `hsm doctor`: what is installed, what is missing, and how to get it. */
 import { uvVersion, dockerInfo, detectCompose, runProcess } from '@hsm/host';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HsmError, GENERATED_COMPOSE, secretVariablesIn, unsetSecretVariables } from '@hsm/core';
 import type { Command } from '../commands.js';
+import { findProjectDir } from '@hsm/host';
+
+/** In a project: each secret variable the generated compose file reads, and whether it is set (never its value). */
+function secretChecks(cwd: string): { variable: string; set: boolean }[] {
+  let dir: string;
+  try {
+    dir = findProjectDir(cwd);
+  } catch (e) {
+    if (e instanceof HsmError) return [];
+    throw e;
+  }
+  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null);
+  const generated = read(GENERATED_COMPOSE);
+  const unset = new Set(unsetSecretVariables(generated, read('.env'), Object.keys(process.env).filter((k) => process.env[k] !== '')));
+  return secretVariablesIn(generated).map((variable) => ({ variable, set: !unset.has(variable) }));
+}
 
 export const doctor: Command = async (ctx) => {
   const [uv, docker, compose, git] = await Promise.all([
@@ -22,8 +41,10 @@ export const doctor: Command = async (ctx) => {
       fix: compose ? `Compose ${compose.version} is v1, which predates the Compose Specification (include, pull_policy: missing): install the Compose v2 plugin` : 'install the Docker Compose v2 plugin (`docker compose`)',
     },
   ];
+  const secrets = secretChecks(ctx.cwd);
   const s = ctx.out.style;
   const lines = checks.map((c) => (c.ok ? `${s.green('✓')} ${c.name} ${c.version ?? ''}` : `${c.required ? s.red('✗') : s.yellow('!')} ${c.name} ${c.version ? c.version : 'missing'} — ${c.fix}`));
+  for (const v of secrets) lines.push(v.set ? `${s.green('✓')} secret ${v.variable} set` : `${s.yellow('!')} secret ${v.variable} not set — add ${v.variable}=… to .env (the stack's compose file reads it)`);
   const failed = checks.some((c) => c.required && !c.ok);
-  return { data: { checks }, text: lines.join('\n'), exitCode: failed ? 1 : 0 };
+  return { data: { checks, secrets }, text: lines.join('\n'), exitCode: failed ? 1 : 0 };
 };

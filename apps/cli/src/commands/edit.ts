@@ -4,16 +4,17 @@ import { HsmError, ErrorCodes, parseComponentRequirement, NAME_RE, Range, didYou
 import { runProcess, findProjectDir, syncProject, checkoutDir, type LoadedProject, type ProjectEdit, type ProjectEditContext, type SyncOptions } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { reporter, syncOptions, summarize } from '../pipeline.js';
+import { parseAssignment, writeTypedWith } from './set.js';
 
-const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts on this machine only.\n# Only components.<name>.mode and .path belong here; see \`hsm mode\`.\n`;
+export const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts and option values for this machine only.\n# Only components.<name>.mode, .path and .with belong here; see \`hsm mode\` and \`hsm set --local\`.\n`;
 
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (!NAME_RE.test(name)) {
     throw new HsmError(ErrorCodes.USAGE, `\`${name}\` is not a component name (lowercase letters, digits and dashes)`, { hint: 'find names with `hsm search TEXT`' });
   }
 }
 
-async function editAndSync(ctx: CommandContext, command: string, edit: ProjectEdit, more: Partial<SyncOptions> = {}): Promise<CommandResult> {
+export async function editAndSync(ctx: CommandContext, command: string, edit: ProjectEdit, more: Partial<SyncOptions> = {}): Promise<CommandResult> {
   const report = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), { ...syncOptions(ctx, command), edit, ...more });
   return {
     data: { written: report.written, added: report.added, removed: report.removed, changed: report.changed, recovered: report.recovered },
@@ -45,7 +46,9 @@ export const add: Command = async (ctx) => {
   if (path && !dev) throw new HsmError(ErrorCodes.USAGE, '--path goes with --dev', { hint: 'hsm add NAME --dev --path ../checkout' });
   if (dev && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--dev takes exactly one component', { hint: 'add the others without --dev' });
   const registry = ctx.values.registry as string | undefined;
-  return editAndSync(ctx, 'add', (edit) => {
+  const withPairs = ((ctx.values.with as string[] | undefined) ?? []).map((a) => parseAssignment(a, `add ${specs[0].name} --with`));
+  if (withPairs.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--with takes exactly one component', { hint: 'add the others without --with, or set their options with `hsm set NAME KEY=VALUE`' });
+  return editAndSync(ctx, 'add', async (edit) => {
     for (const s of specs) {
       if (!(s.name in (edit.current.components ?? {}))) {
         const entry: Record<string, unknown> = {};
@@ -58,6 +61,7 @@ export const add: Command = async (ctx) => {
       }
     }
     if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
+    if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);
   });
 };
 

@@ -1,7 +1,7 @@
 /** Read-only commands: status, why, search, info. */
 import { stringify } from 'yaml';
 import semver from 'semver';
-import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, type CatalogEntry } from '@hsm/core';
+import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, allowedValues, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
 import { findProjectDir, readOptional, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
 import { join } from 'node:path';
 import type { Command, CommandContext } from '../commands.js';
@@ -48,9 +48,17 @@ export const status: Command = async (ctx) => {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => stripAnsi(r[i]).length), 4));
   const table = rows.map((r) => r.map((cell, i) => (i < 4 ? cell + ' '.repeat(widths[i] - stripAnsi(cell).length) : cell)).join('  '));
   const lines = [`${s.bold(project.manifest.name)} — ${resolution.components.length} component${resolution.components.length === 1 ? '' : 's'}`, ...table];
+  // option values that differ from the defaults, and the file that set them (secrets are never values here)
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const c of plan.configured) {
+    const changed = Object.entries(c.options.changed);
+    if (changed.length === 0) continue;
+    options[c.name] = Object.fromEntries(changed.map(([k, v]) => [k, v.value]));
+    lines.push(`  ${c.name} with ${changed.map(([k, v]) => `${k}=${JSON.stringify(v.value)}${v.file === 'hsm.yaml' ? '' : s.dim(` (${v.file})`)}`).join(', ')}`);
+  }
   lines.push(drift.length ? s.yellow(`out of sync: ${drift.join(', ')} — run \`hsm sync\``) : s.green('artifacts in sync with hsm.yaml'));
   for (const n of notes) lines.push(s.yellow(`note: ${n}`));
-  return { data: { name: project.manifest.name, components: resolutionJson(resolution), drift, notes }, text: lines.join('\n') };
+  return { data: { name: project.manifest.name, components: resolutionJson(resolution), options, drift, notes }, text: lines.join('\n') };
 };
 
 function stripAnsi(s: string): string {
@@ -137,6 +145,16 @@ export const info: Command = async (ctx) => {
   const entry = await first.entry(chosen.version);
   if (!entry) throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `registry ${first.registry} lists ${name} ${chosen.version} but does not serve it`, { hint: 'try again later or ask the registry operator' });
   const versions = sorted.map((e) => `${e.version}${e.yanked ? ' (yanked)' : ''}`);
-  const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, stringify(entry.definition).trimEnd()].join('\n');
+  const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, ...optionsTable(entry.definition), stringify(entry.definition).trimEnd()].join('\n');
   return { data: { registry: first.registry, version: entry.version, digest: entry.digest, versions, definition: entry.definition }, text };
 };
+
+/** `hsm info`'s options table (name, type, default, allowed, description), as comment lines above the definition. */
+export function optionsTable(d: ComponentDefinition): string[] {
+  const entries = Object.entries(d.options ?? {});
+  if (entries.length === 0) return [];
+  const rows = [['option', 'type', 'default', 'allowed', 'description'], ...entries.map(([n, o]) => [n, o.secret ? `${o.type} (secret)` : o.type, o.secret ? `$${o.env}` : o.default === undefined ? '(required)' : String(o.default), allowedValues(o), o.description ?? ''])];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const set = `# set with: hsm set ${d.name} KEY=VALUE [--local]  (or components.${d.name}.with in hsm.yaml)`;
+  return ['# options:', ...rows.map((r) => `#   ${r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd()}`), set];
+}

@@ -24,6 +24,8 @@ export interface VersionSummary {
 export interface ComponentRecord extends ComponentHead {
   description: string;
   provides: string[];
+  /** The newest version's option declarations. */
+  options: Record<string, unknown>;
   versions: VersionSummary[];
 }
 
@@ -54,6 +56,7 @@ export interface SearchHit {
   name: string;
   description: string;
   provides: string[];
+  options: Record<string, unknown>;
   team: string;
 }
 
@@ -97,12 +100,13 @@ export class ComponentRepository {
         revision: true,
         description: true,
         provides: true,
+        options: true,
         team: { select: { id: true, name: true } },
         versions: { select: { version: true, digest: true, yanked: true, yankReason: true, publishedAt: true } },
       },
     });
     if (!c) return null;
-    return { ...c, versions: c.versions.sort((a, b) => semver.rcompare(a.version, b.version)) };
+    return { ...c, options: asObject(c.options), versions: c.versions.sort((a, b) => semver.rcompare(a.version, b.version)) };
   }
 
   async findVersion(normalizedName: string, version: string): Promise<VersionRecord | null> {
@@ -137,9 +141,9 @@ export class ComponentRepository {
       where,
       orderBy: { name: 'asc' },
       take: q.limit,
-      select: { name: true, description: true, provides: true, team: { select: { name: true } } },
+      select: { name: true, description: true, provides: true, options: true, team: { select: { name: true } } },
     });
-    return rows.map((r) => ({ name: r.name, description: r.description, provides: r.provides, team: r.team.name }));
+    return rows.map((r) => ({ name: r.name, description: r.description, provides: r.provides, options: asObject(r.options), team: r.team.name }));
   }
 
   /**
@@ -165,12 +169,12 @@ export class ComponentRepository {
   /** The component row and its first version in one statement; null when the name exists already. */
   private async createWithFirstVersion(v: NewVersion): Promise<Date | null> {
     const p = semver.parse(v.version)!;
-    const d = v.definition as { description?: string; provides?: string[] };
+    const d = v.definition as { description?: string; provides?: string[]; options?: Record<string, unknown> };
     // the search fields bumpRevision would copy from the newest non-yanked version: this one
     const rows = await this.prisma.$queryRaw<{ published_at: Date }[]>`
       WITH c AS (
-        INSERT INTO "components" ("id", "name", "normalized_name", "team_id", "revision", "description", "provides")
-        VALUES (${randomUUID()}::uuid, ${v.name}, ${v.normalizedName}, ${v.teamId}::uuid, 1, ${d.description ?? ''}, ${d.provides ?? []}::text[])
+        INSERT INTO "components" ("id", "name", "normalized_name", "team_id", "revision", "description", "provides", "options")
+        VALUES (${randomUUID()}::uuid, ${v.name}, ${v.normalizedName}, ${v.teamId}::uuid, 1, ${d.description ?? ''}, ${d.provides ?? []}::text[], ${JSON.stringify(d.options ?? {})}::jsonb)
         ON CONFLICT DO NOTHING
         RETURNING "id"
       )
@@ -229,7 +233,7 @@ export class ComponentRepository {
     return updated.count > 0;
   }
 
-  /** Bumps the revision and copies description/provides from the newest non-yanked version (releases first). */
+  /** Bumps the revision and copies description/provides/options from the newest non-yanked version (releases first). */
   private bumpRevision(db: Db, componentId: string) {
     return db.$executeRaw`
       WITH latest AS (
@@ -242,7 +246,12 @@ export class ComponentRepository {
         "revision" = c."revision" + 1,
         "updated_at" = now(),
         "description" = COALESCE((SELECT d->>'description' FROM latest), ''),
-        "provides" = COALESCE((SELECT ARRAY(SELECT jsonb_array_elements_text(COALESCE(d->'provides', '[]'::jsonb))) FROM latest), ARRAY[]::TEXT[])
+        "provides" = COALESCE((SELECT ARRAY(SELECT jsonb_array_elements_text(COALESCE(d->'provides', '[]'::jsonb))) FROM latest), ARRAY[]::TEXT[]),
+        "options" = COALESCE((SELECT d->'options' FROM latest), '{}'::jsonb)
       WHERE c."id" = ${componentId}::uuid`;
   }
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }

@@ -159,6 +159,7 @@ export class ComponentService {
           team: c.team.name,
           description: c.description,
           provides: c.provides,
+          options: sortKeys(c.options),
           versions: c.versions.map((v) => ({
             version: v.version,
             digest: v.digest,

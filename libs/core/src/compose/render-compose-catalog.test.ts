@@ -10,6 +10,7 @@ import { parseDefinition } from '../load.js';
 import { renderCompose } from './render-compose.js';
 import { validateComposeSchema } from './validate-compose-schema.js';
 import type { ResolvedComponent } from '../model.js';
+import { configureComponents } from '../options/configure.js';
 
 const seed = join(fileURLToPath(new URL('.', import.meta.url)), '../../../../registry-seed');
 
@@ -21,7 +22,9 @@ function definitions(): ResolvedComponent[] {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
       const definition = parseDefinition(readFileSync(join(dir, file), 'utf8'), `${name}/${file}`);
       if (!definition.services) continue;
-      out.push({ name: definition.name, version: definition.version, registry: 'builtin', digest: 'sha256:0', definition, mode: 'prod', checkout: `packages/${definition.name}`, reasons: [] });
+      const c: ResolvedComponent = { name: definition.name, version: definition.version, registry: 'builtin', digest: 'sha256:0', definition, mode: 'prod', checkout: `packages/${definition.name}`, reasons: [] };
+      // rendered the way `hsm add NAME` renders it: every option at its default
+      out.push(configureComponents({ components: [c], manifest: { version: 1, name: 'catalog' }, overlay: {}, manifestText: 'version: 1\nname: catalog\n', overlayText: null })[0]);
     }
   }
   return out;
@@ -38,6 +41,7 @@ describe('the shipped catalog renders to valid Compose files', () => {
         const input = { projectName: 'catalog', components: [{ ...c, mode }], checkoutExists: () => true };
         const { text } = renderCompose(input);
         expect(text).not.toBeNull();
+        expect(text).not.toContain('${{');
         await validateComposeSchema(text!);
         expect(renderCompose(input).text).toBe(text);
       });

@@ -19,7 +19,7 @@ export function dotenvValue(value: string): string {
 }
 
 /** hsm.env text, or null when no component exports anything. Components by name, then keys by name. */
-export function renderEnvFile(components: ResolvedComponent[]): string | null {
+export function renderEnvFile(components: Array<ResolvedComponent & { withheldEnv?: Record<string, string> }>): string | null {
   const sorted = [...components].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const owner = new Map<string, { component: string; value: string }>();
   const blocks: string[] = [];
@@ -37,6 +37,10 @@ export function renderEnvFile(components: ResolvedComponent[]): string | null {
       }
       owner.set(key, { component: c.name, value });
       lines.push(`${key}=${dotenvValue(value)}`);
+    }
+    // a value that uses a secret option is never written (issue 11): a comment says where it comes from instead
+    for (const [key, variable] of Object.entries(c.withheldEnv ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      lines.push(key === variable ? `# ${key} is a secret: set it in .env (hsm never writes it)` : `# ${key} uses the secret ${variable}: set ${variable} in .env (hsm never writes it)`);
     }
     if (lines.length > 0) blocks.push(`# ${c.name} ${c.version}\n${lines.join('\n')}\n`);
   }

@@ -3,7 +3,7 @@
  * Pure: the shell reads the files before and applies the plan after; everything that can fail fails here,
  * before the first write (SPEC §7 step 3).
  */
-import type { Manifest } from '../schema/manifest.js';
+import type { Manifest, LocalOverlay } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
@@ -11,6 +11,8 @@ import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, t
 import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE } from '../compose/index.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { lockFromResolution } from '../resolver/index.js';
+import { parseOverlay } from '../load.js';
+import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
 import { GENERATED_COMPOSE } from './project-files.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
@@ -46,6 +48,8 @@ export interface SyncPlan {
   /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
   notes: string[];
   resolution: Resolution;
+  /** The stack with option values applied (what the artifacts were rendered from). */
+  configured: ConfiguredComponent[];
   /** Components added, removed or changed in hsm.lock: `name 1.0.0`, `name 1.0.0 -> 1.1.0`. */
   lockChanges: LockChanges;
   /** The generated compose file as data when this plan writes a new one (checked against the Compose schema). */
@@ -71,6 +75,8 @@ export interface PlanInput {
   checkouts: Readonly<Record<string, boolean>>;
   /** Absolute project directory, so absolute checkout paths can be written relative to it. */
   projectDir: string;
+  /** hsm.local.yaml as the reader parsed it (its `with:` values win over hsm.yaml's); parsed here when absent. */
+  overlay?: LocalOverlay;
 }
 
 /** The one Compose project name of a stack (the generated file's `name:` and every `-p`). */
@@ -126,8 +132,17 @@ export function planSync(input: PlanInput): SyncPlan {
   add('hsm.yaml', files['hsm.yaml'], input.manifestText);
   add('hsm.local.yaml', files['hsm.local.yaml'], input.overlayText);
 
+  // Option values (hsm.yaml < hsm.local.yaml) interpolated into every definition before anything is rendered.
+  const configured = configureComponents({
+    components: resolution.components,
+    manifest,
+    overlay: input.overlay ?? (input.overlayText === null ? {} : parseOverlay(input.overlayText)),
+    manifestText: input.manifestText,
+    overlayText: input.overlayText,
+  });
+
   // Python side
-  const desired = resolution.components
+  const desired = configured
     .map(pythonDependency)
     .filter((d): d is PythonDependency => d !== null)
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
@@ -156,7 +171,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const userCompose = files.userCompose ? { ...files.userCompose, parsed: parseUserCompose(files.userCompose) } : null;
   const compose = renderCompose({
     projectName,
-    components: resolution.components,
+    components: configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
     projectDir: input.projectDir,
@@ -174,7 +189,7 @@ export function planSync(input: PlanInput): SyncPlan {
     const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
     add('.env', files['.env'], linkComposeEnv(files['.env'], list));
   }
-  add(ENV_FILE, files[ENV_FILE], renderEnvFile(resolution.components));
+  add(ENV_FILE, files[ENV_FILE], renderEnvFile(configured));
 
   const composeFiles = composeFileList(link, files.userCompose?.file ?? null, present);
 
@@ -189,7 +204,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
   const composeModel = (changes.some((c) => c.path === GENERATED_COMPOSE) && compose.model) || null;
-  return { projectName, changes, lock, python, composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel };
+  return { projectName, changes, lock, python, composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {

@@ -29,6 +29,8 @@ export const ComponentDocument = z.object({
   team: z.string(),
   description: z.string(),
   provides: z.array(z.string()),
+  /** The newest non-yanked version's option declarations (name → type, default, enum, …; docs/registry.md). */
+  options: z.record(z.string(), z.unknown()),
   /** Newest first (semver order). */
   versions: z.array(VersionSummary),
 });
@@ -43,7 +45,7 @@ export const VersionDocument = z.object({
 });
 export type VersionDocument = z.output<typeof VersionDocument>;
 
-export const SearchHit = z.object({ name: z.string(), description: z.string(), provides: z.array(z.string()), team: z.string() });
+export const SearchHit = z.object({ name: z.string(), description: z.string(), provides: z.array(z.string()), options: z.record(z.string(), z.unknown()), team: z.string() });
 export const SearchResponse = z.object({ components: z.array(SearchHit), next_cursor: z.string().nullable() });
 export type SearchResponse = z.output<typeof SearchResponse>;
 

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { Name, Version, Range, EnvName, RelativePath } from './common.js';
+import { OptionName, OptionSpec } from '../options/option-spec.js';
+import { checkOptionReferences } from '../options/references.js';
 
 /** `qdrant`, `qdrant@^1.12` */
 export const ComponentRequirement = z
@@ -64,13 +66,8 @@ export type ServiceFragment = z.infer<typeof ServiceFragment>;
 /** Compose service names: what Compose accepts, kept conservative. */
 export const ServiceName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be a Compose service name ([a-z0-9_.-])');
 
-/** Planned (SPEC §14): typed options, accepted now so v1 definitions can carry them. */
-export const OptionSpec = z.strictObject({
-  type: z.enum(['string', 'integer', 'boolean']),
-  enum: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
-  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  description: z.string().max(500).optional(),
-});
+/** Typed component options (SPEC §14, issue 11): declared here, set per component under `with:` in the manifest. */
+export { OptionName, OptionSpec, type OptionSpecValue } from '../options/option-spec.js';
 
 export const ComponentDefinition = z
   .strictObject({
@@ -84,11 +81,15 @@ export const ComponentDefinition = z
     python: PythonSpec.optional(),
     services: z.record(ServiceName, ServiceFragment).optional(),
     env: z.record(EnvName, z.string().max(4096)).optional(),
-    options: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), OptionSpec).optional(),
+    options: z.record(OptionName, OptionSpec).optional(),
   })
   .refine((d) => d.python !== undefined || (d.services !== undefined && Object.keys(d.services).length > 0), {
     message: 'a component needs at least one of `python` and `services`',
     path: [],
+  })
+  // every `${{ options.NAME }}` names a declared option (at load and at publish: the field is named)
+  .superRefine((d, ctx) => {
+    for (const problem of checkOptionReferences(d)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
   });
 export type ComponentDefinition = z.infer<typeof ComponentDefinition>;
 

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { Name, Range, Mode, UserPath } from './common.js';
 
+/** `components.<name>.with`: option name → a scalar; names and types are checked against the definition later. */
+export const OptionValues = z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]));
+
 export const RegistryRef = z.union([
   z.strictObject({ name: Name, url: z.url({ protocol: /^https?$/ }) }),
   z.strictObject({ name: Name, path: UserPath }),
@@ -13,8 +16,8 @@ export const ComponentEntry = z.strictObject({
   mode: Mode.optional(),
   path: UserPath.optional(),
   registry: Name.optional(),
-  /** Planned (SPEC §14): option values. */
-  with: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Option values (issue 11), checked against the component's `options` once it is resolved. */
+  with: OptionValues.optional(),
 });
 export type ComponentEntry = z.infer<typeof ComponentEntry>;
 
@@ -34,6 +37,11 @@ export type Group = z.infer<typeof Group>;
 export const ComposeSettings = z.strictObject({
   link: z.enum(['include', 'env', 'none']).optional(),
   project_name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
+  /**
+   * Host address the stack's loopback ports publish on: `127.0.0.1` (default) or `0.0.0.0`, which exposes every
+   * service of the stack to the network (issue 11).
+   */
+  bind: z.enum(['127.0.0.1', '0.0.0.0']).optional(),
   /** Planned (SPEC §14): host-port offset for parallel worktrees. */
   port_offset: z.int().min(0).max(60000).optional(),
 });
@@ -53,6 +61,8 @@ export type Manifest = z.infer<typeof Manifest>;
 export const OverlayEntry = z.strictObject({
   mode: Mode.optional(),
   path: UserPath.optional(),
+  /** Personal option values (a port free on this machine); they win over hsm.yaml's, key by key. */
+  with: OptionValues.optional(),
 });
 export const LocalOverlay = z.strictObject({
   components: z.record(Name, z.union([OverlayEntry, z.null()])).optional(),

@@ -60,11 +60,15 @@ export function composeArgv(compose: ComposeCommand, projectDir: string, files: 
  * is installed (the schema check still ran at plan time); a file Compose rejects is HSM_COMPOSE_INVALID with
  * Compose's own message.
  */
-export async function composeConfigCheck(projectDir: string, files: string[], projectName: string): Promise<boolean> {
+export async function composeConfigCheck(projectDir: string, files: string[], projectName: string, options: { secretVariables?: string[] } = {}): Promise<boolean> {
   const compose = await detectCompose();
   if (!compose) return false;
+  // `${VAR:?…}` (a secret option) stops `config` when VAR is unset; the check is about the file's shape, and the
+  // secret is only needed at `up` (which names what is unset), so an unset one gets a placeholder here
+  const placeholders = Object.fromEntries((options.secretVariables ?? []).filter((v) => !process.env[v]).map((v) => [v, 'hsm-config-check-placeholder']));
   const r = await runProcess([...composeArgv(compose, projectDir, files, projectName), 'config', '--quiet'], {
     cwd: projectDir,
+    env: { ...process.env, ...placeholders },
     allowFailure: true,
     timeoutMs: 60_000,
   });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyncPlan } from '@hsm/core';
+import { GENERATED_COMPOSE, secretVariablesIn, type SyncPlan } from '@hsm/core';
 import { applyFiles } from '../txn/apply-files.js';
 import { uvSync } from '../uv/uv.js';
 import { composeConfigCheck } from '../compose/compose.js';
@@ -18,7 +18,7 @@ export interface ApplyOptions {
   reporter: Reporter;
   frozen?: boolean;
   offline?: boolean;
-  /** Skip `uv sync` (and the compose check) — files only. */
+  /** Skip `uv sync` (and the compose and host-port checks) — files only. */
   noInstall?: boolean;
   /** Write only hsm.yaml / hsm.local.yaml (`--no-sync`), after checking the stack still resolves. */
   manifestOnly?: boolean;
@@ -44,7 +44,9 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   const composeCheck = async () => {
     if (options.noInstall || options.manifestOnly || plan.composeFiles.length === 0) return;
     // detectCompose passes over Compose v1 (it predates the Compose Specification); the schema check already ran
-    if (!(await composeConfigCheck(dir, plan.composeFiles, plan.projectName))) {
+    // unset secret variables get a placeholder there: the check is about the file's shape (issue 11)
+    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after ?? project.files[GENERATED_COMPOSE];
+    if (!(await composeConfigCheck(dir, plan.composeFiles, plan.projectName, { secretVariables: secretVariablesIn(generated) }))) {
       reporter.debug('no Docker Compose v2 installed: checked the compose file against the Compose Specification schema only');
     }
   };

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HsmError, ErrorCodes, planSync, sortKeys, validateComposeModel, type SyncPlan } from '@hsm/core';
+import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortKeys, validateComposeModel, type SyncPlan } from '@hsm/core';
+import { refusePortsInUse } from '../compose/host-ports.js';
 import { acquireProjectLock } from '../txn/project-lock.js';
 import { recoverInterrupted } from '../txn/recover-interrupted.js';
 import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit } from './load-project.js';
@@ -31,6 +32,8 @@ export interface SyncOptions extends Omit<ApplyOptions, 'reporter'>, Pick<LoadOp
   readOnly?: boolean;
   upgrade?: boolean | string[];
   edit?: ProjectEdit;
+  /** Do not refuse host ports something else on this machine listens on (CI with its own service containers). */
+  noPortCheck?: boolean;
   /** Runs inside the lock after the resolve, before planning (`hsm mode … dev` clones a missing checkout). */
   beforePlan?: (project: LoadedProject) => Promise<void>;
 }
@@ -79,6 +82,7 @@ export function planProject(project: LoadedProject): SyncPlan {
     resolution: project.resolution,
     checkouts: checkoutsPresent(project),
     projectDir: project.dir,
+    overlay: project.overlay,
   });
 }
 
@@ -121,6 +125,12 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     }
     const base = { project, plan, ...plan.lockChanges, recovered };
     if (readOnly) return { ...base, written: [], ranUv: false };
+    // a new compose file publishing a host port something else on this machine holds is refused before writing
+    // (issue 11); `--no-install` (files only) and `--no-port-check` skip it
+    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after;
+    if (generated && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
+      await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
+    }
     const applied = await applyPlan(project, plan, { ...options, reporter });
     return { ...base, ...applied };
   } finally {

@@ -5,7 +5,7 @@
 import { describe, expect, test, beforeAll } from '@jest/globals';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HsmError, loadBuiltinCatalog, resolve, type Manifest, type RegistrySnapshot, type Resolution } from '@hsm/core';
+import { HsmError, loadBuiltinCatalog, resolve, configureComponents, type Manifest, type RegistrySnapshot, type Resolution, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
 import { loadFolderRegistry } from './load-folder-registry.js';
 import { buildCatalogJson } from './build-catalog.js';
 
@@ -30,6 +30,13 @@ function code(f: () => unknown): string {
     throw e;
   }
   return 'no error';
+}
+
+/** A definition with every option at its default (what `hsm add NAME` renders). */
+function withDefaults(e: CatalogEntry): ComponentDefinition {
+  const manifest: Manifest = { version: 1, name: 'app' };
+  const c = { name: e.name, version: e.version, registry: 'builtin', digest: e.digest, definition: e.definition, mode: 'prod' as const, checkout: '.', reasons: [] };
+  return configureComponents({ components: [c], manifest, overlay: {}, manifestText: 'version: 1\nname: app\n', overlayText: null })[0].definition;
 }
 
 function hostPorts(ports: unknown[] | undefined): string[] {
@@ -57,12 +64,18 @@ describe('registry-seed', () => {
     for (const i of byInterface.keys()) expect(builtin.interfaces.has(i)).toBe(true);
   });
 
-  test('services publish host ports in the "6333:6333" form; a port is shared only by conflicting alternatives', () => {
+  test('every published port is loopback-only and set by a `port` option; a port is shared only by conflicting alternatives', () => {
     const owners = new Map<string, Set<string>>();
     for (const [name, entries] of builtin.components) {
       for (const e of entries) {
         for (const svc of Object.values(e.definition.services ?? {})) {
-          for (const p of svc.ports ?? []) expect(String(p)).toMatch(/^\d+:\d+$/);
+          for (const p of svc.ports ?? []) {
+            const m = /^127\.0\.0\.1:\$\{\{ options\.([a-z_]+) \}\}:\d+$/.exec(String(p));
+            expect({ name, port: p, form: m !== null }).toEqual({ name, port: p, form: true });
+            expect({ name, option: m![1], type: e.definition.options?.[m![1]]?.type }).toEqual({ name, option: m![1], type: 'port' });
+          }
+        }
+        for (const svc of Object.values(withDefaults(e).services ?? {})) {
           for (const port of hostPorts(svc.ports)) owners.set(port, (owners.get(port) ?? new Set()).add(name));
         }
       }
@@ -84,6 +97,20 @@ describe('registry-seed', () => {
   test('components with services export connection settings', () => {
     for (const entries of builtin.components.values()) {
       for (const e of entries) if (e.definition.services) expect(Object.keys(e.definition.env ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('at least 40 components and 10 interfaces; every option documented', () => {
+    expect(builtin.components.size).toBeGreaterThanOrEqual(40);
+    expect(builtin.interfaces.size).toBeGreaterThanOrEqual(10);
+    for (const entries of builtin.components.values()) {
+      for (const e of entries) for (const [n, o] of Object.entries(e.definition.options ?? {})) expect({ c: e.name, n, described: Boolean(o.description) }).toEqual({ c: e.name, n, described: true });
+    }
+  });
+
+  test('no credential is left to trust: no POSTGRES_HOST_AUTH_METHOD=trust, passwords are options', () => {
+    for (const entries of builtin.components.values()) {
+      for (const e of entries) expect(JSON.stringify(e.definition.services ?? {})).not.toContain('trust');
     }
   });
 
