@@ -11,6 +11,7 @@ import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
 import { lockFromResolution } from '../resolver/index.js';
+import { checkServiceSafety } from '../safety/check-service-safety.js';
 
 export const GENERATED_COMPOSE = COMPOSE_HSM_FILE;
 /** Compose's own lookup order for the user's file. */
@@ -121,8 +122,11 @@ export function planSync(input: PlanInput): SyncPlan {
     notes.push(...devSourceNotes(files['pyproject.toml'], desired, resolution));
   }
 
-  // Compose side
+  // Compose side: definitions are untrusted, so what they ask of the host is refused unless hsm.yaml allows it
+  const allowed = (name: string): readonly string[] => manifest.components?.[name]?.allow ?? [];
+  checkServiceSafety(resolution.components, allowed);
   const compose = renderCompose({
+    allowed,
     projectName,
     components: resolution.components,
     checkoutExists: input.checkoutExists,

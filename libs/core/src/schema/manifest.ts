@@ -1,6 +1,13 @@
 /** `hsm.yaml` (SPEC §3) and the personal overlay `hsm.local.yaml`. */
 import { z } from 'zod';
 import { Name, Range, Mode, UserPath } from './common.js';
+import { CAPABILITIES, isCapability } from '../safety/capabilities.js';
+import { didYouMean } from '../did-you-mean.js';
+
+/** A capability a definition may use in this project (issue 16): a closed list, with "did you mean". */
+export const AllowedCapability = z.string().superRefine((s, ctx) => {
+  if (!isCapability(s)) ctx.addIssue({ code: 'custom', message: `unknown capability \`${s}\`${didYouMean(s, CAPABILITIES)}; one of: ${CAPABILITIES.join(', ')}` });
+});
 
 export const RegistryRef = z.union([
   z.strictObject({ name: Name, url: z.url({ protocol: /^https?$/ }) }),
@@ -13,6 +20,8 @@ export const ComponentEntry = z.strictObject({
   mode: Mode.optional(),
   path: UserPath.optional(),
   registry: Name.optional(),
+  /** Capabilities its definition may use (docs/docker-workflow.md "What hsm refuses to run"). */
+  allow: z.array(AllowedCapability).max(CAPABILITIES.length).optional(),
   /** Planned (SPEC §14): option values. */
   with: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });

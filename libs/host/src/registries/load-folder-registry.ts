@@ -11,7 +11,7 @@ import {
   InterfaceDefinition,
   NAME_RE,
   digestOf,
-  parseDefinition,
+  parseDefinitionWithOrigin,
   parseYamlSource,
   validateSource,
   type CatalogEntry,
@@ -50,10 +50,10 @@ export async function loadFolderRegistry(name: string, dir: string): Promise<Reg
       const entries: CatalogEntry[] = [];
       for (const file of files) {
         const path = join(folder, file);
-        const definition = parseDefinition(await readFile(path, 'utf8'), path);
+        const { definition, origin } = parseDefinitionWithOrigin(await readFile(path, 'utf8'), path);
         expectAt(path, definition.name, sub, 'name');
         expectAt(path, definition.version, file.slice(0, -EXT.length), 'version');
-        entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition });
+        entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition, origin });
       }
       if (entries.length > 0) components.set(sub, entries);
     }),
