@@ -44,9 +44,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   add: {
     summary: 'add components to the stack and sync',
-    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--no-sync]',
+    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--allow CAP]... [--no-sync]',
+    help: '--allow CAP writes components.NAME.allow in hsm.yaml: a capability the definition may use (see `hsm info NAME`):\nprivileged, cap-add, devices, host-namespaces, no-confinement, host-mounts, docker-socket, public-ports.',
     arity: [1, Infinity],
-    options: { dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
+    options: { dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, allow: { type: 'string', multiple: true }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/edit.js')).add,
   },
   remove: {
@@ -107,7 +108,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./commands/inspect.js')).search,
   },
   info: {
-    summary: 'show a component definition',
+    summary: 'show a component definition and the capabilities it needs allowed',
     usage: 'info NAME[@VERSION]',
     arity: [1, 1],
     options: {},

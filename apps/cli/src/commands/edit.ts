@@ -1,6 +1,6 @@
 /** Commands that edit hsm.yaml / hsm.local.yaml and then sync, all in one transaction. */
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, setIn, deleteIn, getIn, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions } from '@hsm/core';
+import { HsmError, ErrorCodes, setIn, deleteIn, getIn, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions, isCapability, CAPABILITIES } from '@hsm/core';
 import { runProcess } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { findProjectDir, checkoutDir, OVERLAY, readProjectFiles, parseProject, loadRegistries } from '../project.js';
@@ -57,6 +57,11 @@ export const add: Command = async (ctx) => {
   if (path && !dev) throw new HsmError(ErrorCodes.USAGE, '--path goes with --dev', { hint: 'hsm add NAME --dev --path ../checkout' });
   if (dev && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--dev takes exactly one component', { hint: 'add the others without --dev' });
   const registry = ctx.values.registry as string | undefined;
+  const allow = (ctx.values.allow as string[] | undefined) ?? [];
+  for (const a of allow) {
+    if (!isCapability(a)) throw new HsmError(ErrorCodes.USAGE, `\`${a}\` is not a capability${didYouMean(a, CAPABILITIES)}`, { hint: `one of: ${CAPABILITIES.join(', ')}` });
+  }
+  if (allow.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--allow takes exactly one component', { hint: 'add the others without --allow' });
   return editAndSync(ctx, 'add', ({ manifest, overlay }) => {
     for (const s of specs) {
       const existing = getIn(manifest, ['components', s.name]);
@@ -69,6 +74,10 @@ export const add: Command = async (ctx) => {
         if (s.range) manifest = setIn(manifest, ['components', s.name, 'version'], s.range);
         if (registry) manifest = setIn(manifest, ['components', s.name, 'registry'], registry);
       }
+    }
+    if (allow.length) {
+      const before = (getIn(manifest, ['components', specs[0].name, 'allow']) ?? []) as string[];
+      manifest = setIn(manifest, ['components', specs[0].name, 'allow'], CAPABILITIES.filter((c) => before.includes(c) || allow.includes(c)));
     }
     if (dev) ({ manifest, overlay } = setMode(manifest, overlay, specs[0].name, 'dev', path, Boolean(ctx.values.shared)));
     return { manifest, overlay };

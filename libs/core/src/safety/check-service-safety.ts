@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, HsmError } from '../errors.js';
 import type { ResolvedComponent } from '../model.js';
-import type { Capability } from './capabilities.js';
+import { CAPABILITIES, type Capability } from './capabilities.js';
 import { definitionFindings, type CapabilityFinding } from './definition-capabilities.js';
 
 const MAX_DETAILS = 10;
@@ -30,11 +30,11 @@ export function checkServiceSafety(components: readonly ResolvedComponent[], all
   const first = refused[0];
   const c = first.component;
   const needed = [...new Set(refused.filter((r) => r.component.name === c.name).map((r) => r.capability))];
-  const allow = [...new Set([...allowed(c.name), ...needed])];
+  const allow = CAPABILITIES.filter((k) => needed.includes(k) || allowed(c.name).includes(k));
   throw new HsmError(ErrorCodes.SERVICE_UNSAFE, `${describe(first)} — needs capability ${first.capability}`, {
     location: locationOf(first),
     details: refused.slice(1, MAX_DETAILS + 1).map((r) => `also ${describe(r)}${locationOf(r) ? ` (${locationOf(r)})` : ''} — needs ${r.capability}`),
-    hint: `hsm runs no definition that reaches into the host unless hsm.yaml allows it; if you trust ${c.name} ${c.version}, set \`components.${c.name}.allow: [${allow.join(', ')}]\` (or \`hsm add ${c.name} --allow ${needed[0]}\`)`,
+    hint: `hsm runs no definition that reaches into the host unless hsm.yaml allows it; if you trust ${c.name} ${c.version}, set \`components.${c.name}.allow: [${allow.join(', ')}]\` (or \`hsm add ${c.name} ${allow.map((k) => `--allow ${k}`).join(' ')}\`)`,
   });
 }
 

@@ -1,12 +1,12 @@
 /** `hsm.yaml` (SPEC §3) and the personal overlay `hsm.local.yaml`. */
 import { z } from 'zod';
 import { Name, Range, Mode, UserPath } from './common.js';
-import { CAPABILITIES, isCapability } from '../safety/capabilities.js';
+import { CAPABILITIES } from '../safety/capabilities.js';
 import { didYouMean } from '../did-you-mean.js';
 
 /** A capability a definition may use in this project (issue 16): a closed list, with "did you mean". */
-export const AllowedCapability = z.string().superRefine((s, ctx) => {
-  if (!isCapability(s)) ctx.addIssue({ code: 'custom', message: `unknown capability \`${s}\`${didYouMean(s, CAPABILITIES)}; one of: ${CAPABILITIES.join(', ')}` });
+export const AllowedCapability = z.enum(CAPABILITIES, {
+  error: (issue) => `unknown capability \`${String(issue.input)}\`${didYouMean(String(issue.input), CAPABILITIES)}; one of: ${CAPABILITIES.join(', ')}`,
 });
 
 export const RegistryRef = z.union([
