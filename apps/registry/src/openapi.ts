@@ -3,7 +3,7 @@
  * validate requests (z.toJSONSchema), so the document cannot drift from what the service accepts.
  */
 import { z } from 'zod';
-import { ComponentDefinition } from '@hsm/core';
+import { CAPABILITIES, ComponentDefinition } from '@hsm/core';
 import { CreateTokenBody } from './tokens/token.controller.js';
 import { ResolveBody, YankBody } from './components/component.controller.js';
 
@@ -24,13 +24,18 @@ function schemaOf(s: z.ZodType): object {
 export function openApiDocument(): Record<string, unknown> {
   const VersionSummary = {
     type: 'object',
-    required: ['version', 'digest', 'yanked', 'published_at'],
+    required: ['version', 'digest', 'yanked', 'published_at', 'capabilities'],
     properties: {
       version: { type: 'string' },
       digest: { type: 'string', example: 'sha256:…' },
       yanked: { type: 'boolean' },
       yank_reason: { type: 'string' },
       published_at: { type: 'string', format: 'date-time' },
+      capabilities: {
+        type: 'array',
+        items: { type: 'string', enum: [...CAPABILITIES] },
+        description: 'What a project must allow (`components.<name>.allow` in hsm.yaml) to run this version',
+      },
     },
   };
   const VersionDocument = {

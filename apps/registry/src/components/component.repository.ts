@@ -18,6 +18,8 @@ export interface VersionSummary {
   yanked: boolean;
   yankReason: string | null;
   publishedAt: Date;
+  /** The published definition (JSON), for the capabilities a version needs. */
+  definition: unknown;
 }
 
 export interface ComponentRecord extends ComponentHead {
@@ -80,7 +82,7 @@ export class ComponentRepository {
         description: true,
         provides: true,
         team: { select: { id: true, name: true } },
-        versions: { select: { version: true, digest: true, yanked: true, yankReason: true, publishedAt: true } },
+        versions: { select: { version: true, digest: true, yanked: true, yankReason: true, publishedAt: true, definition: true } },
       },
     });
     if (!c) return null;
