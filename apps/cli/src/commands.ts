@@ -115,10 +115,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./commands/inspect.js')).info,
   },
   up: {
-    summary: 'docker compose up -d for the stack (or the named services)',
-    usage: 'up [SERVICE...]',
+    summary: 'docker compose up -d for the stack (or the named services), then wait until it is ready',
+    usage: 'up [SERVICE...] [--timeout SECONDS | --detach-only]',
+    help: 'Waits until every service with a healthcheck is healthy, every other one is running and one-shot services\nhave exited 0; exit 1 naming the service that exited, turned unhealthy or was not ready in time.\n  --timeout SECONDS  how long to wait for readiness after the containers start (default 120)\n  --detach-only      return as soon as the containers are started, without waiting\n(The global --wait SECONDS is something else: how long to wait for another hsm holding the project lock.)',
     arity: [0, Infinity],
-    options: {},
+    options: { timeout: { type: 'string' }, 'detach-only': { type: 'boolean' } },
     load: async () => (await import('./commands/compose.js')).up,
   },
   down: {

@@ -32,6 +32,8 @@ export const ErrorCodes = {
   UV_FAILED: 'HSM_UV_FAILED',
   UV_NOT_FOUND: 'HSM_UV_NOT_FOUND',
   COMPOSE_FAILED: 'HSM_COMPOSE_FAILED',
+  // `hsm up`: a service exited, turned unhealthy or was not ready within --timeout (exit 1)
+  SERVICE_NOT_READY: 'HSM_SERVICE_NOT_READY',
   DOCKER_NOT_FOUND: 'HSM_DOCKER_NOT_FOUND',
   GIT_FAILED: 'HSM_GIT_FAILED',
   PROCESS_FAILED: 'HSM_PROCESS_FAILED',

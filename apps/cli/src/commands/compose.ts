@@ -2,11 +2,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
-import { composeRun, detectCompose } from '@hsm/host';
+import { composeRun, detectCompose, waitForServices, describePhase, type WaitOutcome } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { findProjectDir, readOptional } from '../project.js';
+import { waitProgress } from '../wait-progress.js';
 
-async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
+interface Stack {
+  dir: string;
+  files: string[];
+  projectName: string;
+}
+
+async function composeStack(ctx: CommandContext): Promise<Stack> {
   const dir = findProjectDir(ctx.cwd);
   const manifestText = (await readOptional(join(dir, 'hsm.yaml'))) ?? '';
   const { manifest } = parseManifest(manifestText);
@@ -20,11 +27,48 @@ async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandR
   const link = manifest.compose?.link ?? 'include';
   // with `include` the user's file pulls the generated one in; otherwise name both
   const files = user && link === 'include' ? [user] : [...(user && link === 'env' ? [user] : []), GENERATED_COMPOSE];
-  const exitCode = await composeRun(dir, files, composeProjectName(manifest), args);
+  return { dir, files, projectName: composeProjectName(manifest) };
+}
+
+async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
+  const { dir, files, projectName } = await composeStack(ctx);
+  const exitCode = await composeRun(dir, files, projectName, args);
   return { exitCode, data: { exitCode } };
 }
 
-export const up: Command = (ctx) => runCompose(ctx, ['up', '--detach', ...ctx.positionals]);
+/** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */
+export const UP_TIMEOUT_SECONDS = 120;
+
+export const up: Command = async (ctx) => {
+  const timeout = ctx.values.timeout === undefined ? UP_TIMEOUT_SECONDS : Number(ctx.values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new HsmError(ErrorCodes.USAGE, `--timeout takes a number of seconds greater than 0, got \`${String(ctx.values.timeout)}\``, { hint: 'e.g. `hsm up --timeout 300`, or `hsm up --detach-only` not to wait' });
+  }
+  if (ctx.values['detach-only'] && ctx.values.timeout !== undefined) throw new HsmError(ErrorCodes.USAGE, '--timeout and --detach-only exclude each other', { hint: 'hsm up --detach-only' });
+  const { dir, files, projectName } = await composeStack(ctx);
+  const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals]);
+  if (exitCode !== 0 || ctx.values['detach-only']) return { exitCode, data: { exitCode } };
+  const progress = waitProgress(ctx.out);
+  ctx.out.log(`Waiting up to ${timeout} s for the stack to be ready (hsm up --detach-only does not wait)`);
+  const outcome = await waitForServices(dir, files, projectName, { services: ctx.positionals, timeoutMs: timeout * 1000, onChange: (s) => progress.update(s) });
+  progress.done();
+  if (!outcome.ok) throw notReady(outcome, timeout);
+  const services = outcome.statuses.map((s) => ({ service: s.service, state: describePhase(s) }));
+  return { exitCode: 0, data: { exitCode: 0, services } };
+};
+
+function notReady(outcome: Extract<WaitOutcome, { ok: false }>, timeout: number): HsmError {
+  const s = outcome.failed;
+  const what = outcome.reason === 'timeout' ? `was not ready within ${timeout} s (${describePhase(s)})` : s.phase === 'unhealthy' ? 'is unhealthy' : describePhase(s);
+  const details = [
+    ...(outcome.healthOutput !== null ? [`last healthcheck: ${outcome.healthOutput.split('\n').slice(-5).join(' | ')}`] : []),
+    ...(outcome.logTail.length ? [`last log lines of ${s.service}:`, ...outcome.logTail.slice(-10).map((l) => `  ${l}`)] : [`${s.service} logged nothing`]),
+  ];
+  return new HsmError(ErrorCodes.SERVICE_NOT_READY, `service \`${s.service}\` ${what}`, {
+    details,
+    hint: `hsm logs ${s.service}${outcome.reason === 'timeout' ? ` (or wait longer: hsm up --timeout ${timeout * 2})` : ''}`,
+  });
+}
 export const down: Command = (ctx) => runCompose(ctx, ['down', '--remove-orphans', ...(ctx.values.volumes ? ['--volumes'] : [])]);
 export const ps: Command = (ctx) => runCompose(ctx, ['ps']);
 export const logs: Command = (ctx) => runCompose(ctx, ['logs', ...(ctx.values.follow ? ['--follow'] : []), ...ctx.positionals]);
