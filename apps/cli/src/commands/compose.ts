@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, waitForServices, describePhase, type WaitOutcome } from '@hsm/host';
+import { composeRun, detectCompose, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { findProjectDir, readOptional } from '../project.js';
 import { waitProgress } from '../wait-progress.js';
@@ -52,23 +52,11 @@ export const up: Command = async (ctx) => {
   ctx.out.log(`Waiting up to ${timeout} s for the stack to be ready (hsm up --detach-only does not wait)`);
   const outcome = await waitForServices(dir, files, projectName, { services: ctx.positionals, timeoutMs: timeout * 1000, onChange: (s) => progress.update(s) });
   progress.done();
-  if (!outcome.ok) throw notReady(outcome, timeout);
+  if (!outcome.ok) throw notReadyError(outcome, timeout);
   const services = outcome.statuses.map((s) => ({ service: s.service, state: describePhase(s) }));
   return { exitCode: 0, data: { exitCode: 0, services } };
 };
 
-function notReady(outcome: Extract<WaitOutcome, { ok: false }>, timeout: number): HsmError {
-  const s = outcome.failed;
-  const what = outcome.reason === 'timeout' ? `was not ready within ${timeout} s (${describePhase(s)})` : s.phase === 'unhealthy' ? 'is unhealthy' : describePhase(s);
-  const details = [
-    ...(outcome.healthOutput !== null ? [`last healthcheck: ${outcome.healthOutput.split('\n').slice(-5).join(' | ')}`] : []),
-    ...(outcome.logTail.length ? [`last log lines of ${s.service}:`, ...outcome.logTail.slice(-10).map((l) => `  ${l}`)] : [`${s.service} logged nothing`]),
-  ];
-  return new HsmError(ErrorCodes.SERVICE_NOT_READY, `service \`${s.service}\` ${what}`, {
-    details,
-    hint: `hsm logs ${s.service}${outcome.reason === 'timeout' ? ` (or wait longer: hsm up --timeout ${timeout * 2})` : ''}`,
-  });
-}
 export const down: Command = (ctx) => runCompose(ctx, ['down', '--remove-orphans', ...(ctx.values.volumes ? ['--volumes'] : [])]);
 export const ps: Command = (ctx) => runCompose(ctx, ['ps']);
 export const logs: Command = (ctx) => runCompose(ctx, ['logs', ...(ctx.values.follow ? ['--follow'] : []), ...ctx.positionals]);

@@ -150,6 +150,20 @@ export async function waitForServices(projectDir: string, files: string[], proje
   }
 }
 
+/** HSM_SERVICE_NOT_READY (exit 1): the service, why, its last healthcheck output and log lines, `hsm logs` as the hint. */
+export function notReadyError(outcome: Extract<WaitOutcome, { ok: false }>, timeout: number): HsmError {
+  const s = outcome.failed;
+  const what = outcome.reason === 'timeout' ? `was not ready within ${timeout} s (${describePhase(s)})` : s.phase === 'unhealthy' ? 'is unhealthy' : describePhase(s);
+  const details = [
+    ...(outcome.healthOutput !== null ? [`last healthcheck: ${outcome.healthOutput.split('\n').slice(-5).join(' | ')}`] : []),
+    ...(outcome.logTail.length ? [`last log lines of ${s.service}:`, ...outcome.logTail.slice(-10).map((l) => `  ${l}`)] : [`${s.service} logged nothing`]),
+  ];
+  return new HsmError(ErrorCodes.SERVICE_NOT_READY, `service \`${s.service}\` ${what}`, {
+    details,
+    hint: `hsm logs ${s.service}${outcome.reason === 'timeout' ? ` (or wait longer: hsm up --timeout ${timeout * 2})` : ''}`,
+  });
+}
+
 /** The output of the container's most recent healthcheck run, or null when it has no healthcheck. */
 export async function lastHealthOutput(container: string): Promise<string | null> {
   const r = await runProcess(['docker', 'inspect', '--format', '{{json .State.Health}}', container], { allowFailure: true, timeoutMs: 15_000 });
