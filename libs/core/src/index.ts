@@ -15,3 +15,4 @@ export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './safety/index.js';
+export * from './parse-probe.js';

@@ -2,6 +2,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ErrorCodes, HsmError } from './errors.js';
 import type { DefinitionOrigin } from './model.js';
+import { noteParse } from './parse-probe.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { validateSource } from './validate.js';
 import { Manifest, LocalOverlay } from './schema/manifest.js';
@@ -18,9 +19,13 @@ export function parseManifest(text: string, file = 'hsm.yaml'): { manifest: Mani
 }
 
 export function parseOverlay(text: string, file = 'hsm.local.yaml'): LocalOverlay {
+  return parseOverlaySource(text, file).overlay;
+}
+
+export function parseOverlaySource(text: string, file = 'hsm.local.yaml'): { overlay: LocalOverlay; source: YamlSource } {
   const source = parseYamlSource(file, text, ErrorCodes.OVERLAY_INVALID);
-  if (source.value === null || source.value === undefined) return {};
-  return validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`);
+  if (source.value === null || source.value === undefined) return { overlay: {}, source };
+  return { overlay: validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`), source };
 }
 
 export function parseDefinition(text: string, file: string): ComponentDefinition {
@@ -70,6 +75,7 @@ export function checkDefinition(value: unknown, where: string): ComponentDefinit
 
 export function parseLock(text: string, file = 'hsm.lock'): Lockfile {
   let value: unknown;
+  noteParse(file);
   try {
     value = JSON.parse(text);
   } catch (e) {

@@ -1,10 +1,9 @@
 /** `hsm up|down|ps|logs`: thin wrappers running docker compose with the stack's files and project name. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, waitForServices, describePhase, notReadyError } from '@hsm/host';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
+import { composeRun, detectCompose, findProjectDir, readOptional, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
-import { findProjectDir, readOptional } from '../project.js';
 import { waitProgress } from '../wait-progress.js';
 
 interface Stack {
@@ -15,7 +14,7 @@ interface Stack {
 
 async function composeStack(ctx: CommandContext): Promise<Stack> {
   const dir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(dir, 'hsm.yaml'))) ?? '';
+  const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
   const { manifest } = parseManifest(manifestText);
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
@@ -23,10 +22,8 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   if (!(await detectCompose())) {
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }
-  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
-  const link = manifest.compose?.link ?? 'include';
-  // with `include` the user's file pulls the generated one in; otherwise name both
-  const files = user && link === 'include' ? [user] : [...(user && link === 'env' ? [user] : []), GENERATED_COMPOSE];
+  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  const files = composeFileList(manifest.compose?.link ?? 'include', user, true);
   return { dir, files, projectName: composeProjectName(manifest) };
 }
 

@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { HsmError, ErrorCodes, readPyprojectDependencies, pep503, USER_COMPOSE_FILES, type RegistrySnapshot } from '@hsm/core';
-import { applyFiles, acquireProjectLock } from '@hsm/host';
+import { applyFiles, acquireProjectLock, readOptional } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { readOptional, builtinRegistry } from '../project.js';
+import { builtinRegistry } from '../catalog.js';
 
 interface Proposal {
   component: string;

@@ -4,7 +4,8 @@
  * anything is written.
  */
 import { posix } from 'node:path';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { noteParse } from '../parse-probe.js';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 import { sortKeys } from '../canonical-json.js';
 import { parseComponentRequirement } from '../schema/definition.js';
@@ -20,6 +21,20 @@ export interface UserComposeFile {
   text: string;
   /** Its name as shown in messages, e.g. `docker-compose.yml`. */
   file: string;
+  /** `text` parsed once (parseUserCompose), shared by the port-clash check and the include link. */
+  parsed?: ParsedUserCompose;
+}
+
+export interface ParsedUserCompose {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Parses the user's compose file the way every reader of it here needs (merge keys, duplicate keys allowed). */
+export function parseUserCompose(user: { file: string; text: string }): ParsedUserCompose {
+  const lines = new LineCounter();
+  noteParse(user.file);
+  return { doc: parseDocument(user.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false }), lines };
 }
 
 export interface RenderComposeInput {
@@ -50,6 +65,8 @@ export interface RenderedCompose {
   text: string | null;
   /** Service names in the file, sorted. */
   services: string[];
+  /** What `text` says, as data (checked against the Compose Specification without parsing `text` back). */
+  model?: Record<string, unknown>;
 }
 
 type Obj = Record<string, unknown>;
@@ -120,7 +137,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
   }
   const model: Obj = { name: toComposeProjectName(input.projectName), services };
   if (volumes.size > 0) model.volumes = Object.fromEntries([...volumes].sort().map((v) => [v, {}]));
-  return { text: `${COMPOSE_HEADER}\n${stableYaml(model)}`, services: Object.keys(services) };
+  return { text: `${COMPOSE_HEADER}\n${stableYaml(model)}`, services: Object.keys(services), model };
 }
 
 function serviceBody(name: string, component: ResolvedComponent, input: RenderComposeInput): Obj {
@@ -266,8 +283,7 @@ function checkPortClashes(planned: PlannedService[], user: UserComposeFile | nul
 
 /** The services of the user's compose file and the ports they publish, with line and column. */
 function readUserCompose(user: UserComposeFile): { services: { name: string; location: string }[]; bindings: (OwnedBinding & { service: string })[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(user.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false });
+  const { doc, lines } = user.parsed ?? parseUserCompose(user);
   const err = doc.errors[0];
   if (err) {
     const pos = lines.linePos(err.pos[0]);

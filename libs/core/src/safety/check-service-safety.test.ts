@@ -101,7 +101,7 @@ describe('planSync', () => {
     userCompose: null,
   });
   const plan = (manifestText: string, component: ResolvedComponent) =>
-    planSync({ manifest: parseManifest(manifestText).manifest, manifestText, overlayText: null, files: files(manifestText), resolution: { components: [component], interfaces: {} }, checkoutExists: () => true });
+    planSync({ manifest: parseManifest(manifestText).manifest, manifestText, overlayText: null, files: files(manifestText), lock: null, resolution: { components: [component], interfaces: {} }, checkouts: { [component.name]: true }, projectDir: '/work/demo' });
 
   test('refuses before rendering, and renders once hsm.yaml allows it', () => {
     const { component } = fixture('unsafe', 'docker-socket.yaml');
