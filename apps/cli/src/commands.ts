@@ -46,9 +46,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   add: {
     summary: 'add components to the stack and sync',
-    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--no-sync]',
+    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--allow CAP]... [--no-sync]',
+    help: '--allow CAP writes components.NAME.allow in hsm.yaml: a capability the definition may use (see `hsm info NAME`):\nprivileged, cap-add, devices, host-namespaces, no-confinement, host-mounts, docker-socket, public-ports.',
     arity: [1, Infinity],
-    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
+    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, allow: { type: 'string', multiple: true }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/edit.js')).add,
   },
   remove: {
@@ -135,17 +136,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./commands/inspect.js')).search,
   },
   info: {
-    summary: 'show a component definition',
+    summary: 'show a component definition and the capabilities it needs allowed',
     usage: 'info NAME[@VERSION]',
     arity: [1, 1],
     options: {},
     load: async () => (await import('./commands/inspect.js')).info,
   },
   up: {
-    summary: 'docker compose up -d for the stack (or the named services)',
-    usage: 'up [SERVICE...]',
+    summary: 'docker compose up -d for the stack (or the named services), then wait until it is ready',
+    usage: 'up [SERVICE...] [--timeout SECONDS | --detach-only]',
+    help: 'Waits until every service with a healthcheck is healthy, every other one is running and one-shot services\nhave exited 0; exit 1 naming the service that exited, turned unhealthy or was not ready in time.\n  --timeout SECONDS  how long to wait for readiness after the containers start (default 120)\n  --detach-only      return as soon as the containers are started, without waiting\n(The global --wait SECONDS is something else: how long to wait for another hsm holding the project lock.)',
     arity: [0, Infinity],
-    options: {},
+    options: { timeout: { type: 'string' }, 'detach-only': { type: 'boolean' } },
     load: async () => (await import('./commands/compose.js')).up,
   },
   down: {

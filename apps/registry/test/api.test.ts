@@ -103,7 +103,7 @@ describe('documents', () => {
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ name: 'kafka', team: 'platform', description: 'newest' });
     expect(r.json.versions.map((v: any) => v.version)).toEqual(['3.10.0', '3.5.0']);
-    expect(r.json.versions[0]).toEqual({ version: '3.10.0', digest: digestOf(definition('kafka', '3.10.0', { description: 'newest' })), yanked: false, published_at: expect.any(String) });
+    expect(r.json.versions[0]).toEqual({ version: '3.10.0', digest: digestOf(definition('kafka', '3.10.0', { description: 'newest' })), yanked: false, published_at: expect.any(String), capabilities: [] });
     const etag = r.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
     expect((await reg.request('GET', '/v1/components/kafka', { headers: { 'if-none-match': etag } })).status).toBe(304);
@@ -129,6 +129,17 @@ describe('documents', () => {
     expect((await reg.request('GET', '/v1/components/kafka')).json.versions[0].yanked).toBe(false);
     expect((await reg.request('POST', '/v1/components/kafka/versions/9.0.0/yank', { token: publisher })).json.error.code).toBe(ErrorCodes.VERSION_NOT_FOUND);
     expect((await reg.request('POST', '/v1/components/nope/versions/9.0.0/yank', { token: publisher })).json.error.code).toBe(ErrorCodes.COMPONENT_NOT_FOUND);
+  });
+});
+
+describe('capabilities (issue 16)', () => {
+  test('a definition that reaches into the host is published, and the component document says what it needs', async () => {
+    const body = definition('cadvisor', '0.49.1', {
+      services: { cadvisor: { image: 'gcr.io/cadvisor/cadvisor:v0.49.1', privileged: true, volumes: ['/var/run/docker.sock:/var/run/docker.sock:ro', '/sys:/sys:ro'] } },
+    });
+    expect((await put('cadvisor', '0.49.1', body)).status).toBe(201);
+    const r = await reg.request('GET', '/v1/components/cadvisor');
+    expect(r.json.versions[0].capabilities).toEqual(['privileged', 'host-mounts', 'docker-socket']);
   });
 });
 

@@ -17,5 +17,6 @@ export * from './plan/plan-sync.js';
 export * from './graph/index.js';
 export * from './manifest/schema-modeline.js';
 export * from './options/index.js';
+export * from './safety/index.js';
 export * from './parse-probe.js';
 export * as RegistryApi from './registry-api/index.js';

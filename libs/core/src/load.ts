@@ -1,5 +1,7 @@
 /** Text → validated objects for each hsm file format. Pure: callers read the files. */
+import { isMap, isScalar, isSeq } from 'yaml';
 import { ErrorCodes, HsmError } from './errors.js';
+import type { DefinitionOrigin } from './model.js';
 import { noteParse } from './parse-probe.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { validateSource } from './validate.js';
@@ -29,6 +31,37 @@ export function parseOverlaySource(text: string, file = 'hsm.local.yaml'): { ove
 export function parseDefinition(text: string, file: string): ComponentDefinition {
   const source = parseYamlSource(file, text, ErrorCodes.DEFINITION_INVALID);
   return validateSource(ComponentDefinition, source, ErrorCodes.DEFINITION_INVALID, 'see the component definition reference in docs/spec.md');
+}
+
+/** Like parseDefinition, with the line of each key under `services` (for HSM_SERVICE_UNSAFE). */
+export function parseDefinitionWithOrigin(text: string, file: string): { definition: ComponentDefinition; origin: DefinitionOrigin } {
+  const source = parseYamlSource(file, text, ErrorCodes.DEFINITION_INVALID);
+  const definition = validateSource(ComponentDefinition, source, ErrorCodes.DEFINITION_INVALID, 'see the component definition reference in docs/spec.md');
+  return { definition, origin: { file, lines: serviceKeyLines(source) } };
+}
+
+/** `services.<svc>.<key>[.<index>]` and `services.<svc>.dev.<key>[.<index>]` → line. */
+function serviceKeyLines(src: YamlSource): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const walk = (node: unknown, path: string, depth: number): void => {
+    if (depth === 0) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const p = `${path}.${String(pair.key.value)}`;
+        lines[p] = src.lines.linePos(pair.key.range[0]).line;
+        walk(pair.value, p, depth - 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const range = (item as { range?: [number, number, number] }).range;
+        if (range) lines[`${path}.${i}`] = src.lines.linePos(range[0]).line;
+      });
+    }
+  };
+  const services = src.doc.get('services', true);
+  walk(services, 'services', 4);
+  return lines;
 }
 
 /** Validates a definition that arrived as JSON (registry responses, publish bodies). */

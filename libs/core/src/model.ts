@@ -4,6 +4,15 @@
 import type { ComponentDefinition, InterfaceDefinition } from './schema/definition.js';
 import type { Mode } from './schema/common.js';
 
+/**
+ * Where a definition was read from, for messages that point at a line: a folder-registry file and the line of each
+ * key under `services` (`services.api.volumes.0` → 12). The built-in catalog and registry services have none.
+ */
+export interface DefinitionOrigin {
+  file: string;
+  lines: Record<string, number>;
+}
+
 /** One version of one component as a registry offers it. */
 export interface CatalogEntry {
   name: string;
@@ -12,6 +21,7 @@ export interface CatalogEntry {
   digest: string;
   yanked: boolean;
   definition: ComponentDefinition;
+  origin?: DefinitionOrigin;
 }
 
 /**
@@ -45,6 +55,7 @@ export interface ResolvedComponent {
   /** Dev checkout path as the user gave it (relative to the project, or absolute); default `packages/<name>`. */
   checkout: string;
   reasons: Reason[];
+  origin?: DefinitionOrigin;
 }
 
 export interface Resolution {

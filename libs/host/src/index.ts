@@ -3,6 +3,7 @@ export * from './txn/index.js';
 export * from './uv/uv.js';
 export * from './registries/index.js';
 export * from './compose/compose.js';
+export * from './compose/wait-services.js';
 export * from './remote/index.js';
 export * from './compose/host-ports.js';
 export * from './project/index.js';

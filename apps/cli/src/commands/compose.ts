@@ -3,10 +3,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST } from '@hsm/host';
+import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
+import { waitProgress } from '../wait-progress.js';
 
-async function runCompose(ctx: CommandContext, args: string[], before?: (dir: string, projectName: string) => Promise<void>): Promise<CommandResult> {
+interface Stack {
+  dir: string;
+  files: string[];
+  projectName: string;
+}
+
+async function composeStack(ctx: CommandContext): Promise<Stack> {
   const dir = findProjectDir(ctx.cwd);
   const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
   const { manifest } = parseManifest(manifestText);
@@ -18,8 +25,12 @@ async function runCompose(ctx: CommandContext, args: string[], before?: (dir: st
   }
   const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
   const files = composeFileList(manifest.compose?.link ?? 'include', user, true);
-  if (before) await before(dir, composeProjectName(manifest));
-  const exitCode = await composeRun(dir, files, composeProjectName(manifest), args);
+  return { dir, files, projectName: composeProjectName(manifest) };
+}
+
+async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
+  const { dir, files, projectName } = await composeStack(ctx);
+  const exitCode = await composeRun(dir, files, projectName, args);
   return { exitCode, data: { exitCode } };
 }
 
@@ -39,7 +50,28 @@ async function checkBeforeUp(dir: string, projectName: string): Promise<void> {
   await refusePortsInUse(generated, projectName, () => null);
 }
 
-export const up: Command = (ctx) => runCompose(ctx, ['up', '--detach', ...ctx.positionals], checkBeforeUp);
+/** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */
+export const UP_TIMEOUT_SECONDS = 120;
+
+export const up: Command = async (ctx) => {
+  const timeout = ctx.values.timeout === undefined ? UP_TIMEOUT_SECONDS : Number(ctx.values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new HsmError(ErrorCodes.USAGE, `--timeout takes a number of seconds greater than 0, got \`${String(ctx.values.timeout)}\``, { hint: 'e.g. `hsm up --timeout 300`, or `hsm up --detach-only` not to wait' });
+  }
+  if (ctx.values['detach-only'] && ctx.values.timeout !== undefined) throw new HsmError(ErrorCodes.USAGE, '--timeout and --detach-only exclude each other', { hint: 'hsm up --detach-only' });
+  const { dir, files, projectName } = await composeStack(ctx);
+  await checkBeforeUp(dir, projectName);
+  const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals]);
+  if (exitCode !== 0 || ctx.values['detach-only']) return { exitCode, data: { exitCode } };
+  const progress = waitProgress(ctx.out);
+  ctx.out.log(`Waiting up to ${timeout} s for the stack to be ready (hsm up --detach-only does not wait)`);
+  const outcome = await waitForServices(dir, files, projectName, { services: ctx.positionals, timeoutMs: timeout * 1000, onChange: (s) => progress.update(s) });
+  progress.done();
+  if (!outcome.ok) throw notReadyError(outcome, timeout);
+  const services = outcome.statuses.map((s) => ({ service: s.service, state: describePhase(s) }));
+  return { exitCode: 0, data: { exitCode: 0, services } };
+};
+
 export const down: Command = (ctx) => runCompose(ctx, ['down', '--remove-orphans', ...(ctx.values.volumes ? ['--volumes'] : [])]);
 export const ps: Command = (ctx) => runCompose(ctx, ['ps']);
 export const logs: Command = (ctx) => runCompose(ctx, ['logs', ...(ctx.values.follow ? ['--follow'] : []), ...ctx.positionals]);

@@ -1,6 +1,6 @@
 /** Commands that edit hsm.yaml / hsm.local.yaml and then sync, all in one transaction (libs/host syncProject). */
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions, YamlEdit, type Manifest } from '@hsm/core';
+import { HsmError, ErrorCodes, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions, isCapability, CAPABILITIES, YamlEdit, type Manifest } from '@hsm/core';
 import { runProcess, findProjectDir, syncProject, checkoutDir, type LoadedProject, type ProjectEdit, type ProjectEditContext, type SyncOptions } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { reporter, syncOptions, summarize } from '../pipeline.js';
@@ -48,6 +48,11 @@ export const add: Command = async (ctx) => {
   const registry = ctx.values.registry as string | undefined;
   const withPairs = ((ctx.values.with as string[] | undefined) ?? []).map((a) => parseAssignment(a, `add ${specs[0].name} --with`));
   if (withPairs.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--with takes exactly one component', { hint: 'add the others without --with, or set their options with `hsm set NAME KEY=VALUE`' });
+  const allow = (ctx.values.allow as string[] | undefined) ?? [];
+  for (const a of allow) {
+    if (!isCapability(a)) throw new HsmError(ErrorCodes.USAGE, `\`${a}\` is not a capability${didYouMean(a, CAPABILITIES)}`, { hint: `one of: ${CAPABILITIES.join(', ')}` });
+  }
+  if (allow.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--allow takes exactly one component', { hint: 'add the others without --allow' });
   return editAndSync(ctx, 'add', async (edit) => {
     for (const s of specs) {
       if (!(s.name in (edit.current.components ?? {}))) {
@@ -59,6 +64,10 @@ export const add: Command = async (ctx) => {
         if (s.range) edit.manifest.set(['components', s.name, 'version'], s.range);
         if (registry) edit.manifest.set(['components', s.name, 'registry'], registry);
       }
+    }
+    if (allow.length) {
+      const before = (edit.manifest.get(['components', specs[0].name, 'allow']) ?? []) as string[];
+      edit.manifest.set(['components', specs[0].name, 'allow'], CAPABILITIES.filter((c) => before.includes(c) || allow.includes(c)));
     }
     if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
     if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);

@@ -1,7 +1,7 @@
 /** Read-only commands: status, why, search, info. */
 import { stringify } from 'yaml';
 import semver from 'semver';
-import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, allowedValues, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
+import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, allowedValues, definitionFindings, definitionCapabilities, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
 import { findProjectDir, readOptional, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
 import { join } from 'node:path';
 import type { Command, CommandContext } from '../commands.js';
@@ -145,8 +145,13 @@ export const info: Command = async (ctx) => {
   const entry = await first.entry(chosen.version);
   if (!entry) throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `registry ${first.registry} lists ${name} ${chosen.version} but does not serve it`, { hint: 'try again later or ask the registry operator' });
   const versions = sorted.map((e) => `${e.version}${e.yanked ? ' (yanked)' : ''}`);
-  const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, ...optionsTable(entry.definition), stringify(entry.definition).trimEnd()].join('\n');
-  return { data: { registry: first.registry, version: entry.version, digest: entry.digest, versions, definition: entry.definition }, text };
+  const findings = definitionFindings(entry.definition);
+  const capabilities = definitionCapabilities(entry.definition);
+  const needs = capabilities.length
+    ? [`# needs allow: ${capabilities.join(', ')} — \`hsm add ${name} ${capabilities.map((c) => `--allow ${c}`).join(' ')}\``, ...findings.map((f) => `#   ${f.capability}: ${f.what} (${f.path.join('.')})`)]
+    : ['# needs allow: nothing'];
+  const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, ...needs, ...optionsTable(entry.definition), stringify(entry.definition).trimEnd()].join('\n');
+  return { data: { registry: first.registry, version: entry.version, digest: entry.digest, versions, capabilities, definition: entry.definition }, text };
 };
 
 /** `hsm info`'s options table (name, type, default, allowed, description), as comment lines above the definition. */

@@ -19,6 +19,8 @@ export interface VersionSummary {
   yanked: boolean;
   yankReason: string | null;
   publishedAt: Date;
+  /** The published definition (JSON), for the capabilities a version needs. */
+  definition: unknown;
 }
 
 export interface ComponentRecord extends ComponentHead {
@@ -102,7 +104,7 @@ export class ComponentRepository {
         provides: true,
         options: true,
         team: { select: { id: true, name: true } },
-        versions: { select: { version: true, digest: true, yanked: true, yankReason: true, publishedAt: true } },
+        versions: { select: { version: true, digest: true, yanked: true, yankReason: true, publishedAt: true, definition: true } },
       },
     });
     if (!c) return null;

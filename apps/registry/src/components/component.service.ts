@@ -10,7 +10,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import semver from 'semver';
-import { checkDefinition, digestOf, ErrorCodes, HsmError, RegistryApi, sortKeys } from '@hsm/core';
+import { checkDefinition, definitionCapabilities, digestOf, ErrorCodes, HsmError, RegistryApi, sortKeys, type ComponentDefinition } from '@hsm/core';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
@@ -166,6 +166,8 @@ export class ComponentService {
             yanked: v.yanked,
             ...(v.yanked && v.yankReason ? { yank_reason: v.yankReason } : {}),
             published_at: v.publishedAt.toISOString(),
+            // refused nothing at publish: what a project must allow to use this version (issue 16)
+            capabilities: definitionCapabilities(v.definition as ComponentDefinition),
           })),
         }),
       );

@@ -53,6 +53,11 @@ export interface RenderComposeInput {
    * the generated file does not depend on where the project lives.
    */
   projectDir?: string;
+  /**
+   * Capabilities hsm.yaml allows a component (`components.<name>.allow`). The refusal itself is planSync's
+   * (checkServiceSafety); here `host-mounts` lets a dev fragment's bind mount leave the checkout.
+   */
+  allowed?: (component: string) => readonly string[];
 }
 
 export interface RenderedCompose {
@@ -140,7 +145,8 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
   const { dev, ...base } = fragment;
   let body: Obj;
   if (component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined)) {
-    body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component, name, input.projectDir)) : { ...base };
+    const mountsAllowed = input.allowed?.(component.name).includes('host-mounts') ?? false;
+    body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component, name, input.projectDir, mountsAllowed)) : { ...base };
   } else {
     body = { ...base };
   }
@@ -208,20 +214,20 @@ function isRelativeBindSource(s: string): boolean {
 }
 
 /** Relative bind-mount sources in a `dev:` fragment mean "in the checkout", like its build context. */
-function rebaseDevFragment(dev: Obj, component: ResolvedComponent, service: string, projectDir?: string): Obj {
+function rebaseDevFragment(dev: Obj, component: ResolvedComponent, service: string, projectDir: string | undefined, mountsAllowed: boolean): Obj {
   if (!Array.isArray(dev.volumes)) return dev;
   const checkout = component.checkout;
   const volumes = dev.volumes.map((v) => {
     if (typeof v === 'string') {
       const colon = v.indexOf(':');
       if (colon > 0 && isRelativeBindSource(v.slice(0, colon))) {
-        insideCheckout(component, service, 'volumes', v.slice(0, colon));
+        if (!mountsAllowed) insideCheckout(component, service, 'volumes', v.slice(0, colon));
         return resolveAgainstCheckout(checkout, v.slice(0, colon), projectDir) + v.slice(colon);
       }
       return v;
     }
     if (isPlainObject(v) && (v.type === 'bind' || v.type === undefined) && typeof v.source === 'string' && isRelativeBindSource(v.source)) {
-      insideCheckout(component, service, 'volumes', v.source);
+      if (!mountsAllowed) insideCheckout(component, service, 'volumes', v.source);
       return { ...v, source: resolveAgainstCheckout(checkout, v.source, projectDir) };
     }
     return v;

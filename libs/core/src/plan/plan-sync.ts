@@ -13,6 +13,7 @@ import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { lockFromResolution } from '../resolver/index.js';
 import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
+import { checkServiceSafety } from '../safety/check-service-safety.js';
 import { GENERATED_COMPOSE } from './project-files.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
@@ -169,7 +170,14 @@ export function planSync(input: PlanInput): SyncPlan {
 
   // Compose side
   const userCompose = files.userCompose ? { ...files.userCompose, parsed: parseUserCompose(files.userCompose) } : null;
+  // definitions are untrusted, so what they ask of the host is refused unless hsm.yaml allows it
+  // (`compose.bind: 0.0.0.0` is the manifest asking for public ports, for every component); checked on the
+  // configured definitions, so a host path an option supplies is judged by its value
+  const publicPorts = manifest.compose?.bind === '0.0.0.0';
+  const allowed = (name: string): readonly string[] => [...(manifest.components?.[name]?.allow ?? []), ...(publicPorts ? ['public-ports'] : [])];
+  checkServiceSafety(configured, allowed);
   const compose = renderCompose({
+    allowed,
     projectName,
     components: configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,

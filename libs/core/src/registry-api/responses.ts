@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ComponentDefinition } from '../schema/definition.js';
 import { Scope } from './requests.js';
+import { CAPABILITIES } from '../safety/capabilities.js';
 
 export const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
 const Timestamp = z.iso.datetime();
@@ -21,6 +22,8 @@ export const VersionSummary = z.object({
   yanked: z.boolean(),
   yank_reason: z.string().optional(),
   published_at: Timestamp,
+  /** What a project must allow (`components.<name>.allow` in hsm.yaml) to run this version (docs/docker-workflow.md). */
+  capabilities: z.array(z.enum(CAPABILITIES)),
 });
 export type VersionSummary = z.output<typeof VersionSummary>;
 

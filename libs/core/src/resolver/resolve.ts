@@ -446,6 +446,7 @@ function assemble(chosen: Map<string, CatalogEntry>, sources: Map<string, Source
       mode: o?.mode ?? m?.mode ?? 'prod',
       checkout: o?.path ?? m?.path ?? `packages/${name}`,
       reasons: reasons.get(name)!,
+      ...(entry.origin ? { origin: entry.origin } : {}),
     };
   });
   return { components, interfaces };

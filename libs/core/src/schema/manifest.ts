@@ -1,6 +1,13 @@
 /** `hsm.yaml` (SPEC §3) and the personal overlay `hsm.local.yaml`. */
 import { z } from 'zod';
 import { Name, Range, Mode, UserPath } from './common.js';
+import { CAPABILITIES } from '../safety/capabilities.js';
+import { didYouMean } from '../did-you-mean.js';
+
+/** A capability a definition may use in this project (issue 16): a closed list, with "did you mean". */
+export const AllowedCapability = z.enum(CAPABILITIES, {
+  error: (issue) => `unknown capability \`${String(issue.input)}\`${didYouMean(String(issue.input), CAPABILITIES)}; one of: ${CAPABILITIES.join(', ')}`,
+});
 
 /** `components.<name>.with`: option name → a scalar; names and types are checked against the definition later. */
 export const OptionValues = z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]));
@@ -18,6 +25,8 @@ export const ComponentEntry = z.strictObject({
   registry: Name.optional(),
   /** Option values (issue 11), checked against the component's `options` once it is resolved. */
   with: OptionValues.optional(),
+  /** Capabilities its definition may use (docs/docker-workflow.md "What hsm refuses to run"). */
+  allow: z.array(AllowedCapability).max(CAPABILITIES.length).optional(),
 });
 export type ComponentEntry = z.infer<typeof ComponentEntry>;
 

@@ -17,7 +17,7 @@ import {
   InterfaceDefinition,
   NAME_RE,
   digestOf,
-  parseDefinition,
+  parseDefinitionWithOrigin,
   parseYamlSource,
   validateSource,
   type CatalogEntry,
@@ -81,11 +81,11 @@ export async function loadFolderRegistry(name: string, dir: string, cache?: Fold
       interfaces.set(def.name, def);
       continue;
     }
-    const definition = parseDefinition(text, path);
+    const { definition, origin } = parseDefinitionWithOrigin(text, path);
     expectAt(path, definition.name, sub, 'name');
     expectAt(path, definition.version, file.slice(0, -EXT.length), 'version');
     const entries = components.get(sub) ?? [];
-    entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition });
+    entries.push({ name: definition.name, version: definition.version, digest: digestOf(definition), yanked: false, definition, origin });
     components.set(sub, entries);
   }
   const snapshot: RegistrySnapshot = { name, kind: 'folder', complete: true, components: sortedMap(components), interfaces: sortedMap(interfaces) };
