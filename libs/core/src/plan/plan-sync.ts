@@ -133,8 +133,10 @@ export function planSync(input: PlanInput): SyncPlan {
   add(GENERATED_COMPOSE, files[GENERATED_COMPOSE], compose.text);
   const link = manifest.compose?.link ?? 'include';
   const present = compose.text !== null;
-  if (link === 'include' && files.userCompose) {
-    add(files.userCompose.file, files.userCompose.text, linkComposeInclude(files.userCompose.text, GENERATED_COMPOSE, present, files.userCompose.file));
+  // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
+  // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
+  if (files.userCompose && (link === 'include' || files.userCompose.text.includes(GENERATED_COMPOSE))) {
+    add(files.userCompose.file, files.userCompose.text, linkComposeInclude(files.userCompose.text, GENERATED_COMPOSE, present && link === 'include', files.userCompose.file));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
