@@ -122,7 +122,10 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
   const fragment = component.definition.services![name] as Obj;
   const { dev, ...base } = fragment;
   let body: Obj;
-  if (component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined)) {
+  // A service with neither a `dev:` fragment nor a build runs the released image in either mode: dev mode
+  // leaves it byte for byte as it is, label included (issue 9 item 7).
+  const devChanges = component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined);
+  if (devChanges) {
     body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component, name, input.projectDir)) : { ...base };
   } else {
     body = { ...base };
@@ -155,7 +158,7 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
   const labels = listToMap('labels', body.labels);
   for (const [k, v] of Object.entries(labels)) labels[k] = v === null || v === undefined ? '' : String(v);
   labels['dev.hsm.component'] = component.name;
-  labels['dev.hsm.mode'] = component.mode;
+  labels['dev.hsm.mode'] = devChanges ? 'dev' : 'prod';
   body.labels = labels;
   return body;
 }
