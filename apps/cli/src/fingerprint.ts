@@ -11,7 +11,7 @@ import { join, isAbsolute } from 'node:path';
 import { VERSION } from './version.js';
 
 export const STATE_FILE = '.hsm/state.json';
-const INPUTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.hsm.yml', 'hsm.env', '.env', 'compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const INPUTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.hsm.yml', 'hsm.env', '.env', 'compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 export interface SyncState {
   version: 1;

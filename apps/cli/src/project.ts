@@ -19,7 +19,7 @@ import {
   type RegistrySnapshot,
   type ResolvedComponent,
 } from '@hsm/core';
-import { loadFolderRegistry, RemoteRegistry, tokenFor } from '@hsm/host';
+import { loadFolderRegistry, RemoteRegistry, tokenFor, readComposeExtra } from '@hsm/host';
 
 export const MANIFEST = 'hsm.yaml';
 export const OVERLAY = 'hsm.local.yaml';
@@ -65,6 +65,7 @@ export async function readProjectFiles(dir: string): Promise<ProjectFiles> {
   ]);
   if (manifest === null) throw new HsmError(ErrorCodes.MANIFEST_NOT_FOUND, `no ${MANIFEST} in ${dir}`, { hint: 'run `hsm init` to create one' });
   const userIdx = user.findIndex((t) => t !== null);
+  const userCompose = userIdx >= 0 ? { file: USER_COMPOSE_FILES[userIdx], text: user[userIdx] as string } : null;
   return {
     'hsm.yaml': manifest,
     'hsm.local.yaml': overlay,
@@ -74,7 +75,9 @@ export async function readProjectFiles(dir: string): Promise<ProjectFiles> {
     'docker-compose.hsm.yml': generated,
     '.env': env,
     'hsm.env': hsmEnv,
-    userCompose: userIdx >= 0 ? { file: USER_COMPOSE_FILES[userIdx], text: user[userIdx] as string } : null,
+    userCompose,
+    composeExtra: await readComposeExtra(dir, userCompose, env),
+    environment: process.env,
   };
 }
 

@@ -1,7 +1,7 @@
 /** `hsm up|down|ps|logs`: thin wrappers running docker compose with the stack's files and project name. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
 import { composeRun, detectCompose } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { findProjectDir, readOptional } from '../project.js';
@@ -17,10 +17,12 @@ async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandR
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }
   const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
-  const link = manifest.compose?.link ?? 'include';
-  // with `include` the user's file pulls the generated one in; otherwise name both
-  const files = user && link === 'include' ? [user] : [...(user && link === 'env' ? [user] : []), GENERATED_COMPOSE];
-  const exitCode = await composeRun(dir, files, composeProjectName(manifest), args);
+  const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
+  const dotenv = await readOptional(join(dir, '.env'));
+  const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
+  const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
+  const exitCode = await composeRun(dir, files, composeProjectName(manifest, { '.env': dotenv, userCompose }), args);
   return { exitCode, data: { exitCode } };
 }
 

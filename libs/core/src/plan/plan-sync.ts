@@ -9,7 +9,8 @@ import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, COMPOSE_HSM_FILE, ENV_FILE } from '../compose/index.js';
+import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, COMPOSE_HSM_FILE, ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { lockFromResolution } from '../resolver/index.js';
 
 export const GENERATED_COMPOSE = COMPOSE_HSM_FILE;
@@ -27,6 +28,13 @@ export interface ProjectFiles {
   '.env': string | null;
   /** The user's compose file, if any (first of USER_COMPOSE_FILES that exists). */
   userCompose: { file: string; text: string } | null;
+  /**
+   * The rest of the user's Compose project, read-only for hsm (issue 9 item 4): the `.override` file Compose loads
+   * after the user's file, and the files they `include:`. Absent: none.
+   */
+  composeExtra?: { override: UserComposeFile | null; included: UserComposeFile[] };
+  /** The process environment, for `${VAR}` interpolation in the user's files the way Compose does it. */
+  environment?: ComposeEnv;
 }
 
 export interface FileChange {
@@ -61,8 +69,28 @@ export interface PlanInput {
   projectDir?: string;
 }
 
-export function composeProjectName(manifest: Manifest): string {
+/**
+ * The Compose project name, as Compose would pick it for the user's own `docker compose` (issue 9 item 6):
+ * `COMPOSE_PROJECT_NAME` in `.env`, else the user's file's top-level `name:`, else `compose.project_name`, else the
+ * manifest's name. (`COMPOSE_PROJECT_NAME` in the environment is personal: the host applies it at run time, with
+ * `-p`, so the committed file does not depend on it.)
+ */
+export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> = { '.env': null, userCompose: null }): string {
+  const env = composeEnvironment(project['.env']);
+  const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
+  if (fromCompose) return toComposeProjectName(fromCompose);
   return manifest.compose?.project_name ?? (manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'hsm');
+}
+
+/**
+ * The files to hand to `docker compose -f …`, the same set Compose loads by default — the user's file and its
+ * `.override` — plus the generated file where no `include:` pulls it in (empty: the stack has no services).
+ */
+export function composeFileList(link: 'include' | 'env' | 'none', userFile: string | null, override: string | null, generated: boolean): string[] {
+  if (!generated) return [];
+  const user = userFile ? [userFile, ...(override ? [override] : [])] : [];
+  if (user.length && link === 'include') return user;
+  return [...(link === 'env' ? user : []), GENERATED_COMPOSE];
 }
 
 /** The dependency hsm puts in pyproject.toml for one component. */
@@ -87,7 +115,7 @@ export function pythonDependency(c: ResolvedComponent): PythonDependency | null 
 export function planSync(input: PlanInput): SyncPlan {
   const { manifest, files, resolution } = input;
   const previousLock = parseLockLoose(files['hsm.lock']);
-  const projectName = composeProjectName(manifest);
+  const projectName = composeProjectName(manifest, files);
   const changes: FileChange[] = [];
   const notes: string[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
@@ -127,6 +155,8 @@ export function planSync(input: PlanInput): SyncPlan {
     components: resolution.components,
     checkoutExists: input.checkoutExists,
     userCompose: files.userCompose,
+    userFiles: files.userCompose ? [files.userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
+    env: composeEnvironment(files['.env'], files.environment),
     projectDir: input.projectDir,
     link: manifest.compose?.link ?? 'include',
   });
@@ -141,12 +171,12 @@ export function planSync(input: PlanInput): SyncPlan {
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
   if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']))) {
-    const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
+    const list = present && link === 'env' ? composeFileList('env', files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, true) : null;
     add('.env', files['.env'], linkComposeEnv(files['.env'], list));
   }
   add(ENV_FILE, files[ENV_FILE], renderEnvFile(resolution.components));
 
-  const composeFiles = present ? (files.userCompose && link === 'include' ? [files.userCompose.file] : [...(files.userCompose && link !== 'none' ? [files.userCompose.file] : []), GENERATED_COMPOSE]) : [];
+  const composeFiles = composeFileList(link, files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, present);
 
   const lockOwned = python || owned.dependencies.length > 0 ? { pyproject: owned } : {};
   const lock: Lockfile = { version: 1, components: lockFromResolution(resolution), ...lockOwned };
