@@ -14,3 +14,4 @@ export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
+export * from './init-proposals.js';
