@@ -92,6 +92,17 @@ describe('editing the stack', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('adding a component no registry has says nothing was written, and advises no `hsm remove` (issue 9 item 8)', async () => {
+    const dir = await initProject();
+    const before = snapshot(dir);
+    const r = await hsm(['add', 'redis-cache', '--no-install'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(errorCode(r)).toBe('HSM_COMPONENT_NOT_FOUND');
+    expect(r.stderr).not.toMatch(/listed in hsm\.yaml|hsm remove/);
+    expect(r.stderr).toMatch(/hsm search redis-cache/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('plan shows a unified diff and changes nothing; sync --check exits 3 on drift', async () => {
     const dir = await initProject();
     expect((await hsm(['add', 'redis', '--no-sync'], { cwd: dir })).code).toBe(0);

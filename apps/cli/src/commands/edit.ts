@@ -57,7 +57,7 @@ export const add: Command = async (ctx) => {
   if (path && !dev) throw new HsmError(ErrorCodes.USAGE, '--path goes with --dev', { hint: 'hsm add NAME --dev --path ../checkout' });
   if (dev && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--dev takes exactly one component', { hint: 'add the others without --dev' });
   const registry = ctx.values.registry as string | undefined;
-  return editAndSync(ctx, 'add', ({ manifest, overlay }) => {
+  return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', ({ manifest, overlay }) => {
     for (const s of specs) {
       const existing = getIn(manifest, ['components', s.name]);
       if (existing === undefined) {
@@ -72,8 +72,26 @@ export const add: Command = async (ctx) => {
     }
     if (dev) ({ manifest, overlay } = setMode(manifest, overlay, specs[0].name, 'dev', path, Boolean(ctx.values.shared)));
     return { manifest, overlay };
-  });
+  }));
 };
+
+/**
+ * A component `hsm add` asked for that no registry has: the resolver speaks of the edited hsm.yaml ("listed in
+ * hsm.yaml", "`hsm remove X`"), but nothing was written — say so instead (issue 9 item 8).
+ */
+async function notFoundOnAdd(names: string[], run: () => Promise<CommandResult>): Promise<CommandResult> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof HsmError) || e.code !== ErrorCodes.COMPONENT_NOT_FOUND) throw e;
+    const name = names.find((n) => e.message.startsWith(`component ${n} is not in `));
+    if (!name) throw e;
+    throw new HsmError(e.code, e.message, {
+      details: e.details.filter((d) => !d.startsWith('listed in hsm.yaml')),
+      hint: `\`hsm search ${name}\` lists what the registries offer; nothing was written`,
+    });
+  }
+}
 
 export const remove: Command = async (ctx) => {
   for (const n of ctx.positionals) checkName(n);

@@ -126,9 +126,13 @@ export function planSync(input: PlanInput): SyncPlan {
   add('hsm.local.yaml', files['hsm.local.yaml'], input.overlayText);
 
   // Python side
+  // `hsm remove X` is only advice when X is in the hsm.yaml on disk (not just in an edit being tried)
+  const committed = files['hsm.yaml'] === input.manifestText;
+  const listed = new Set(resolution.components.filter((c) => committed && c.reasons.some((r) => r.kind === 'manifest')).map((c) => c.name));
   const desired = resolution.components
     .map(pythonDependency)
     .filter((d): d is PythonDependency => d !== null)
+    .map((d) => (listed.has(d.component) ? { ...d, removable: true } : d))
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
   const ownedBefore: PyprojectOwnership = {
     dependencies: [],

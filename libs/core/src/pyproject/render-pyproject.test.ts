@@ -206,6 +206,17 @@ describe('renderPyproject', () => {
     expect(render(text, [], none).text).toBe(text);
   });
 
+  test('every clash is reported at once; `hsm remove` is advised only for a component in the hsm.yaml on disk (issue 9 item 8)', () => {
+    const text = '[project]\nname = "x"\ndependencies = ["Qdrant_Client==1.0", "redis"]\n';
+    const e = thrown(() => render(text, [qdrant, redis]));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(e.details).toHaveLength(2);
+    expect(e.details.join('\n')).not.toContain('hsm remove');
+    const one = thrown(() => render('[project]\nname = "x"\ndependencies = ["redis"]\n', [{ ...redis, removable: true }]));
+    expect(one.hint).toContain('`hsm remove redis`');
+    expect(thrown(() => render('[project]\nname = "x"\ndependencies = ["redis"]\n', [redis])).hint).not.toContain('hsm remove');
+  });
+
   test('a user source entry clashes with a component', () => {
     const text = '[project]\nname = "x"\ndependencies = []\n\n[tool.uv.sources]\nqdrant-client = { git = "https://example.com/q.git" }\n';
     expect(thrown(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);

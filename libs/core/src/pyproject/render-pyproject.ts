@@ -19,6 +19,8 @@ export interface PythonDependency {
   source?: { path: string; editable: true };
   /** Private index: a `[[tool.uv.index]]` block and `[tool.uv.sources].<package> = { index = name }`. */
   index?: { name: string; url: string };
+  /** The component is listed in the hsm.yaml on disk, so `hsm remove <component>` is advice that works. */
+  removable?: boolean;
 }
 
 /**
@@ -122,7 +124,7 @@ export function renderPyproject(input: RenderPyprojectInput): { text: string; ow
     const other = desired.get(name);
     if (other) {
       throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `components ${other.component} and ${dep.component} both add the Python package ${dep.package}`, {
-        hint: `remove one of them: \`hsm remove ${dep.component}\``,
+        hint: dep.removable ? `keep one of them: \`hsm remove ${dep.component}\`` : `keep only one of ${other.component} and ${dep.component} in the stack`,
       });
     }
     desired.set(name, dep);
@@ -208,25 +210,37 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
   const sources = doc.sourceEntries();
   const uv = (data.tool as { uv?: { sources?: unknown } } | undefined)?.uv;
   const sourceKeys = uv?.sources && typeof uv.sources === 'object' ? Object.keys(uv.sources) : [];
+  // every clash at once, so one round of fixes is enough (issue 9 item 8)
+  const clashes: { message: string; hint: string }[] = [];
+  const orRemove = (dep: PythonDependency) => (dep.removable ? `, or \`hsm remove ${dep.component}\`` : `, or do without component ${dep.component}`);
   for (const [name, dep] of desired) {
     if (userDeps.has(name)) {
-      throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${FILE} already lists ${dep.package} in [project].dependencies, which component ${dep.component} wants to manage`, {
-        hint: `remove the ${dep.package} line from [project].dependencies in ${FILE}, or \`hsm remove ${dep.component}\``,
+      clashes.push({
+        message: `${FILE} already lists ${dep.package} in [project].dependencies, which component ${dep.component} wants to manage`,
+        hint: `remove the ${dep.package} line from [project].dependencies in ${FILE}${orRemove(dep)}`,
       });
     }
     const key = sourceKeys.find((k) => pep503(k) === name);
     if (!owned.has(name) && key !== undefined) {
-      throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${FILE} already has a [tool.uv.sources] entry for ${dep.package}, which component ${dep.component} wants to manage`, {
-        hint: `remove the ${key} entry from [tool.uv.sources] in ${FILE}, or \`hsm remove ${dep.component}\``,
+      clashes.push({
+        message: `${FILE} already has a [tool.uv.sources] entry for ${dep.package}, which component ${dep.component} wants to manage`,
+        hint: `remove the ${key} entry from [tool.uv.sources] in ${FILE}${orRemove(dep)}`,
       });
     }
     const source = sources.find((s) => s.name === name && !s.editable);
-    if (source) {
+    if (source && owned.has(name)) {
       const shape = source.subTable ? `a [tool.uv.sources.${source.key}] table` : `split over dotted keys (\`${source.key}.…\`)`;
       throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `the [tool.uv.sources] entry for ${dep.package} that hsm manages is ${shape}, which hsm cannot rewrite`, {
         hint: `write it as one \`${source.key} = { … }\` entry, or delete it and run \`hsm sync\` to have hsm write it again`,
       });
     }
+  }
+  if (clashes.length === 1) throw new HsmError(ErrorCodes.PYPROJECT_CLASH, clashes[0].message, { hint: clashes[0].hint });
+  if (clashes.length > 1) {
+    throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${clashes.length} entries in ${FILE} clash with components (all listed below)`, {
+      details: clashes.map((c) => `${c.message} — ${c.hint}`),
+      hint: 'fix each one as its line says, then run the command again',
+    });
   }
   const existing = doc.indexBlocks();
   for (const [name, url] of indexes) {
