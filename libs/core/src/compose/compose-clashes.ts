@@ -45,7 +45,7 @@ export function checkComposeClashes(input: ClashCheckInput): void {
   const clashes: Clash[] = [];
 
   const userBindings: Located[] = [];
-  for (const source of input.user) {
+  for (const source of input.user.filter((u) => u.file !== input.generated.file)) {
     const { services, bindings } = readComposeFile(source, input.env);
     if (input.link === 'include') {
       for (const s of services.filter((x) => ourLocation.has(x.name))) {

@@ -102,6 +102,12 @@ describe('the clash check sees the project as Compose does (issue 9 items 4, 5, 
     expect(e.details.join('\n')).toMatch(/compose\.link: env/);
     expect(e.details).toHaveLength(2);
   });
+  test('the generated file a user file includes is not a user file (found by the real-projects suite)', () => {
+    const main = { file: 'compose.yml', text: 'include:\n  - docker-compose.hsm.yml\nservices:\n  web:\n    image: web\n' };
+    const f = apply(files({ userCompose: main }), plan(MANIFEST, files({ userCompose: main }), [redis]));
+    const again = { ...f, composeExtra: { override: null, included: [{ file: 'docker-compose.hsm.yml', text: f['docker-compose.hsm.yml']! }] } };
+    expect(plan(MANIFEST, again, [redis]).changes).toEqual([]);
+  });
   test("two user services on one port are the user's business, not a clash of hsm's", () => {
     const text = 'services:\n  a:\n    image: a\n    ports: ["${A:-2881}:2881"]\n  b:\n    image: b\n    ports: ["${B:-2881}:2881"]\n';
     expect(() => plan(MANIFEST, files({ userCompose: { file: 'compose.yml', text } }), [redis])).not.toThrow();

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { COMPOSE_OVERRIDE_FILES, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -36,7 +36,8 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
     }
   }
   const env = composeEnvironment(dotenv, environment);
-  const seen = new Set([main.file, ...(override ? [override.file] : [])]);
+  // the generated file, included by `compose.link: include`, is hsm's own, not part of the user's project
+  const seen = new Set([main.file, COMPOSE_HSM_FILE, ...(override ? [override.file] : [])]);
   const queue = [main, ...(override ? [override] : [])];
   const included: UserComposeFile[] = [];
   while (queue.length && seen.size < MAX_FILES) {
