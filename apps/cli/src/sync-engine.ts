@@ -14,7 +14,7 @@ import {
   type Resolution,
   type Lockfile,
 } from '@hsm/core';
-import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck, resolveWithRegistries } from '@hsm/host';
+import { acquireProjectLock, recoverInterrupted, applyFiles, uvSync, detectCompose, composeConfigCheck, resolveWithRegistries, uvWorkspaceOf } from '@hsm/host';
 import type { Output } from './output.js';
 import { readProjectFiles, parseProject, loadRegistries, checkoutDir, builtinCatalogPath } from './project.js';
 import { writeSyncState, absolute } from './fingerprint.js';
@@ -67,7 +67,8 @@ export async function resolveProject(dir: string, out: Output, opts: Pick<SyncOp
  * command whatever it is, so they too take the lock briefly when a journal is lying around.
  */
 export async function recoverIfInterrupted(dir: string, out: Output, waitSeconds: number, command: string): Promise<string[]> {
-  if (!existsSync(join(dir, '.hsm', 'txn', 'journal.json'))) return [];
+  const ws = await uvWorkspaceOf(dir);
+  if (![dir, ...(ws ? [ws.root] : [])].some((d) => existsSync(join(d, '.hsm', 'txn', 'journal.json')))) return [];
   const lock = await acquireProjectLock(dir, { waitSeconds, command });
   try {
     return await recoverHeld(dir, out);
@@ -78,7 +79,10 @@ export async function recoverIfInterrupted(dir: string, out: Output, waitSeconds
 
 /** Rolls back an interrupted sync (the caller holds the project lock); returns the files it covered. */
 async function recoverHeld(dir: string, out: Output): Promise<string[]> {
-  const r = await recoverInterrupted(dir);
+  // a sync in a uv workspace member journals at the workspace root (it guards the root's uv.lock)
+  const ws = await uvWorkspaceOf(dir);
+  let r = await recoverInterrupted(dir);
+  if (!r.recovered && ws) r = await recoverInterrupted(ws.root);
   if (!r.recovered) return [];
   out.log(out.style.yellow(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`));
   return r.files;
@@ -150,10 +154,16 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
       remember();
       return { ...base, written: [], ranUv: runUv };
     }
+    // In a uv workspace member, uv writes the workspace root's uv.lock (and syncs its .venv): the transaction is
+    // rooted there so that lock is journaled and restored with the rest (issue 9 item 2).
+    const ws = await uvWorkspaceOf(dir);
+    const txnRoot = ws ? ws.root : dir;
+    const prefix = ws ? `${ws.member}/` : '';
+    const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
     try {
       await applyFiles(
-        dir,
-        changes.map((c) => ({ path: c.path, after: c.after })),
+        txnRoot,
+        changes.map((c) => ({ path: prefix + c.path, after: c.after })),
         {
           alsoGuard: runUv ? ['uv.lock'] : [],
           afterWrite: async ({ signal }) => {
@@ -165,7 +175,7 @@ export async function syncProject(dir: string, out: Output, opts: SyncOptions): 
     } catch (e) {
       // files are restored; bring .venv back in line with the restored uv.lock (best effort, reported)
       // (with no uv.lock before this sync there is no earlier environment to go back to)
-      if (runUv && files['uv.lock'] !== null && existsSync(join(dir, 'pyproject.toml'))) {
+      if (runUv && lockBefore && existsSync(join(dir, 'pyproject.toml'))) {
         try {
           out.log('restoring the environment to match the previous uv.lock…');
           await uvSync(dir, { frozen: true, offline: opts.offline, quiet: true });

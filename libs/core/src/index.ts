@@ -15,3 +15,4 @@ export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './init-proposals.js';
+export * from './pyproject/uv-workspace.js';

@@ -5,3 +5,4 @@ export * from './registries/index.js';
 export * from './compose/compose.js';
 export * from './compose/compose-files.js';
 export * from './remote/index.js';
+export * from './uv/workspace.js';

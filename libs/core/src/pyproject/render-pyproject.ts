@@ -256,6 +256,14 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
       hint: `write it as \`dependencies = [ … ]\` under the [project] table in ${FILE}`,
     });
   }
+  const workspace = (data.tool as { uv?: { workspace?: { members?: unknown } } } | undefined)?.uv?.workspace;
+  if (!doc.projectAnchor() && desired.size > 0 && workspace) {
+    // a virtual workspace root: the dependencies belong in a member (issue 9 item 2)
+    const members = Array.isArray(workspace.members) ? workspace.members.filter((m): m is string => typeof m === 'string') : [];
+    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} is the root of a uv workspace with no [project] of its own (a virtual root); hsm adds Python dependencies to a member's pyproject.toml, not here`, {
+      hint: `run hsm in the member that should get them${members.length ? ` (members: ${members.join(', ')})` : ''}, e.g. \`hsm -C ${members[0] ?? '<member>'} init\``,
+    });
+  }
   if (!doc.projectAnchor() && desired.size > 0) {
     throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} has no [project] table`, {
       hint: `add a [project] table with name and version to ${FILE} (see PEP 621)`,
