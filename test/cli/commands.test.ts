@@ -73,6 +73,14 @@ describe('editing the stack', () => {
     expect(one.json.error.code).toBe('HSM_GROUP_INVALID');
   });
 
+  test('use then remove gives back hsm.yaml byte for byte (the groups: key goes with its last group)', async () => {
+    const dir = await initProject();
+    const before = await readFile(join(dir, 'hsm.yaml'), 'utf8');
+    expect((await hsm(['use', 'vector-store', 'chroma-adapter', '--no-sync'], { cwd: dir })).code).toBe(0);
+    expect((await hsm(['remove', 'chroma-adapter', '--no-sync'], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toBe(before);
+  });
+
   test('an unfilled interface explains itself and names the fix', async () => {
     const dir = await initProject();
     const r = await hsm(['add', 'langchain-rag', '--no-install', '--json'], { cwd: dir });

@@ -105,7 +105,10 @@ export const remove: Command = async (ctx) => {
       const groups = (getIn(manifest, ['groups']) ?? {}) as Record<string, { policy: string; use: string | string[] }>;
       for (const [g, spec] of Object.entries(groups)) {
         if (Array.isArray(spec?.use) && spec.use.includes(name)) manifest = setIn(manifest, ['groups', g, 'use'], spec.use.filter((u) => u !== name));
-        else if (spec?.use === name) manifest = deleteIn(manifest, ['groups', g]);
+        else if (spec?.use === name) {
+          // the group's last entry goes with the `groups:` key (as `hsm use` created it): hsm.yaml round-trips
+          manifest = Object.keys(groups).length === 1 ? deleteIn(manifest, ['groups']) : deleteIn(manifest, ['groups', g]);
+        }
       }
     }
     return { manifest, overlay };
