@@ -71,6 +71,20 @@ export const PROJECTS: RealProject[] = [
     userFiles: ['pyproject.toml', 'compose.yml', 'compose.override.yml', '.env'],
     patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
   },
+  {
+    // the same repository as a uv workspace, as it is upstream: hsm runs in the member backend/ (issue 9 item 2)
+    name: 'full-stack-fastapi-template (workspace, in backend/)',
+    files: {
+      'full-stack-fastapi-template/pyproject.toml': 'pyproject.toml',
+      'full-stack-fastapi-template/backend/pyproject.toml': 'backend/pyproject.toml',
+      'full-stack-fastapi-template/compose.yml': 'compose.yml',
+      'full-stack-fastapi-template/compose.override.yml': 'compose.override.yml',
+      'full-stack-fastapi-template/.env': '.env',
+    },
+    cwd: 'backend',
+    userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml', 'compose.override.yml', '.env'],
+    patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
+  },
 ];
 
 const REQUIREMENT_ARRAYS = (path: string[]) =>

@@ -48,7 +48,7 @@ async function prepare(): Promise<void> {
   registry = join(root, 'registry');
   const names = new Set<string>(['hsm-demo-lib']);
   for (const p of PROJECTS) {
-    const dir = join(root, p.name);
+    const dir = join(root, p.name.replace(/[^a-z0-9-]+/gi, '-').replace(/-+$/, ''));
     const needed = await layOut(p, dir, wheels);
     laidOut.set(p.name, { dir, names: needed });
     for (const n of needed) names.add(n);
@@ -132,23 +132,24 @@ async function cycle(project: RealProject): Promise<void> {
   };
   const failures: string[] = [];
 
+  const manifestPath = join(dir, project.cwd ?? '.', 'hsm.yaml');
   await step('init', ['init', '--json'], async () => {
     // the registry of the test's components (outside the project)
-    const text = await readFile(join(dir, 'hsm.yaml'), 'utf8');
+    const text = await readFile(manifestPath, 'utf8');
     manifestAfterInit = `${text}builtin: false\nregistries:\n  - name: local\n    path: ${registry}\n`;
-    await writeFile(join(dir, 'hsm.yaml'), manifestAfterInit);
+    await writeFile(manifestPath, manifestAfterInit);
   });
   await step('add', ['add', 'demo-lib', 'hsm-cache-a']);
   await step('plan', ['plan']);
   await step('sync', ['sync']);
   await step('sync --check', ['sync', '--check']);
   await step('mode dev', ['mode', 'demo-lib', 'dev', '--path', checkout], async () => {
-    const py = await readFile(join(dir, 'pyproject.toml'), 'utf8');
+    const py = await readFile(join(dir, project.cwd ?? '.', 'pyproject.toml'), 'utf8');
     expect(py).toMatch(/hsm-demo-lib = \{ path = ".*", editable = true \}/);
   });
   await step('mode prod', ['mode', 'demo-lib', 'prod']);
   await step('use (swap)', ['use', 'test-cache', 'hsm-cache-b'], async () => {
-    const generated = await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8');
+    const generated = await readFile(join(dir, project.cwd ?? '.', 'docker-compose.hsm.yml'), 'utf8');
     expect(generated).toContain('hsm-cache-b:');
     expect(generated).not.toContain('hsm-cache-a:');
   });
@@ -157,12 +158,12 @@ async function cycle(project: RealProject): Promise<void> {
 
   const now = bytes(dir, project.userFiles);
   row['bytes back'] = JSON.stringify(now) === JSON.stringify(original) ? '✓' : `✗ ${project.userFiles.filter((f) => now[f] !== original[f]).join(', ')}`;
-  const manifest = await readFile(join(dir, 'hsm.yaml'), 'utf8');
+  const manifest = await readFile(manifestPath, 'utf8');
   row['hsm.yaml back'] = manifest === manifestAfterInit ? '✓' : '✗';
   expect(failures).toEqual([]);
   expect(now).toEqual(original);
   expect(manifest).toBe(manifestAfterInit);
-  expect(existsSync(join(dir, 'docker-compose.hsm.yml'))).toBe(false);
+  expect(existsSync(join(dir, project.cwd ?? '.', 'docker-compose.hsm.yml'))).toBe(false);
 }
 
 (available || process.env.CI ? describe : describe.skip)('hsm on real projects', () => {
