@@ -17,7 +17,9 @@ export default {
   moduleNameMapper: {
     '^@hsm/core$': '<rootDir>/libs/core/src/index.ts',
     '^@hsm/core/errors$': '<rootDir>/libs/core/src/errors.ts',
+    '^@hsm/core/project-files$': '<rootDir>/libs/core/src/plan/project-files.ts',
     '^@hsm/host/uv$': '<rootDir>/libs/host/src/uv/uv.ts',
+    '^@hsm/host/sync-state$': '<rootDir>/libs/host/src/project/sync-state.ts',
     '^@hsm/host$': '<rootDir>/libs/host/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -235,5 +235,18 @@ describe('hsm with real uv', () => {
   });
 });
 
+describe('add → remove settles (issue 9 item 1)', () => {
+  test('with real uv: sync --check passes after remove, and sync never says "Nothing to change" over drift', async () => {
+    const dir = await project();
+    expect((await hsm(['add', 'demo-lib'], { cwd: dir, env })).code).toBe(0);
+    expect((await hsm(['remove', 'demo-lib'], { cwd: dir, env })).code).toBe(0);
+    const check = await hsm(['sync', '--check'], { cwd: dir, env });
+    expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
+    const again = await hsm(['sync', '--json'], { cwd: dir, env });
+    expect(again.json.written).toEqual([]);
+    expect((await hsm(['sync', '--check'], { cwd: dir, env })).code).toBe(0);
+  });
+});
+
 const __dirname_ = join(new URL('.', import.meta.url).pathname);
 void cp;

@@ -1,10 +1,9 @@
-/** `hsm sync` when nothing changed since the last sync (see fingerprint.ts): only `uv sync` runs. */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+/** `hsm sync` when nothing changed since the last sync (libs/host sync-state.ts): only `uv sync` runs. */
 import { isHsmError } from '@hsm/core/errors';
 import { uvSync } from '@hsm/host/uv';
-import { matchingState } from './fingerprint.js';
+import { matchingState, findProjectDir } from '@hsm/host/sync-state';
 import { createOutput } from './output.js';
+import { VERSION } from './version.js';
 
 const ALLOWED = new Set(['-q', '--quiet', '--no-color', '--offline', '--frozen', '--json']);
 
@@ -17,13 +16,13 @@ export async function fastSync(argv: string[]): Promise<number | null> {
     else rest.push(argv[i]);
   }
   if (rest[0] !== 'sync' || !rest.slice(1).every((a) => ALLOWED.has(a))) return null;
-  let dir = resolve(cwd);
-  while (!existsSync(join(dir, 'hsm.yaml'))) {
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
+  let dir: string;
+  try {
+    dir = findProjectDir(cwd);
+  } catch {
+    return null; // the full path reports it
   }
-  const state = matchingState(dir);
+  const state = matchingState(dir, VERSION);
   if (!state) return null;
   const flags = new Set(rest);
   const out = createOutput({

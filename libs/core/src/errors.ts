@@ -61,6 +61,8 @@ export const ErrorCodes = {
   DATABASE_UNAVAILABLE: 'HSM_DATABASE_UNAVAILABLE',
   MIGRATION_FAILED: 'HSM_MIGRATION_FAILED',
   TXN_PENDING: 'HSM_TXN_PENDING',
+  // a project file changed between the read a plan was computed from and the write
+  CONCURRENT_EDIT: 'HSM_CONCURRENT_EDIT',
   // compose side: two components export one env variable with different values (hsm.env)
   ENV_CLASH: 'HSM_ENV_CLASH',
 } as const;

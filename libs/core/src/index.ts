@@ -16,3 +16,4 @@ export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './init-proposals.js';
 export * from './pyproject/uv-workspace.js';
+export * from './parse-probe.js';

@@ -1,5 +1,6 @@
 /** Text → validated objects for each hsm file format. Pure: callers read the files. */
 import { ErrorCodes, HsmError } from './errors.js';
+import { noteParse } from './parse-probe.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { validateSource } from './validate.js';
 import { Manifest, LocalOverlay } from './schema/manifest.js';
@@ -16,9 +17,13 @@ export function parseManifest(text: string, file = 'hsm.yaml'): { manifest: Mani
 }
 
 export function parseOverlay(text: string, file = 'hsm.local.yaml'): LocalOverlay {
+  return parseOverlaySource(text, file).overlay;
+}
+
+export function parseOverlaySource(text: string, file = 'hsm.local.yaml'): { overlay: LocalOverlay; source: YamlSource } {
   const source = parseYamlSource(file, text, ErrorCodes.OVERLAY_INVALID);
-  if (source.value === null || source.value === undefined) return {};
-  return validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`);
+  if (source.value === null || source.value === undefined) return { overlay: {}, source };
+  return { overlay: validateSource(LocalOverlay, source, ErrorCodes.OVERLAY_INVALID, `${file} may only set components.<name>.mode and .path`), source };
 }
 
 export function parseDefinition(text: string, file: string): ComponentDefinition {
@@ -37,6 +42,7 @@ export function checkDefinition(value: unknown, where: string): ComponentDefinit
 
 export function parseLock(text: string, file = 'hsm.lock'): Lockfile {
   let value: unknown;
+  noteParse(file);
   try {
     value = JSON.parse(text);
   } catch (e) {

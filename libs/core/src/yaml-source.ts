@@ -3,6 +3,7 @@
  * construct objects, nesting depth bounded, duplicate keys rejected. Keeps the document so errors can point
  * at a line and column.
  */
+import { noteParse } from './parse-probe.js';
 import { Document, LineCounter, parseDocument, isNode, type Node } from 'yaml';
 import { HsmError, ErrorCodes } from './errors.js';
 
@@ -23,6 +24,7 @@ export function parseYamlSource(file: string, text: string, code: string = Error
     });
   }
   const lines = new LineCounter();
+  noteParse(file);
   const doc = parseDocument(text, {
     lineCounter: lines,
     schema: 'core',

@@ -6,3 +6,4 @@ export * from './compose/compose.js';
 export * from './compose/compose-files.js';
 export * from './remote/index.js';
 export * from './uv/workspace.js';
+export * from './project/index.js';

@@ -2,13 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeRun, detectCompose } from '@hsm/host';
+import { composeRun, detectCompose, findProjectDir, readOptional, MANIFEST } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
-import { findProjectDir, readOptional } from '../project.js';
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
   const dir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(dir, 'hsm.yaml'))) ?? '';
+  const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
   const { manifest } = parseManifest(manifestText);
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });

@@ -1,26 +1,11 @@
-/** Commands that edit hsm.yaml / hsm.local.yaml and then sync, all in one transaction. */
+/** Commands that edit hsm.yaml / hsm.local.yaml and then sync, all in one transaction (libs/host syncProject). */
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, setIn, deleteIn, getIn, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions } from '@hsm/core';
-import { runProcess } from '@hsm/host';
+import { HsmError, ErrorCodes, parseComponentRequirement, NAME_RE, Range, didYouMean, findVersions, YamlEdit, type Manifest } from '@hsm/core';
+import { runProcess, findProjectDir, syncProject, checkoutDir, type LoadedProject, type ProjectEdit, type ProjectEditContext, type SyncOptions } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
-import { findProjectDir, checkoutDir, OVERLAY, readProjectFiles, parseProject, loadRegistries } from '../project.js';
-import { syncProject, resolveProject, summarize, type SyncOptions } from '../sync-engine.js';
+import { reporter, syncOptions, summarize } from '../pipeline.js';
 
 const OVERLAY_HEADER = `# Personal hsm settings (git-ignored): dev checkouts on this machine only.\n# Only components.<name>.mode and .path belong here; see \`hsm mode\`.\n`;
-
-function syncOptionsFrom(ctx: CommandContext, command: string): SyncOptions {
-  const v = ctx.values;
-  const upgradeList = (v['upgrade-component'] as string[] | undefined) ?? [];
-  return {
-    command,
-    waitSeconds: ctx.waitSeconds,
-    frozen: Boolean(v.frozen),
-    offline: Boolean(v.offline),
-    upgrade: v.upgrade ? true : upgradeList.length ? upgradeList : false,
-    noInstall: Boolean(v['no-install']),
-    manifestOnly: Boolean(v['no-sync']),
-  };
-}
 
 function checkName(name: string): void {
   if (!NAME_RE.test(name)) {
@@ -28,19 +13,22 @@ function checkName(name: string): void {
   }
 }
 
-async function editAndSync(ctx: CommandContext, command: string, edit: SyncOptions['edit']): Promise<CommandResult> {
-  const dir = findProjectDir(ctx.cwd);
-  const report = await syncProject(dir, ctx.out, { ...syncOptionsFrom(ctx, command), edit });
+async function editAndSync(ctx: CommandContext, command: string, edit: ProjectEdit, more: Partial<SyncOptions> = {}): Promise<CommandResult> {
+  const report = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), { ...syncOptions(ctx, command), edit, ...more });
   return {
     data: { written: report.written, added: report.added, removed: report.removed, changed: report.changed, recovered: report.recovered },
     text: summarize(report, ctx.out),
   };
 }
 
-function inStack(manifestText: string, name: string): boolean {
-  if (getIn(manifestText, ['components', name]) !== undefined) return true;
-  const groups = (getIn(manifestText, ['groups']) ?? {}) as Record<string, { use?: string | string[] }>;
-  return Object.values(groups).some((g) => (Array.isArray(g?.use) ? g.use.includes(name) : g?.use === name));
+/** `groups` as written in hsm.yaml right now (the edit may have changed it since the read). */
+function groupsOf(manifest: YamlEdit): Record<string, { policy?: string; use?: string | string[] }> {
+  return (manifest.get(['groups']) ?? {}) as Record<string, { policy?: string; use?: string | string[] }>;
+}
+
+function inStack(current: Manifest, name: string): boolean {
+  if (current.components && name in current.components) return true;
+  return Object.values(current.groups ?? {}).some((g) => (Array.isArray(g?.use) ? g.use.includes(name) : g?.use === name));
 }
 
 export const add: Command = async (ctx) => {
@@ -57,21 +45,19 @@ export const add: Command = async (ctx) => {
   if (path && !dev) throw new HsmError(ErrorCodes.USAGE, '--path goes with --dev', { hint: 'hsm add NAME --dev --path ../checkout' });
   if (dev && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--dev takes exactly one component', { hint: 'add the others without --dev' });
   const registry = ctx.values.registry as string | undefined;
-  return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', ({ manifest, overlay }) => {
+  return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', (edit) => {
     for (const s of specs) {
-      const existing = getIn(manifest, ['components', s.name]);
-      if (existing === undefined) {
+      if (!(s.name in (edit.current.components ?? {}))) {
         const entry: Record<string, unknown> = {};
         if (s.range) entry.version = s.range;
         if (registry) entry.registry = registry;
-        manifest = setIn(manifest, ['components', s.name], entry);
+        edit.manifest.set(['components', s.name], entry);
       } else {
-        if (s.range) manifest = setIn(manifest, ['components', s.name, 'version'], s.range);
-        if (registry) manifest = setIn(manifest, ['components', s.name, 'registry'], registry);
+        if (s.range) edit.manifest.set(['components', s.name, 'version'], s.range);
+        if (registry) edit.manifest.set(['components', s.name, 'registry'], registry);
       }
     }
-    if (dev) ({ manifest, overlay } = setMode(manifest, overlay, specs[0].name, 'dev', path, Boolean(ctx.values.shared)));
-    return { manifest, overlay };
+    if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
   }));
 };
 
@@ -95,59 +81,55 @@ async function notFoundOnAdd(names: string[], run: () => Promise<CommandResult>)
 
 export const remove: Command = async (ctx) => {
   for (const n of ctx.positionals) checkName(n);
-  return editAndSync(ctx, 'remove', ({ manifest, overlay }) => {
+  return editAndSync(ctx, 'remove', (edit) => {
+    const removed = new Set<string>();
     for (const name of ctx.positionals) {
-      if (!inStack(manifest, name)) {
-        const known = Object.keys((getIn(manifest, ['components']) ?? {}) as object);
+      if (removed.has(name) || !inStack(edit.current, name)) {
+        const known = Object.keys(edit.current.components ?? {}).filter((k) => !removed.has(k));
         throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in hsm.yaml${didYouMean(name, known)}`, { hint: 'see the stack with `hsm status`' });
       }
-      manifest = deleteIn(manifest, ['components', name]);
-      const groups = (getIn(manifest, ['groups']) ?? {}) as Record<string, { policy: string; use: string | string[] }>;
+      edit.manifest.delete(['components', name]);
+      removed.add(name);
+      if (!edit.current.groups) continue;
+      const groups = groupsOf(edit.manifest);
       for (const [g, spec] of Object.entries(groups)) {
-        if (Array.isArray(spec?.use) && spec.use.includes(name)) manifest = setIn(manifest, ['groups', g, 'use'], spec.use.filter((u) => u !== name));
-        else if (spec?.use === name) {
-          // the group's last entry goes with the `groups:` key (as `hsm use` created it): hsm.yaml round-trips
-          manifest = Object.keys(groups).length === 1 ? deleteIn(manifest, ['groups']) : deleteIn(manifest, ['groups', g]);
-        }
+        if (Array.isArray(spec?.use) && spec.use.includes(name)) edit.manifest.set(['groups', g, 'use'], spec.use.filter((u) => u !== name));
+        // the group's last entry goes with the `groups:` key (as `hsm use` created it): hsm.yaml round-trips
+        else if (spec?.use === name) edit.manifest.delete(Object.keys(groups).length === 1 ? ['groups'] : ['groups', g]);
       }
     }
-    return { manifest, overlay };
   });
 };
 
-function setMode(manifest: string, overlay: string | null, name: string, mode: 'dev' | 'prod', path: string | undefined, shared: boolean) {
+function setMode(edit: ProjectEditContext, name: string, mode: 'dev' | 'prod', path: string | undefined, shared: boolean): void {
   if (shared) {
-    manifest = setIn(manifest, ['components', name, 'mode'], mode);
-    if (path) manifest = setIn(manifest, ['components', name, 'path'], path);
-    if (overlay !== null && getIn(overlay, ['components', name, 'mode']) !== undefined) overlay = deleteIn(overlay, ['components', name, 'mode']);
-    return { manifest, overlay };
+    edit.manifest.set(['components', name, 'mode'], mode);
+    if (path) edit.manifest.set(['components', name, 'path'], path);
+    if (edit.overlay !== null && edit.overlay.get(['components', name, 'mode']) !== undefined) edit.overlay.delete(['components', name, 'mode']);
+    return;
   }
-  let text = overlay ?? OVERLAY_HEADER;
-  text = setIn(text, ['components', name, 'mode'], mode);
-  if (path) text = setIn(text, ['components', name, 'path'], path);
-  return { manifest, overlay: text };
+  edit.overlay ??= new YamlEdit(OVERLAY_HEADER);
+  edit.overlay.set(['components', name, 'mode'], mode);
+  if (path) edit.overlay.set(['components', name, 'path'], path);
 }
 
 export const mode: Command = async (ctx) => {
   const [name, m] = ctx.positionals;
   checkName(name);
   if (m !== 'dev' && m !== 'prod') throw new HsmError(ErrorCodes.USAGE, `mode must be \`dev\` or \`prod\`, got \`${m}\``, { hint: `hsm mode ${name} dev --path ../${name}` });
-  const dir = findProjectDir(ctx.cwd);
   const shared = Boolean(ctx.values.shared);
   const path = ctx.values.path as string | undefined;
-  const edit: SyncOptions['edit'] = ({ manifest, overlay }) => setMode(manifest, overlay, name, m, path, shared);
-  if (m === 'dev') await ensureCheckout(ctx, dir, name, edit);
-  return editAndSync(ctx, 'mode', edit);
+  // the checkout is made inside the lock, from the one resolve of this command
+  return editAndSync(ctx, 'mode', (edit) => setMode(edit, name, m, path, shared), m === 'dev' ? { beforePlan: (p) => ensureCheckout(ctx, p, name) } : {});
 };
 
 /** SPEC §6.4: an existing directory is used as is; otherwise clone python.source.git at its ref. Never deletes. */
-async function ensureCheckout(ctx: CommandContext, dir: string, name: string, edit: SyncOptions['edit']): Promise<void> {
-  const { resolution } = await resolveProject(dir, ctx.out, { edit });
-  const c = resolution.components.find((x) => x.name === name);
+async function ensureCheckout(ctx: CommandContext, project: LoadedProject, name: string): Promise<void> {
+  const c = project.resolution.components.find((x) => x.name === name);
   if (!c) {
     throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack`, { hint: `add it first: \`hsm add ${name} --dev --path <checkout>\`` });
   }
-  const target = checkoutDir(dir, c);
+  const target = checkoutDir(project.dir, c);
   if (existsSync(target)) return;
   const git = c.definition.python?.source?.git;
   if (!git) {
@@ -164,39 +146,31 @@ async function ensureCheckout(ctx: CommandContext, dir: string, name: string, ed
   }
 }
 
-/** Components listed in hsm.yaml whose definitions provide `iface` (any version, any registry). */
-async function listedProviders(dir: string, iface: string): Promise<string[]> {
-  const files = await readProjectFiles(dir);
-  const { manifest } = parseProject(dir, files);
-  const registries = (await loadRegistries(dir, manifest)).map((r) => r.snapshot);
-  return Object.keys(manifest.components ?? {}).filter((name) =>
-    findVersions(registries, name).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(iface))),
-  );
-}
-
 export const use: Command = async (ctx) => {
   const [group, ...names] = ctx.positionals;
   checkName(group);
   for (const n of names) checkName(n);
-  // the group owns its interface: a provider listed under `components` would be a second implementation,
-  // so swapping is one command — the replaced provider leaves `components` too
-  const replaced = (await listedProviders(findProjectDir(ctx.cwd), group)).filter((n) => !names.includes(n));
-  for (const r of replaced) ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
-  return editAndSync(ctx, 'use', ({ manifest, overlay }) => {
-    for (const r of replaced) manifest = deleteIn(manifest, ['components', r]);
-    const existing = getIn(manifest, ['groups', group]) as { policy?: string } | undefined;
+  return editAndSync(ctx, 'use', async (edit) => {
+    // the group owns its interface: a provider listed under `components` would be a second implementation,
+    // so swapping is one command — the replaced provider leaves `components` too
+    const registries = await edit.registries();
+    const replaced = Object.keys(edit.current.components ?? {}).filter(
+      (n) => !names.includes(n) && findVersions(registries, n).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(group))),
+    );
+    for (const r of replaced) {
+      ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
+      edit.manifest.delete(['components', r]);
+    }
+    const existing = edit.current.groups?.[group];
     if (existing?.policy === 'one' || (existing === undefined && names.length === 1)) {
       if (names.length !== 1) {
         throw new HsmError(ErrorCodes.GROUP_INVALID, `group \`${group}\` takes exactly one implementation (policy: one), got ${names.length}`, {
           hint: `pick one: \`hsm use ${group} ${names[0]}\`, or set \`policy: many\` in hsm.yaml`,
         });
       }
-      manifest = existing === undefined ? setIn(manifest, ['groups', group], { policy: 'one', use: names[0] }) : setIn(manifest, ['groups', group, 'use'], names[0]);
-    } else {
-      manifest = existing === undefined ? setIn(manifest, ['groups', group], { policy: 'many', use: names }) : setIn(manifest, ['groups', group, 'use'], names);
-    }
-    return { manifest, overlay };
+      if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'one', use: names[0] });
+      else edit.manifest.set(['groups', group, 'use'], names[0]);
+    } else if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'many', use: names });
+    else edit.manifest.set(['groups', group, 'use'], names);
   });
 };
-
-export { OVERLAY };

@@ -3,9 +3,9 @@ import { basename, join, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HsmError, ErrorCodes, USER_COMPOSE_FILES, initProposals, composeEnvironment } from '@hsm/core';
-import { applyFiles, acquireProjectLock, readComposeExtra } from '@hsm/host';
+import { applyFiles, acquireProjectLock, readComposeExtra, readOptional } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { readOptional, builtinRegistry } from '../project.js';
+import { builtinRegistry } from '../catalog.js';
 
 export function schemaPath(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));

@@ -1,11 +1,12 @@
 /** Read-only commands: status, why, search, info. */
 import { stringify } from 'yaml';
 import semver from 'semver';
-import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, planSync, type CatalogEntry } from '@hsm/core';
-import { existsSync } from 'node:fs';
+import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, type CatalogEntry } from '@hsm/core';
+import { findProjectDir, readOptional, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
+import { join } from 'node:path';
 import type { Command, CommandContext } from '../commands.js';
-import { findProjectDir, readProjectFiles, parseProject, loadRegistries, builtinRegistry, checkoutDir, type LoadedRegistry } from '../project.js';
-import { resolveProject, resolutionJson, recoverIfInterrupted } from '../sync-engine.js';
+import { builtinRegistry } from '../catalog.js';
+import { reporter, syncOptions, resolutionJson } from '../pipeline.js';
 
 /** Registries of the project around cwd, or the built-in catalog alone outside a project. */
 async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
@@ -16,15 +17,14 @@ async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
     if (e instanceof HsmError && e.code === ErrorCodes.MANIFEST_NOT_FOUND) return [{ snapshot: builtinRegistry() }];
     throw e;
   }
-  const files = await readProjectFiles(dir);
-  return loadRegistries(dir, parseProject(dir, files).manifest, { log: (m) => ctx.out.debug(m) });
+  const { manifest } = parseManifest((await readOptional(join(dir, MANIFEST))) ?? '', MANIFEST);
+  return loadRegistries(dir, manifest, { log: (m) => ctx.out.debug(m), builtin: builtinRegistry });
 }
 
 export const status: Command = async (ctx) => {
-  const dir = findProjectDir(ctx.cwd);
-  await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'status');
-  const { files, project, resolution, manifestText, overlayText } = await resolveProject(dir, ctx.out);
-  const plan = planSync({ manifest: project.manifest, manifestText, overlayText, files, resolution, checkoutExists: (c) => existsSync(checkoutDir(dir, c)) });
+  // the same call as `hsm sync --check`: the two cannot disagree
+  const { project, plan } = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), syncOptions(ctx, 'status'));
+  const { resolution } = plan;
   const drift = plan.changes.map((c) => c.path);
   const s = ctx.out.style;
   const rows = resolution.components.map((c) => {
@@ -44,9 +44,7 @@ function stripAnsi(s: string): string {
 }
 
 export const why: Command = async (ctx) => {
-  const dir = findProjectDir(ctx.cwd);
-  await recoverIfInterrupted(dir, ctx.out, ctx.waitSeconds, 'why');
-  const { resolution } = await resolveProject(dir, ctx.out);
+  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry });
   const name = ctx.positionals[0];
   if (!resolution.components.some((c) => c.name === name)) {
     throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack${didYouMean(name, resolution.components.map((c) => c.name))}`, { hint: 'see the stack with `hsm status`' });

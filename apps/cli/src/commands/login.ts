@@ -4,9 +4,8 @@
  * The token is never echoed, printed or put in --json output.
  */
 import { HsmError, ErrorCodes, didYouMean, parseManifest, type Manifest } from '@hsm/core';
-import { storeToken, tokenEnvName, displayUrl } from '@hsm/host';
+import { storeToken, tokenEnvName, displayUrl, findProjectDir, readOptional, MANIFEST, hsmConfigDir, remoteRegistry } from '@hsm/host';
 import type { Command, CommandContext } from '../commands.js';
-import { findProjectDir, readOptional, MANIFEST, hsmConfigDir, remoteRegistry } from '../project.js';
 
 /** A registry name from the project's hsm.yaml, or a URL given directly. */
 export async function registryTarget(ctx: CommandContext, given: string): Promise<{ name: string; url: string }> {

@@ -5,9 +5,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve as resolvePath } from 'node:path';
 import { HsmError, ErrorCodes, parseDefinition, checkDefinition, type ComponentDefinition } from '@hsm/core';
-import { displayUrl, loadFolderRegistry } from '@hsm/host';
+import { displayUrl, loadFolderRegistry, remoteRegistry } from '@hsm/host';
 import type { Command } from '../commands.js';
-import { remoteRegistry } from '../project.js';
 import { registryTarget } from './login.js';
 
 /** Definitions at PATH: one file (.yaml/.yml/.json) or a folder registry (`<name>/<version>.yaml`). */

@@ -1,31 +1,14 @@
 /** `hsm sync` and `hsm plan`. */
 import { HsmError, ErrorCodes } from '@hsm/core';
-import type { Command, CommandContext } from '../commands.js';
-import { findProjectDir } from '../project.js';
-import { syncProject, summarize, resolutionJson, type SyncOptions } from '../sync-engine.js';
-
-function options(ctx: CommandContext, command: string): SyncOptions {
-  const v = ctx.values;
-  const list = (v['upgrade-component'] as string[] | undefined) ?? [];
-  if (v['dry-run'] && v.check) throw new HsmError(ErrorCodes.USAGE, '--dry-run and --check exclude each other', { hint: 'use `hsm plan` to see the diff, `hsm sync --check` in CI' });
-  return {
-    command,
-    waitSeconds: ctx.waitSeconds,
-    dryRun: Boolean(v['dry-run']) || command === 'plan',
-    check: Boolean(v.check),
-    frozen: Boolean(v.frozen),
-    offline: Boolean(v.offline),
-    upgrade: v.upgrade ? true : list.length ? list : false,
-    noInstall: Boolean(v['no-install']),
-  };
-}
+import { findProjectDir, syncProject } from '@hsm/host';
+import type { Command } from '../commands.js';
+import { reporter, syncOptions, summarize, resolutionJson } from '../pipeline.js';
 
 export const sync: Command = async (ctx) => {
-  const opts = options(ctx, 'sync');
-  if (opts.dryRun) return plan(ctx);
-  const dir = findProjectDir(ctx.cwd);
-  const report = await syncProject(dir, ctx.out, opts);
-  if (opts.check) {
+  const opts = syncOptions(ctx, 'sync');
+  if (ctx.values['dry-run']) return plan(ctx);
+  const report = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), opts);
+  if (ctx.values.check) {
     const drift = report.plan.changes.map((c) => c.path);
     if (drift.length || report.plan.notes.length) {
       throw new HsmError(ErrorCodes.DRIFT, `artifacts differ from hsm.yaml: ${drift.join(', ') || 'see below'}`, {
@@ -42,9 +25,7 @@ export const sync: Command = async (ctx) => {
 };
 
 export const plan: Command = async (ctx) => {
-  const opts = { ...options(ctx, 'plan'), dryRun: true };
-  const dir = findProjectDir(ctx.cwd);
-  const report = await syncProject(dir, ctx.out, opts);
+  const report = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), syncOptions(ctx, 'plan'));
   const { createTwoFilesPatch } = await import('diff');
   const s = ctx.out.style;
   const parts: string[] = [];

@@ -7,8 +7,7 @@
 import { posix } from 'node:path';
 import { parseDocument, isMap, isScalar, isSeq } from 'yaml';
 
-/** The override file Compose loads after the default file (the first of these that exists). */
-export const COMPOSE_OVERRIDE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'] as const;
+export { COMPOSE_OVERRIDE_FILES } from '../plan/project-files.js';
 
 export type ComposeEnv = Readonly<Record<string, string | undefined>>;
 

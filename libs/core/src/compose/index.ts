@@ -1,4 +1,4 @@
-export { renderCompose, toComposeProjectName, resolveAgainstCheckout, COMPOSE_HSM_FILE, COMPOSE_HEADER } from './render-compose.js';
+export { renderCompose, parseUserCompose, toComposeProjectName, resolveAgainstCheckout, COMPOSE_HSM_FILE, COMPOSE_HEADER } from './render-compose.js';
 export type { RenderComposeInput, RenderedCompose, UserComposeFile } from './render-compose.js';
 export { mergeServiceFragment } from './merge-service.js';
 export { publishedPorts, bindingsClash } from './published-ports.js';
@@ -6,7 +6,7 @@ export type { PortBinding } from './published-ports.js';
 export { linkComposeInclude } from './link-compose-include.js';
 export { linkComposeEnv, COMPOSE_ENV_MARKER } from './link-compose-env.js';
 export { renderEnvFile, dotenvValue, ENV_FILE, ENV_FILE_HEADER } from './render-env-file.js';
-export { validateComposeSchema } from './validate-compose-schema.js';
+export { validateComposeSchema, validateComposeModel } from './validate-compose-schema.js';
 export { stableYaml } from './stable-yaml.js';
 export { checkComposeClashes, readComposeFile } from './compose-clashes.js';
 export type { ComposeSource } from './compose-clashes.js';

@@ -8,7 +8,8 @@
  * the only one left, the whole `include:` key goes with it.
  */
 import { posix } from 'node:path';
-import { parseDocument, isMap, isPair, isScalar, isSeq, type Pair, type YAMLSeq, type Node } from 'yaml';
+import { noteParse } from '../parse-probe.js';
+import { parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Pair, type YAMLSeq, type Node } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 
 function lineStart(text: string, pos: number): number {
@@ -42,8 +43,9 @@ function sameFile(a: string, b: string): boolean {
   return posix.normalize(a) === posix.normalize(b);
 }
 
-function parse(userText: string, file: string) {
-  const doc = parseDocument(userText, { merge: true, uniqueKeys: false, prettyErrors: false });
+function parse(userText: string, file: string, parsed?: Document.Parsed) {
+  if (!parsed) noteParse(file);
+  const doc = parsed ?? parseDocument(userText, { merge: true, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, {
       hint: `fix ${file}, or set \`compose.link: env\` in hsm.yaml`,
@@ -78,8 +80,8 @@ function detectIndent(text: string, root: unknown): string {
  * `userText` with `generatedFile` listed in its top-level `include:` (present=true) or without hsm's entry
  * (present=false). Idempotent; returns `userText` itself when nothing needs to change.
  */
-export function linkComposeInclude(userText: string, generatedFile: string, present: boolean, file = 'docker-compose.yml'): string {
-  const { root, include } = parse(userText, file);
+export function linkComposeInclude(userText: string, generatedFile: string, present: boolean, file = 'docker-compose.yml', parsed?: Document.Parsed): string {
+  const { root, include } = parse(userText, file, parsed);
   const nl = userText.includes('\r\n') ? '\r\n' : '\n';
   const seq = include && isSeq(include.value) ? (include.value as YAMLSeq<Node>) : null;
   const ours = seq ? seq.items.findIndex((item) => entryPaths(item).some((p) => sameFile(p, generatedFile))) : -1;

@@ -4,6 +4,8 @@
  * anything is written.
  */
 import { posix } from 'node:path';
+import { noteParse } from '../parse-probe.js';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 import { sortKeys } from '../canonical-json.js';
 import { parseComponentRequirement } from '../schema/definition.js';
@@ -20,6 +22,20 @@ export interface UserComposeFile {
   text: string;
   /** Its name as shown in messages, e.g. `docker-compose.yml`. */
   file: string;
+  /** `text` parsed once (parseUserCompose), shared by the port-clash check and the include link. */
+  parsed?: ParsedUserCompose;
+}
+
+export interface ParsedUserCompose {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Parses the user's compose file the way every reader of it here needs (merge keys, duplicate keys allowed). */
+export function parseUserCompose(user: { file: string; text: string }): ParsedUserCompose {
+  const lines = new LineCounter();
+  noteParse(user.file);
+  return { doc: parseDocument(user.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false }), lines };
 }
 
 export interface RenderComposeInput {
@@ -52,6 +68,8 @@ export interface RenderedCompose {
   text: string | null;
   /** Service names in the file, sorted. */
   services: string[];
+  /** What `text` says, as data (checked against the Compose Specification without parsing `text` back). */
+  model?: Record<string, unknown>;
 }
 
 type Obj = Record<string, unknown>;
@@ -129,7 +147,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
     env: input.env ?? {},
     link: input.link,
   });
-  return { text, services: Object.keys(services) };
+  return { text, services: Object.keys(services), model };
 }
 
 function serviceBody(name: string, component: ResolvedComponent, input: RenderComposeInput): Obj {

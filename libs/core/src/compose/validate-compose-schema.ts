@@ -6,6 +6,7 @@
  */
 import { parse } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
+import { noteParse } from '../parse-probe.js';
 
 type Validate = ((data: unknown) => boolean) & {
   errors?: Array<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }> | null;
@@ -25,11 +26,17 @@ function dotted(instancePath: string): string {
 
 export async function validateComposeSchema(text: string, file = 'docker-compose.hsm.yml'): Promise<void> {
   let value: unknown;
+  noteParse(file);
   try {
     value = parse(text, { merge: true, maxAliasCount: 100 });
   } catch (e) {
     throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${file} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
   }
+  await validateComposeModel(value, file);
+}
+
+/** The check itself, on the data a compose file says (the planner hands in its model: no text round trip). */
+export async function validateComposeModel(value: unknown, file = 'docker-compose.hsm.yml'): Promise<void> {
   const validate = await validator();
   if (validate(value)) return;
   // The deepest error is the most specific one (a oneOf failure reports every branch, then itself).

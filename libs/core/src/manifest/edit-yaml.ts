@@ -3,7 +3,8 @@
  * node's source range, so comments, key order, quoting and blank lines outside the edit stay byte-identical.
  * (The yaml Document API alone would re-indent and re-space the whole file.)
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Pair, type YAMLMap } from 'yaml';
+import { noteParse } from '../parse-probe.js';
+import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlPath = ReadonlyArray<string>;
 
@@ -118,8 +119,16 @@ export interface EditOptions {
 
 /** Sets `path` to `value`, creating missing maps. Returns the new text. */
 export function setIn(text: string, path: YamlPath, value: unknown, options: EditOptions = {}): string {
+  return setInDoc(text, parseForEdit(text), path, value, options);
+}
+
+function parseForEdit(text: string): Document.Parsed {
+  noteParse('yaml-edit');
+  return parseDocument(text);
+}
+
+function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unknown, options: EditOptions): string {
   const quoteKeys = options.quoteKeys ?? new Set(['version']);
-  const doc = parseDocument(text, { keepSourceTokens: false });
   const nl = eol(text);
   const unit = indentUnit(text);
   const found = walk(doc.contents as Node | null, path);
@@ -178,7 +187,7 @@ export function setIn(text: string, path: YamlPath, value: unknown, options: Edi
   }
   if (parentPair) {
     // parent exists but is null/empty (`redis:`) or `{}` handled above: write a block under it
-    return setIn(text, path.slice(0, depth), { [key]: v }, options);
+    return setInDoc(text, doc, path.slice(0, depth), { [key]: v }, options);
   }
   // top level, document empty or not a map: append
   const sep = text.length === 0 || text.endsWith('\n') ? '' : nl;
@@ -201,7 +210,10 @@ function blockEndOf(text: string, node: Node): number {
 
 /** Removes `path` (a map key). When it was the map's only key the map becomes `{}`. Missing path: no change. */
 export function deleteIn(text: string, path: YamlPath): string {
-  const doc = parseDocument(text);
+  return deleteInDoc(text, parseForEdit(text), path);
+}
+
+function deleteInDoc(text: string, doc: Document.Parsed, path: YamlPath): string {
   const found = walk(doc.contents as Node | null, path);
   if (found.pairs.length !== path.length) return text;
   const pair = found.pairs[path.length - 1];
@@ -229,9 +241,50 @@ export function deleteIn(text: string, path: YamlPath): string {
 
 /** Value at path as plain JS (undefined when missing). */
 export function getIn(text: string, path: YamlPath): unknown {
-  const doc = parseDocument(text);
+  return getInDoc(parseForEdit(text), path);
+}
+
+function getInDoc(doc: Document.Parsed, path: YamlPath): unknown {
   const v = doc.getIn(path as string[], true) as Node | undefined | null;
   if (v === undefined) return undefined;
   if (v === null) return null;
   return isMap(v) || isSeq(v) ? v.toJSON() : isScalar(v) ? v.value : isPair(v) ? undefined : v;
+}
+
+/**
+ * A run of edits on one YAML text (an edit command's changes to hsm.yaml): it parses only when the text changed
+ * since the last parse, and can start from the Document the reader already parsed, so reading the manifest and
+ * then setting a key costs one parse, not one per getIn/setIn.
+ */
+export class YamlEdit {
+  private doc: Document.Parsed | null;
+
+  constructor(
+    public text: string,
+    parsed?: Document.Parsed,
+  ) {
+    this.doc = parsed ?? null;
+  }
+
+  private parsed(): Document.Parsed {
+    return (this.doc ??= parseForEdit(this.text));
+  }
+
+  get(path: YamlPath): unknown {
+    return getInDoc(this.parsed(), path);
+  }
+
+  set(path: YamlPath, value: unknown, options: EditOptions = {}): void {
+    this.replace(setInDoc(this.text, this.parsed(), path, value, options));
+  }
+
+  delete(path: YamlPath): void {
+    this.replace(deleteInDoc(this.text, this.parsed(), path));
+  }
+
+  private replace(text: string): void {
+    if (text === this.text) return;
+    this.text = text;
+    this.doc = null;
+  }
 }

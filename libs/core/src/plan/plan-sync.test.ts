@@ -1,13 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { planSync, type ProjectFiles, type SyncPlan } from './plan-sync.js';
-import { parseManifest } from '../load.js';
+import { parseManifest, parseLock } from '../load.js';
 import { ErrorCodes, type HsmError } from '../errors.js';
 import type { ResolvedComponent, Resolution } from '../model.js';
 import type { ComponentDefinition } from '../schema/definition.js';
 
 function component(definition: Partial<ComponentDefinition> & { name: string }, extra: Partial<ResolvedComponent> = {}): ResolvedComponent {
   const def = { version: '1.0.0', ...definition } as ComponentDefinition;
-  return { name: def.name, version: def.version, registry: 'local', digest: 'sha256:0', definition: def, mode: 'prod', checkout: `packages/${def.name}`, reasons: [{ kind: 'manifest', range: '*' }], ...extra };
+  return { name: def.name, version: def.version, registry: 'local', digest: `sha256:${'0'.repeat(64)}`, definition: def, mode: 'prod', checkout: `packages/${def.name}`, reasons: [{ kind: 'manifest', range: '*' }], ...extra };
 }
 
 const redis = component({ name: 'redis', services: { redis: { image: 'redis:7', ports: ['6379:6379'] } } });
@@ -19,7 +19,9 @@ function files(over: Partial<ProjectFiles> = {}): ProjectFiles {
 function plan(manifestText: string, f: ProjectFiles, components: ResolvedComponent[]): SyncPlan {
   const { manifest } = parseManifest(manifestText, 'hsm.yaml');
   const resolution: Resolution = { components, interfaces: {} };
-  return planSync({ manifest, manifestText, overlayText: f['hsm.local.yaml'], files: { ...f, 'hsm.yaml': manifestText }, resolution, checkoutExists: () => true });
+  const lock = f['hsm.lock'] === null ? null : parseLock(f['hsm.lock'], 'hsm.lock');
+  const checkouts = Object.fromEntries(components.map((c) => [c.name, true]));
+  return planSync({ manifest, manifestText, overlayText: f['hsm.local.yaml'], files: { ...f, 'hsm.yaml': manifestText }, lock, resolution, checkouts, projectDir: '/project' });
 }
 
 /** Applies a plan's changes to `f` (what the transaction writes). */

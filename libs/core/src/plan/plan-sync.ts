@@ -3,19 +3,18 @@
  * Pure: the shell reads the files before and applies the plan after; everything that can fail fails here,
  * before the first write (SPEC §7 step 3).
  */
-import { parse as parseToml } from 'smol-toml';
 import type { Manifest } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, COMPOSE_HSM_FILE, ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
+import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { lockFromResolution } from '../resolver/index.js';
+import { GENERATED_COMPOSE } from './project-files.js';
 
-export const GENERATED_COMPOSE = COMPOSE_HSM_FILE;
-/** Compose's own lookup order for the user's file. */
-export const USER_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
 
 export interface ProjectFiles {
   'hsm.yaml': string;
@@ -55,6 +54,16 @@ export interface SyncPlan {
   /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
   notes: string[];
   resolution: Resolution;
+  /** Components added, removed or changed in hsm.lock: `name 1.0.0`, `name 1.0.0 -> 1.1.0`. */
+  lockChanges: LockChanges;
+  /** The generated compose file as data when this plan writes a new one (checked against the Compose schema). */
+  composeModel: Record<string, unknown> | null;
+}
+
+export interface LockChanges {
+  added: string[];
+  removed: string[];
+  changed: string[];
 }
 
 export interface PlanInput {
@@ -63,10 +72,13 @@ export interface PlanInput {
   manifestText: string;
   overlayText: string | null;
   files: ProjectFiles;
+  /** hsm.lock as the reader parsed it (null when there is none). */
+  lock: Lockfile | null;
   resolution: Resolution;
-  checkoutExists: (c: ResolvedComponent) => boolean;
+  /** Component name → its dev checkout exists (the reader looked, so the plan stays pure). */
+  checkouts: Readonly<Record<string, boolean>>;
   /** Absolute project directory, so absolute checkout paths can be written relative to it. */
-  projectDir?: string;
+  projectDir: string;
 }
 
 /**
@@ -78,8 +90,16 @@ export interface PlanInput {
 export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> = { '.env': null, userCompose: null }): string {
   const env = composeEnvironment(project['.env']);
   const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
-  if (fromCompose) return toComposeProjectName(fromCompose);
-  return manifest.compose?.project_name ?? (manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'hsm');
+  return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
+}
+
+export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
+  const b = before?.components ?? {};
+  const a = after.components;
+  const added = Object.keys(a).filter((k) => !(k in b)).map((k) => `${k} ${a[k].version}`);
+  const removed = Object.keys(b).filter((k) => !(k in a)).map((k) => `${k} ${b[k].version}`);
+  const changed = Object.keys(a).filter((k) => k in b && b[k].version !== a[k].version).map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
+  return { added, removed, changed };
 }
 
 /**
@@ -114,7 +134,7 @@ export function pythonDependency(c: ResolvedComponent): PythonDependency | null 
 
 export function planSync(input: PlanInput): SyncPlan {
   const { manifest, files, resolution } = input;
-  const previousLock = parseLockLoose(files['hsm.lock']);
+  const previousLock = input.lock;
   const projectName = composeProjectName(manifest, files);
   const changes: FileChange[] = [];
   const notes: string[] = [];
@@ -141,25 +161,28 @@ export function planSync(input: PlanInput): SyncPlan {
   } as PyprojectOwnership;
   const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
   let owned: PyprojectOwnership = ownedBefore;
+  // parsed once here, shared by the ownership check, the renderer and the dev-source notes
+  const pyprojectData = python && files['pyproject.toml'] !== null ? parsePyproject(files['pyproject.toml']) : undefined;
   if (python) {
     // Whether hsm created `[tool.uv.sources]` is personal state in dev mode (editable paths), so it is not kept in
     // the shared hsm.lock: a table holding nothing but hsm's own entries is taken to be hsm's.
     const created = new Set(ownedBefore.created ?? []);
-    if (files['pyproject.toml'] !== null && onlyOwnedSources(files['pyproject.toml'], ownedBefore.dependencies)) created.add('tool.uv.sources');
-    const rendered = renderPyproject({ text: files['pyproject.toml'], projectName: manifest.name, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
+    if (pyprojectData && onlyOwnedSources(pyprojectData, ownedBefore.dependencies)) created.add('tool.uv.sources');
+    const rendered = renderPyproject({ text: files['pyproject.toml'], data: pyprojectData, projectName: manifest.name, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
     const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
     owned = { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) };
     add('pyproject.toml', files['pyproject.toml'], rendered.text);
-    notes.push(...devSourceNotes(files['pyproject.toml'], desired, resolution));
+    notes.push(...devSourceNotes(pyprojectData, desired, resolution));
   }
 
   // Compose side
+  const userCompose = files.userCompose ? { ...files.userCompose, parsed: parseUserCompose(files.userCompose) } : null;
   const compose = renderCompose({
     projectName,
     components: resolution.components,
-    checkoutExists: input.checkoutExists,
-    userCompose: files.userCompose,
-    userFiles: files.userCompose ? [files.userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
+    checkoutExists: (c) => input.checkouts[c.name] === true,
+    userCompose,
+    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
     env: composeEnvironment(files['.env'], files.environment),
     projectDir: input.projectDir,
     link: manifest.compose?.link ?? 'include',
@@ -169,8 +192,8 @@ export function planSync(input: PlanInput): SyncPlan {
   const present = compose.text !== null;
   // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
   // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
-  if (files.userCompose && (link === 'include' || files.userCompose.text.includes(GENERATED_COMPOSE))) {
-    add(files.userCompose.file, files.userCompose.text, linkComposeInclude(files.userCompose.text, GENERATED_COMPOSE, present && link === 'include', files.userCompose.file));
+  if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
+    add(userCompose.file, userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
@@ -182,17 +205,21 @@ export function planSync(input: PlanInput): SyncPlan {
 
   const composeFiles = composeFileList(link, files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, present);
 
-  const lockOwned = python || owned.dependencies.length > 0 ? { pyproject: owned } : {};
+  // Ownership is recorded while hsm owns something in pyproject.toml; once the last entry is gone so is the
+  // record, so a plan right after applying this one is empty (issue 9: add → remove must settle in one sync).
+  const ownsAny = owned.dependencies.length > 0 || owned.indexes.length > 0 || (owned.created ?? []).length > 0;
+  const lockOwned = ownsAny ? { pyproject: owned } : {};
   const lock: Lockfile = { version: 1, components: lockFromResolution(resolution), ...lockOwned };
   const lockText = resolution.components.length === 0 && files['hsm.lock'] === null ? null : stableJson(lock);
   add('hsm.lock', files['hsm.lock'], lockText);
 
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
-  return { projectName, changes, lock, python, composeFiles, notes, resolution };
+  const composeModel = (changes.some((c) => c.path === GENERATED_COMPOSE) && compose.model) || null;
+  return { projectName, changes, lock, python, composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel };
 }
 
-function onlyOwnedSources(text: string, ownedDeps: string[]): boolean {
+function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {
   let sources: Record<string, unknown>;
   try {
     sources = readPyprojectSources(text);
@@ -209,25 +236,11 @@ function rank(order: string[], p: string): number {
   return i < 0 ? order.length : i;
 }
 
-function parseLockLoose(text: string | null): Lockfile | null {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as Lockfile;
-  } catch {
-    return null;
-  }
-}
-
 /** "pyproject.toml carries a dev source for X" when a committed file has a path source the plan would drop. */
-function devSourceNotes(text: string | null, desired: PythonDependency[], resolution: Resolution): string[] {
-  if (!text) return [];
-  let sources: Record<string, unknown> = {};
-  try {
-    const doc = parseToml(text) as { tool?: { uv?: { sources?: Record<string, unknown> } } };
-    sources = doc.tool?.uv?.sources ?? {};
-  } catch {
-    return [];
-  }
+function devSourceNotes(data: Record<string, unknown> | undefined, desired: PythonDependency[], resolution: Resolution): string[] {
+  if (!data) return [];
+  const sources = ((data as { tool?: { uv?: { sources?: unknown } } }).tool?.uv?.sources ?? {}) as Record<string, unknown>;
+  if (typeof sources !== 'object' || sources === null) return [];
   const notes: string[] = [];
   for (const d of desired) {
     if (d.source) continue;

@@ -5,6 +5,7 @@
  * (the model is Renovate's pep621 manager), re-scanning after each edit so ranges never go stale.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { noteParse } from '../parse-probe.js';
 import { ErrorCodes, HsmError } from '../errors.js';
 import { PyprojectText, tomlString } from './pyproject-text.js';
 
@@ -50,6 +51,8 @@ export interface RenderPyprojectInput {
   desired: PythonDependency[];
   /** What hsm owned before (from hsm.lock); empty on the first sync. */
   owned: PyprojectOwnership;
+  /** `text` already parsed (parsePyproject), so a plan parses its input once. */
+  data?: Record<string, unknown>;
 }
 
 const FILE = 'pyproject.toml';
@@ -80,8 +83,8 @@ export function readPyprojectDependencies(text: string): { name: string; require
  * `[tool.uv.sources]` of a pyproject.toml: PEP 503 name → the entry as parsed (e.g. `{ path, editable }`,
  * `{ index }`, `{ git }`). For `hsm sync --check` ("carries a dev source for X") and `hsm init`.
  */
-export function readPyprojectSources(text: string): Record<string, Record<string, unknown>> {
-  const sources = (parsePyproject(text).tool as { uv?: { sources?: unknown } } | undefined)?.uv?.sources;
+export function readPyprojectSources(text: string | Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const sources = ((typeof text === 'string' ? parsePyproject(text) : text).tool as { uv?: { sources?: unknown } } | undefined)?.uv?.sources;
   const out: Record<string, Record<string, unknown>> = {};
   if (!sources || typeof sources !== 'object') return out;
   for (const [key, value] of Object.entries(sources as Record<string, unknown>)) {
@@ -92,6 +95,7 @@ export function readPyprojectSources(text: string): Record<string, Record<string
 
 /** Parses pyproject.toml text; invalid TOML → HsmError PYPROJECT_INVALID at `pyproject.toml:line:col`. */
 export function parsePyproject(text: string): Record<string, unknown> {
+  noteParse('pyproject.toml');
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
@@ -108,7 +112,7 @@ export function parsePyproject(text: string): Record<string, unknown> {
 
 export function renderPyproject(input: RenderPyprojectInput): { text: string; owned: PyprojectOwnership } {
   const original = input.text ?? newPyproject(input.projectName);
-  const data = parsePyproject(original);
+  const data = input.text !== null && input.data ? input.data : parsePyproject(original);
   const doc = new PyprojectText(original, new Set(input.owned.created ?? []));
   const owned = new Set(input.owned.dependencies.map(pep503));
   const ownedIndexes = new Set(input.owned.indexes);
@@ -275,6 +279,7 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
 function verify(text: string, desired: PythonDependency[]): void {
   let deps: unknown;
   try {
+    noteParse('pyproject.toml (self-check of the result)');
     deps = (parseToml(text) as { project?: { dependencies?: unknown } }).project?.dependencies ?? [];
   } catch (e) {
     throw new HsmError(ErrorCodes.INTERNAL, `hsm produced an invalid ${FILE}: ${(e as Error).message.split('\n')[0]}`, { cause: e, hint: 'please report this bug with your pyproject.toml' });

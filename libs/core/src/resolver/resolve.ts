@@ -27,6 +27,7 @@ import type { Lockfile } from '../schema/lock.js';
 import type { CatalogEntry, Reason, RegistrySnapshot, Resolution, ResolvedComponent } from '../model.js';
 import { satisfies, sortVersionsDesc } from './versions.js';
 import { describeReason, interfaceCandidates } from './describe.js';
+import { lockedDigestMismatch } from './lock-from-resolution.js';
 
 export interface ResolveInput {
   manifest: Manifest;
@@ -493,10 +494,7 @@ function checkDigests(resolution: Resolution, lock: Lockfile, upgrades: (name: s
   for (const c of resolution.components) {
     const locked = lock.components[c.name];
     if (!locked || locked.registry !== c.registry || locked.version !== c.version || locked.digest === c.digest || upgrades(c.name)) continue;
-    throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `registry ${c.registry} serves different content for ${c.name} ${c.version} than hsm.lock recorded`, {
-      details: [`hsm.lock: ${locked.digest}`, `${c.registry}: ${c.digest}`],
-      hint: `if the change is expected, accept it with \`hsm sync --upgrade-component ${c.name}\``,
-    });
+    throw lockedDigestMismatch(`registry ${c.registry}`, c.registry, c.name, c.version, locked.digest, c.digest);
   }
 }
 

@@ -24,11 +24,14 @@ export interface ComposeExtra {
   included: UserComposeFile[];
 }
 
-/** `main`: the user's compose file (null: none, and Compose loads no override either). */
-export async function readComposeExtra(dir: string, main: UserComposeFile | null, dotenv: string | null, environment: ComposeEnv = process.env): Promise<ComposeExtra> {
+/**
+ * `main`: the user's compose file (null: none, and Compose loads no override either). `override`: the override
+ * file when the caller has read it already (undefined: look for it here).
+ */
+export async function readComposeExtra(dir: string, main: UserComposeFile | null, dotenv: string | null, environment: ComposeEnv = process.env, known?: UserComposeFile | null): Promise<ComposeExtra> {
   if (!main) return { override: null, included: [] };
-  let override: UserComposeFile | null = null;
-  for (const f of COMPOSE_OVERRIDE_FILES) {
+  let override: UserComposeFile | null = known ?? null;
+  for (const f of known === undefined ? COMPOSE_OVERRIDE_FILES : []) {
     const text = await readIfThere(join(dir, f));
     if (text !== null) {
       override = { file: f, text };

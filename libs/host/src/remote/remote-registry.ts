@@ -30,6 +30,8 @@ import {
   HsmError,
   checkDefinition,
   digestOf,
+  lockedDigestMismatch,
+  NAME_RE,
   parseComponentRequirement,
   satisfies,
   sortVersionsDesc,
@@ -213,7 +215,7 @@ export class RemoteRegistry {
 
   /** The component document (versions, digests, yanked), revalidated with its ETag; null when absent. */
   async component(name: string): Promise<RemoteComponentInfo | null> {
-    if (!/^[a-z0-9-]{1,64}$/.test(name)) return null;
+    if (!NAME_RE.test(name)) return null;
     const path = `/v1/components/${name}`;
     const cached = await this.cache.readComponent(name);
     let document: ComponentDocument;
@@ -532,7 +534,7 @@ export class RemoteRegistry {
   }
 
   private async cachedVersions(name: string): Promise<string[]> {
-    if (!/^[a-z0-9-]{1,64}$/.test(name)) return [];
+    if (!NAME_RE.test(name)) return [];
     try {
       return (await readdir(join(this.cache.dir, 'versions', name))).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length));
     } catch {
@@ -568,10 +570,7 @@ export class RemoteRegistry {
   private checkLocked(name: string, version: string, digest: string, source: string): void {
     const locked = this.locked(name);
     if (!locked || locked.version !== version || locked.digest === digest || this.upgrading(name)) return;
-    throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${source} serves different content for ${name} ${version} than hsm.lock recorded`, {
-      details: [`hsm.lock: ${locked.digest}`, `${this.o.name}: ${digest}`],
-      hint: `if the change is expected, accept it with \`hsm sync --upgrade-component ${name}\``,
-    });
+    throw lockedDigestMismatch(source, this.o.name, name, version, locked.digest, digest);
   }
 
   private checkComponentDocument(path: string, json: unknown): ComponentDocument {

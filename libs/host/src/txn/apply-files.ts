@@ -5,7 +5,7 @@
  * file byte for byte; a `kill -9` or power loss leaves the journal for `recoverInterrupted` to roll back.
  * Call it holding the project lock, after `recoverInterrupted`.
  */
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { HsmError, ErrorCodes, isHsmError } from '@hsm/core';
 import { resolveProjectPath, type ProjectPath } from './project-path.js';
 import { fsyncDir, unlinkDurable, writeFileDurable } from './durable-fs.js';
 import { crashPoint } from './crash-point.js';
-import { capturePrior, ensureTxnDir, readJournal, removeJournal, writeJournal, TXN_DIR, type Journal, type PriorState } from './journal.js';
+import { capturePrior, ensureTxnDir, readJournal, removeJournal, stampOf, writeJournal, TXN_DIR, type Journal, type PriorState, type ReadPrior } from './journal.js';
 import { rollBack } from './roll-back.js';
 import { currentProcess } from './process-liveness.js';
 
@@ -34,6 +34,11 @@ export interface ApplyFilesOptions {
   afterWrite?: (context: AfterWriteContext) => Promise<void>;
   /** Files the afterWrite step may change (uv.lock): journaled and restored on rollback, never written by us. */
   alsoGuard?: string[];
+  /**
+   * The files as the caller read them to compute `changes` (relative path → prior state and stamp): the journal
+   * records these bytes, and a file whose stamp changed since is HSM_CONCURRENT_EDIT, not overwritten.
+   */
+  priors?: ReadonlyMap<string, ReadPrior>;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -47,7 +52,7 @@ interface Target extends ProjectPath {
 }
 
 export async function applyFiles(projectDir: string, changes: FileChange[], options: ApplyFilesOptions = {}): Promise<void> {
-  const targets = await planTargets(projectDir, changes, options.alsoGuard ?? []);
+  const targets = await planTargets(projectDir, changes, options.alsoGuard ?? [], options.priors);
   const writes = targets.filter((t) => t.write !== undefined);
   if (writes.length === 0 && options.afterWrite === undefined) return; // nothing to do: touch nothing
 
@@ -155,7 +160,7 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
   if (signalled) process.kill(process.pid, signalled);
 }
 
-async function planTargets(projectDir: string, changes: FileChange[], alsoGuard: string[]): Promise<Target[]> {
+async function planTargets(projectDir: string, changes: FileChange[], alsoGuard: string[], priors?: ReadonlyMap<string, ReadPrior>): Promise<Target[]> {
   const byPath = new Map<string, Target>();
   const add = async (relative: string, after: string | null | undefined): Promise<void> => {
     const resolved = await resolveProjectPath(projectDir, relative);
@@ -163,7 +168,8 @@ async function planTargets(projectDir: string, changes: FileChange[], alsoGuard:
     if (seen && after !== undefined && seen.write !== undefined) {
       throw new HsmError(ErrorCodes.INTERNAL, `\`${resolved.relative}\` is changed twice in one transaction`);
     }
-    const before = seen?.before ?? (await capturePriorOrFail(resolved));
+    const known = priors?.get(resolved.relative);
+    const before = seen?.before ?? (known ? await unchangedSince(resolved, known) : await capturePriorOrFail(resolved));
     const write = after === undefined ? seen?.write : toWrite(before, after);
     byPath.set(resolved.relative, { ...resolved, before, write });
   };
@@ -177,6 +183,23 @@ function toWrite(before: PriorState, after: string | null): Buffer | null | unde
   const bytes = Buffer.from(after, 'utf8');
   if (before.kind === 'file' && Buffer.from(before.base64, 'base64').equals(bytes)) return undefined;
   return bytes;
+}
+
+/** The prior state the caller read, after checking the file is still the one it read. */
+async function unchangedSince(target: ProjectPath, known: ReadPrior): Promise<PriorState> {
+  let stamp: string | null;
+  try {
+    stamp = stampOf(await lstat(target.absolute, { bigint: true }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot read \`${target.relative}\``, e);
+    stamp = null;
+  }
+  if (stamp !== known.stamp) {
+    throw new HsmError(ErrorCodes.CONCURRENT_EDIT, `\`${target.relative}\` changed while hsm was planning; nothing was written`, {
+      hint: 'run the command again: it plans from the file as it is now',
+    });
+  }
+  return known.state;
 }
 
 async function capturePriorOrFail(target: ProjectPath): Promise<PriorState> {

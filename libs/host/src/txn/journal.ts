@@ -5,16 +5,27 @@
  * found there was torn before the rename and guards nothing.
  */
 import { mkdirSync, constants } from 'node:fs';
-import { open, rename, rm, unlink } from 'node:fs/promises';
+import { open, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { assertRealDirectory, ensureHsmDir, HSM_DIR } from './project-path.js';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir, tempPathFor, writeFileDurable } from './durable-fs.js';
 import type { ProcessIdentity } from './process-liveness.js';
 
 export const JOURNAL_VERSION = 1;
 
 export type PriorState = { kind: 'absent' } | { kind: 'file'; mode: number; uid: number; gid: number; base64: string };
+
+/** A file as a caller read it to plan: what the journal records before a write, and how to tell it changed since. */
+export interface ReadPrior {
+  state: PriorState;
+  /** `dev:ino:size:mtime:ctime` (ns) of a file read (stampOf); null when it was absent. */
+  stamp: string | null;
+}
+
+export function stampOf(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
 
 export interface JournalEntry {
   path: string;
@@ -32,11 +43,13 @@ export interface Journal extends ProcessIdentity {
   createdDirs: string[];
 }
 
-export const TXN_DIR = `${HSM_DIR}/txn`;
+export { TXN_DIR } from '../project/find-project-dir.js';
+import { TXN_DIR } from '../project/find-project-dir.js';
 
 export function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
   const dir = path.join(projectDir, HSM_DIR, 'txn');
-  return { dir, journal: path.join(dir, 'journal.json'), temp: path.join(dir, 'journal.json.tmp') };
+  const journal = path.join(dir, 'journal.json');
+  return { dir, journal, temp: tempPathFor(journal) };
 }
 
 /** Creates `.hsm/txn/` (durably) for a new transaction. */
@@ -51,19 +64,9 @@ export async function ensureTxnDir(projectDir: string): Promise<string> {
   return dir;
 }
 
+/** Written like every artifact (temp, fsync, rename, fsync the folder), private to the user. */
 export async function writeJournal(projectDir: string, journal: Journal, onTempWritten?: () => void): Promise<void> {
-  const { dir, journal: target, temp } = txnPaths(projectDir);
-  await rm(temp, { force: true });
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(journal));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  onTempWritten?.();
-  await rename(temp, target);
-  await fsyncDir(dir);
+  await writeFileDurable(txnPaths(projectDir).journal, { bytes: Buffer.from(JSON.stringify(journal)), mode: 0o600 }, onTempWritten);
 }
 
 export async function removeJournal(projectDir: string): Promise<void> {

@@ -1,17 +1,21 @@
 /**
  * The no-op fast path of `hsm sync` (SPEC §12: a no-op sync costs little more than `node` + a no-op `uv sync`).
- * A successful sync records a fingerprint of everything its plan was computed from: the bytes of every input
- * and artifact, the folder registries' listings, whether dev checkouts exist, and the hsm build. When the next
- * `hsm sync` finds the same fingerprint, the plan would be empty, so it skips parsing, resolving and rendering
- * and only runs `uv sync`. Any difference (or any doubt) takes the full path. Lean on purpose: node built-ins only.
+ * A successful sync records a fingerprint of everything its plan was computed from: the bytes of every project
+ * file (PROJECT_FILES), the folder registries' listings, whether dev checkouts exist, and the hsm build. When the
+ * next `hsm sync` finds the same fingerprint, the plan would be empty, so it skips parsing, resolving and
+ * rendering and only runs `uv sync`. Any difference (or any doubt) takes the full path. The writer hashes the
+ * bytes the sync already holds (no re-read); only the check reads the files. Lean on purpose: node built-ins.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync, mkdirSync, lstatSync } from 'node:fs';
-import { join, isAbsolute } from 'node:path';
-import { VERSION } from './version.js';
+import { join } from 'node:path';
+import { PROJECT_FILES } from '@hsm/core/project-files';
+import { JOURNAL_FILE } from './find-project-dir.js';
+
+// the fast path finds the project the way every command does, without loading the rest of host
+export { findProjectDir } from './find-project-dir.js';
 
 export const STATE_FILE = '.hsm/state.json';
-const INPUTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.hsm.yml', 'hsm.env', '.env', 'compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 export interface SyncState {
   version: 1;
@@ -24,6 +28,8 @@ export interface SyncState {
   python: boolean;
   catalog: string | null;
 }
+
+export type SyncStateInputs = Omit<SyncState, 'fingerprint' | 'version'>;
 
 function listing(dir: string, hash: ReturnType<typeof createHash>, depth = 0): void {
   let names: string[];
@@ -42,17 +48,14 @@ function listing(dir: string, hash: ReturnType<typeof createHash>, depth = 0): v
   }
 }
 
-export function computeFingerprint(dir: string, state: Omit<SyncState, 'fingerprint' | 'version'>): string {
+/** `bytes(file)`: a project file's bytes, null when absent. `build`: the hsm version (a new hsm plans anew). */
+export function computeFingerprint(build: string, state: SyncStateInputs, bytes: (file: string) => Buffer | null): string {
   const hash = createHash('sha256');
-  hash.update(`hsm ${VERSION}\n${process.env.HSM_BUILTIN_CATALOG ?? ''}\n`);
-  for (const f of INPUTS) {
-    const p = join(dir, f);
+  hash.update(`hsm ${build}\n${process.env.HSM_BUILTIN_CATALOG ?? ''}\n`);
+  for (const f of PROJECT_FILES) {
     hash.update(`${f}\0`);
-    try {
-      hash.update(readFileSync(p));
-    } catch {
-      hash.update('\0absent');
-    }
+    const b = bytes(f);
+    hash.update(b === null ? '\0absent' : b);
     hash.update('\n');
   }
   if (state.catalog) {
@@ -65,12 +68,21 @@ export function computeFingerprint(dir: string, state: Omit<SyncState, 'fingerpr
   return hash.digest('hex');
 }
 
-export function writeSyncState(dir: string, state: Omit<SyncState, 'fingerprint' | 'version'>): void {
+function readOrNull(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Records the state of a sync that just finished; `bytes` are the project files as the sync left them. */
+export function writeSyncState(dir: string, build: string, state: SyncStateInputs, bytes: (file: string) => Buffer | null): void {
   const hsmDir = join(dir, '.hsm');
   try {
     if (existsSync(hsmDir) && lstatSync(hsmDir).isSymbolicLink()) return;
     mkdirSync(hsmDir, { recursive: true });
-    const full: SyncState = { version: 1, fingerprint: computeFingerprint(dir, state), ...state };
+    const full: SyncState = { version: 1, fingerprint: computeFingerprint(build, state, bytes), ...state };
     const tmp = join(dir, `${STATE_FILE}.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(full) + '\n');
     renameSync(tmp, join(dir, STATE_FILE));
@@ -80,17 +92,13 @@ export function writeSyncState(dir: string, state: Omit<SyncState, 'fingerprint'
 }
 
 /** The recorded state when it still matches the project exactly; null means "take the full path". */
-export function matchingState(dir: string): SyncState | null {
+export function matchingState(dir: string, build: string): SyncState | null {
   try {
-    if (existsSync(join(dir, '.hsm', 'txn', 'journal.json')) || existsSync(join(dir, '.hsm', 'lock'))) return null;
+    if (existsSync(join(dir, JOURNAL_FILE)) || existsSync(join(dir, '.hsm', 'lock'))) return null;
     const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as SyncState;
     if (state.version !== 1) return null;
-    return computeFingerprint(dir, state) === state.fingerprint ? state : null;
+    return computeFingerprint(build, state, (f) => readOrNull(join(dir, f))) === state.fingerprint ? state : null;
   } catch {
     return null;
   }
-}
-
-export function absolute(dir: string, p: string): string {
-  return isAbsolute(p) ? p : join(dir, p);
 }

@@ -1,0 +1,105 @@
+/**
+ * Reading a project's files, each once: its bytes (as text for the planner), and for the journal its mode,
+ * owner and a stamp of the inode, so the transaction journals exactly the bytes the plan was computed from and
+ * notices a file that changed since (HSM_CONCURRENT_EDIT) instead of overwriting it.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { join } from 'node:path';
+import { HsmError, ErrorCodes, PROJECT_FILES, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
+import { readComposeExtra } from '../compose/compose-files.js';
+import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
+import { MANIFEST } from './find-project-dir.js';
+
+export type { ReadPrior };
+
+export interface ReadFiles {
+  files: ProjectFiles;
+  /** Relative path → bytes (null: absent), for the no-op fast path's fingerprint. */
+  bytes: Map<string, Buffer | null>;
+  /** Relative path → prior state, for files read as regular files (a symlink gets none: the write refuses it). */
+  priors: Map<string, ReadPrior>;
+}
+
+/** A file's text, or null when it does not exist. */
+export async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const err = readError(path, e);
+    if (err) throw err;
+    return null;
+  }
+}
+
+function readError(path: string, e: unknown): HsmError | null {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return null;
+  if (code === 'EISDIR') return new HsmError(ErrorCodes.IO, `${path} is a directory`, { hint: 'move it out of the way' });
+  return new HsmError(ErrorCodes.IO, `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+}
+
+async function readOnce(dir: string, file: string): Promise<{ bytes: Buffer | null; prior?: ReadPrior }> {
+  const path = join(dir, file);
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { bytes: null, prior: { state: { kind: 'absent' }, stamp: null } };
+    // a symlink: read through it as before; the transaction refuses to write it (PATH_UNSAFE)
+    if (code === 'ELOOP') {
+      try {
+        return { bytes: await readFile(path) };
+      } catch (e2) {
+        const err = readError(path, e2);
+        if (err === null) return { bytes: null };
+        throw err;
+      }
+    }
+    throw readError(path, e) ?? e;
+  }
+  try {
+    const st = await handle.stat({ bigint: true });
+    if (st.isDirectory()) throw new HsmError(ErrorCodes.IO, `${path} is a directory`, { hint: 'move it out of the way' });
+    const bytes = await handle.readFile();
+    const state: PriorState = { kind: 'file', mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid), base64: bytes.toString('base64') };
+    return { bytes, prior: st.isFile() ? { state, stamp: stampOf(st) } : undefined };
+  } catch (e) {
+    if (e instanceof HsmError) throw e;
+    throw readError(path, e) ?? e;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every file a plan depends on (core's PROJECT_FILES), each read once. */
+export async function readProjectFiles(dir: string): Promise<ReadFiles> {
+  const read = await Promise.all(PROJECT_FILES.map((f) => readOnce(dir, f)));
+  const bytes = new Map<string, Buffer | null>();
+  const priors = new Map<string, ReadPrior>();
+  PROJECT_FILES.forEach((f, i) => {
+    bytes.set(f, read[i].bytes);
+    if (read[i].prior) priors.set(f, read[i].prior!);
+  });
+  const text = (f: string) => bytes.get(f)?.toString('utf8') ?? null;
+  const manifest = text(MANIFEST);
+  if (manifest === null) throw new HsmError(ErrorCodes.MANIFEST_NOT_FOUND, `no ${MANIFEST} in ${dir}`, { hint: 'run `hsm init` to create one' });
+  const user = USER_COMPOSE_FILES.find((f) => bytes.get(f) !== null);
+  const files: ProjectFiles = {
+    'hsm.yaml': manifest,
+    'hsm.local.yaml': text('hsm.local.yaml'),
+    'hsm.lock': text('hsm.lock'),
+    'pyproject.toml': text('pyproject.toml'),
+    'uv.lock': text('uv.lock'),
+    'docker-compose.hsm.yml': text('docker-compose.hsm.yml'),
+    '.env': text('.env'),
+    'hsm.env': text('hsm.env'),
+    userCompose: user ? { file: user, text: text(user)! } : null,
+  };
+  // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
+  const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(f) !== null);
+  files.composeExtra = await readComposeExtra(dir, files.userCompose, files['.env'], process.env, override ? { file: override, text: text(override)! } : null);
+  files.environment = process.env;
+  return { files, bytes, priors };
+}
