@@ -6,6 +6,10 @@
  *   npm run bench:registry            (needs `npm run build`; DATABASE_URL optional, else embedded PostgreSQL)
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 npm run bench:registry
  *
+ * The web catalog (issue 14) is measured in the same run: the component page next to the JSON component
+ * document, and the JSON reads against a second instance on the same database started with HSM_REGISTRY_WEB=off,
+ * so "the pages do not slow the JSON API" is a same-run ratio.
+ *
  * Servers are pinned to CPU 0 and the load generator to CPU 1 (taskset) when the machine has two or more CPUs,
  * so autocannon does not compete with the server it measures. Not a test; not run in CI.
  */
@@ -109,7 +113,7 @@ async function database() {
 }
 
 function autocannon(opts) {
-  const args = [join(here, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(DURATION), '-m', opts.method ?? 'GET'];
+  const args = [join(here, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '-c', String(CONNECTIONS), '-d', String(opts.duration ?? DURATION), '-m', opts.method ?? 'GET'];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
   if (opts.body) args.push('-b', opts.body);
   args.push(opts.url);
@@ -145,6 +149,13 @@ async function main() {
   });
   const reg = `http://127.0.0.1:${regPort}`;
   await waitFor(`${reg}/healthz`);
+  // the same service without the web pages, on the same database (instances are stateless)
+  const bareport = await freePort();
+  startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
+    DATABASE_URL: dbUrl, PORT: String(bareport), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production', HSM_REGISTRY_WEB: 'off',
+  });
+  const bare = `http://127.0.0.1:${bareport}`;
+  await waitFor(`${bare}/healthz`);
   const seeded = await seedRegistry({ registryUrl: reg, token: ADMIN, dir: join(root, 'registry-seed') });
   const list = await (await fetch(`${reg}/v1/components?limit=100`)).json();
   const names = list.components.map((c) => c.name);
@@ -159,6 +170,8 @@ async function main() {
   const compDoc = JSON.parse(comp.text);
   const version = compDoc.versions[0].version;
   const versionText = await (await fetch(`${reg}/v1/components/${comp.n}/versions/${version}`)).text();
+  const pageText = await (await fetch(`${reg}/c/${comp.n}`)).text();
+  if (!pageText.includes('<svg')) throw new Error(`the component page of ${comp.n} has no dependency picture`);
   const resolveBody = JSON.stringify({ components: names.slice(0, 10).map((name) => ({ name, range: '*' })) });
   const resolveText = await (await fetch(`${reg}/v1/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody })).text();
 
@@ -197,6 +210,7 @@ async function main() {
     { key: 'component304', label: 'hsm GET component If-None-Match', url: `${reg}/v1/components/${comp.n}`, headers: { 'if-none-match': comp.etag }, expect: 304, size: 0 },
     { key: 'resolve', label: 'hsm POST /v1/resolve (10 names)', url: `${reg}/v1/resolve`, method: 'POST', headers: { 'content-type': 'application/json' }, body: resolveBody, size: resolveText.length },
     { key: 'verdaccio', label: 'verdaccio GET package', url: vurl, size: vtext.length },
+    { key: 'page', label: 'hsm GET /c/{name} (HTML page)', url: `${reg}/c/${comp.n}`, size: pageText.length },
   ];
   if (vetag) scenarios.push({ key: 'verdaccio304', label: 'verdaccio GET package If-None-Match', url: vurl, headers: { 'if-none-match': vetag }, expect: 304, size: 0 });
   const results = {};
@@ -206,13 +220,34 @@ async function main() {
     log(`${s.label}: ${Math.round(results[s.key].reqs)} req/s`);
   }
 
+  // pages on vs off: alternating short rounds, so a busy machine's drift hits both sides alike; medians compared
+  const pairs = [
+    { key: 'version', on: `${reg}/v1/components/${comp.n}/versions/${version}`, off: `${bare}/v1/components/${comp.n}/versions/${version}` },
+    { key: 'component', on: `${reg}/v1/components/${comp.n}`, off: `${bare}/v1/components/${comp.n}` },
+  ];
+  const ROUNDS = 3;
+  const abDuration = Math.max(2, Math.round(DURATION / 2));
+  const ab = {};
+  for (const pr of pairs) {
+    const on = [];
+    const off = [];
+    autocannon({ url: pr.off, duration: 1 }); // warm the second instance's caches
+    for (let i = 0; i < ROUNDS; i++) {
+      on.push(autocannon({ url: pr.on, duration: abDuration }).reqs);
+      off.push(autocannon({ url: pr.off, duration: abDuration }).reqs);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    ab[pr.key] = { on: median(on), off: median(off) };
+    log(`${pr.key} pages on/off: ${on.map(Math.round).join(', ')} / ${off.map(Math.round).join(', ')} req/s`);
+  }
+
   const v = results.verdaccio;
   const v304 = results.verdaccio304 ?? v;
   const rows = [
     ['scenario', 'body bytes', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs Verdaccio'],
     ...Object.values(results).map((r) => {
       const base = r.key === 'component304' ? v304 : v;
-      const ratio = r.key.startsWith('verdaccio') ? '' : `${(r.reqs / base.reqs).toFixed(1)}×`;
+      const ratio = r.key.startsWith('verdaccio') || r.key === 'page' ? '' : `${(r.reqs / base.reqs).toFixed(1)}×`;
       return [r.label, String(r.size), Math.round(r.reqs).toString(), String(r.p50), String(r.p99), String(r.errors), ratio];
     }),
   ];
@@ -224,6 +259,10 @@ async function main() {
   process.stdout.write(`  GET version   ${(results.version.reqs / v.reqs).toFixed(1)}× ${verdict(results.version.reqs >= 5 * v.reqs && results.version.p99 <= 20)}\n`);
   process.stdout.write(`  GET component ${(results.component.reqs / v.reqs).toFixed(1)}× ${verdict(results.component.reqs >= 5 * v.reqs && results.component.p99 <= 20)}\n`);
   process.stdout.write(`  304 path      ${(results.component304.reqs / v304.reqs).toFixed(1)}× ${verdict(results.component304.reqs >= 10 * v304.reqs && results.component304.p99 <= 20)}\n`);
+  const { page, component } = results;
+  process.stdout.write(`\nweb catalog (issue 14): component page ${Math.round(page.reqs)} req/s, ${(page.reqs / component.reqs).toFixed(2)}× the JSON component document (${Math.round(component.reqs)} req/s); page p99 ${page.p99} ms\n`);
+  process.stdout.write(`  JSON API, pages on / off (median of ${ROUNDS} alternating ${abDuration}s rounds):\n`);
+  for (const [k, r] of Object.entries(ab)) process.stdout.write(`    GET ${k.padEnd(9)} ${Math.round(r.on)} / ${Math.round(r.off)} req/s = ${(r.on / r.off).toFixed(2)}× ${verdict(r.on >= 0.9 * r.off)}\n`);
 }
 
 /** An npm packument padded with versions until its JSON is about `target` bytes. */

@@ -99,6 +99,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     load: async () => (await import('./commands/inspect.js')).why,
   },
+  graph: {
+    summary: 'draw the resolved stack: Mermaid (default), DOT, JSON, or SVG with --output stack.svg',
+    usage: 'graph [--format mermaid|dot|json|svg] [--output FILE] [--offline]',
+    help: 'Components (version, dev/prod), the interface groups they fill (clusters), Compose services with host ports,\n`requires` edges; Python-only components are marked. Same stack → same bytes.\nThe format follows --output\'s extension (.svg, .dot, .json, .mmd) unless --format is given.',
+    arity: [0, 0],
+    options: { format: { type: 'string' }, output: { type: 'string', short: 'o' }, offline: { type: 'boolean' } },
+    load: async () => (await import('./commands/graph.js')).graph,
+  },
   search: {
     summary: 'search the registries for components',
     usage: 'search TEXT',

@@ -11,6 +11,7 @@ import { ComponentRepository } from './components/component.repository.js';
 import { ComponentService } from './components/component.service.js';
 import { ComponentController } from './components/component.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { webControllers, webProviders } from './web/index.js';
 
 @Module({})
 export class AppModule {
@@ -18,7 +19,7 @@ export class AppModule {
   static forConfig(config: RegistryConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ComponentController, TokenController, HealthController],
+      controllers: [ComponentController, TokenController, HealthController, ...(config.web ? webControllers : [])],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         PrismaService,
@@ -29,6 +30,7 @@ export class AppModule {
         TokenService,
         ComponentRepository,
         ComponentService,
+        ...(config.web ? webProviders : []),
       ],
     };
   }

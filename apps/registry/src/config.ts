@@ -24,6 +24,8 @@ const Env = z.object({
   /** Writes (publish, yank, tokens) allowed per client per minute. */
   HSM_REGISTRY_WRITES_PER_MINUTE: PositiveInt.default(120),
   HSM_REGISTRY_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `on`: the browsable catalog under `/` (web/); `off`: the JSON API alone. */
+  HSM_REGISTRY_WEB: z.enum(['on', 'off']).default('on'),
   XDG_DATA_HOME: z.string().optional(),
   HOME: z.string().optional(),
 });
@@ -38,6 +40,8 @@ export interface RegistryConfig {
   bodyLimit: number;
   writesPerMinute: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Serve the web catalog pages (HSM_REGISTRY_WEB). */
+  web: boolean;
   /** Where the embedded PostgreSQL keeps its data. */
   dataDir: string;
 }
@@ -65,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>, uid: number 
     bodyLimit: e.HSM_REGISTRY_BODY_LIMIT,
     writesPerMinute: e.HSM_REGISTRY_WRITES_PER_MINUTE,
     logLevel: e.HSM_REGISTRY_LOG,
+    web: e.HSM_REGISTRY_WEB === 'on',
     dataDir: `${dataHome}/hsm/registry`,
   };
 }

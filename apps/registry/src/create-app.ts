@@ -12,6 +12,7 @@ import { jsonBody } from './http/read-body.js';
 import { openApiDocument } from './openapi.js';
 import { installHotPath } from './http/hot-path.js';
 import { ComponentService } from './components/component.service.js';
+import { webFormBody } from './web/index.js';
 
 export async function createApp(config: RegistryConfig, logger = new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [])) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
@@ -22,6 +23,7 @@ export async function createApp(config: RegistryConfig, logger = new JsonLogger(
   app.set('etag', false); // ETags are computed from content identity, not by hashing every body
   app.set('trust proxy', 'loopback');
   app.use(requestLog(logger));
+  if (config.web) app.use(webFormBody());
   app.use(jsonBody(config.bodyLimit));
   app.useGlobalFilters(new HttpErrorFilter(logger));
   SwaggerModule.setup('docs', app, openApiDocument() as never, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -8,7 +8,8 @@ import { JsonLogger, redact } from '../src/logger.js';
 describe('loadConfig', () => {
   test('defaults: 127.0.0.1:8420, embedded database under $XDG_DATA_HOME/hsm/registry', () => {
     const c = loadConfig({ XDG_DATA_HOME: '/data', HSM_ADMIN_TOKEN: 'x'.repeat(24) });
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 8420, databaseUrl: undefined, dataDir: '/data/hsm/registry', readAccess: 'public' });
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8420, databaseUrl: undefined, dataDir: '/data/hsm/registry', readAccess: 'public', web: true });
+    expect(loadConfig({ HSM_REGISTRY_WEB: 'off' }).web).toBe(false);
     expect(loadConfig({ HOME: '/home/u' }, 1000).dataDir).toBe('/home/u/.local/share/hsm/registry');
     // as root the postgres user could not enter /root: system services keep state in /var/lib
     expect(loadConfig({ HOME: '/root' }, 0).dataDir).toBe('/var/lib/hsm/registry');
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
     [{ HSM_ADMIN_TOKEN: 'short' }],
     [{ HSM_REGISTRY_READ: 'everyone' }],
     [{ HSM_REGISTRY_BODY_LIMIT: '-1' }],
+    [{ HSM_REGISTRY_WEB: 'yes' }],
   ])('%j is refused with HSM_CONFIG_INVALID', (env) => {
     expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
   });

@@ -16,4 +16,5 @@ export * from './compose/index.js';
 export * from './plan/plan-sync.js';
 export * from './init-proposals.js';
 export * from './pyproject/uv-workspace.js';
+export * from './graph/index.js';
 export * from './parse-probe.js';

@@ -10,6 +10,7 @@ import { errorBody } from './http-error.js';
 export function jsonBody(limit: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' || req.method === 'OPTIONS') return next();
+    if (req.body !== undefined) return next(); // already read (the web catalog's sign-in form)
     const tooLarge = (): void => {
       res.status(413).setHeader('Connection', 'close').json(errorBody(ErrorCodes.BODY_TOO_LARGE, `request body exceeds ${limit} bytes`));
     };

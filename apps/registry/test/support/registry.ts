@@ -38,6 +38,7 @@ export function testRegistryConfig(databaseUrl: string, overrides: Partial<Regis
     bodyLimit: 64 * 1024,
     writesPerMinute: 100_000,
     logLevel: 'debug',
+    web: true,
     dataDir: '/nonexistent',
     ...overrides,
   };

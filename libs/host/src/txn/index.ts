@@ -2,3 +2,4 @@ export { acquireProjectLock, type AcquireLockOptions, type LockHolder, type Proj
 export { applyFiles, type ApplyFilesOptions, type AfterWriteContext, type FileChange } from './apply-files.js';
 export { recoverInterrupted, type RecoveryResult } from './recover-interrupted.js';
 export { parseProjectPath, resolveProjectPath, type ProjectPath } from './project-path.js';
+export { writeFileDurable } from './durable-fs.js';
