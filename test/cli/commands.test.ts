@@ -73,6 +73,14 @@ describe('editing the stack', () => {
     expect(one.json.error.code).toBe('HSM_GROUP_INVALID');
   });
 
+  test('use then remove gives back hsm.yaml byte for byte (the groups: key goes with its last group)', async () => {
+    const dir = await initProject();
+    const before = await readFile(join(dir, 'hsm.yaml'), 'utf8');
+    expect((await hsm(['use', 'vector-store', 'chroma-adapter', '--no-sync'], { cwd: dir })).code).toBe(0);
+    expect((await hsm(['remove', 'chroma-adapter', '--no-sync'], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toBe(before);
+  });
+
   test('an unfilled interface explains itself and names the fix', async () => {
     const dir = await initProject();
     const r = await hsm(['add', 'langchain-rag', '--no-install', '--json'], { cwd: dir });
@@ -89,6 +97,17 @@ describe('editing the stack', () => {
     const r = await hsm(['add', 'valkey', '--no-install', '--json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(['HSM_CONFLICT', 'HSM_UNSATISFIABLE', 'HSM_PORT_CLASH']).toContain(r.json.error.code);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test('adding a component no registry has says nothing was written, and advises no `hsm remove` (issue 9 item 8)', async () => {
+    const dir = await initProject();
+    const before = snapshot(dir);
+    const r = await hsm(['add', 'redis-cache', '--no-install'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(errorCode(r)).toBe('HSM_COMPONENT_NOT_FOUND');
+    expect(r.stderr).not.toMatch(/listed in hsm\.yaml|hsm remove/);
+    expect(r.stderr).toMatch(/hsm search redis-cache/);
     expect(snapshot(dir)).toEqual(before);
   });
 

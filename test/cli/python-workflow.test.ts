@@ -180,6 +180,11 @@ describe('hsm with real uv', () => {
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe('HSM_UV_FAILED');
     expect(r.stderr).toContain('hint:');
+    // uv's own message once, and no advice to reproduce what the rollback took away (issue 9 item 8)
+    const uvLine = r.stderr.split('\n').find((l) => /demo-lib>=99/.test(l) && !/^error\[/.test(l))!;
+    expect(uvLine).toBeDefined();
+    expect(r.stderr.split(uvLine).length - 1).toBe(1);
+    expect(r.stderr).not.toMatch(/to reproduce/);
     expect(snapshot(dir)).toEqual(before);
     expect(existsSync(join(dir, '.hsm', 'txn', 'journal.json'))).toBe(false);
   });

@@ -199,3 +199,22 @@ export function uvTestEnv(wheelsDir: string, cacheDir: string): Record<string, s
     VIRTUAL_ENV: '',
   };
 }
+
+/**
+ * Builds one py3-none-any wheel per spec into `dir` (the default module of each, no files of its own) in a
+ * single batch; returns the paths. For stubbing the dependencies of real projects in tests.
+ */
+export async function buildWheels(dir: string, specs: PythonPackageSpec[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const inputs = specs.map((spec) => ({
+    dir: resolve(dir),
+    stem: moduleName(spec.name),
+    name: spec.name,
+    version: spec.version,
+    dependencies: spec.dependencies ?? [],
+    files: spec.modules ?? defaultModules(spec, 'wheel'),
+  }));
+  // exec the single-wheel script in-process per spec: one interpreter start for the whole batch
+  const batch = `import json, sys\nsrc = ${JSON.stringify(WHEEL_PY)}\nfor spec in json.load(sys.stdin):\n    sys.stdin = __import__('io').StringIO(json.dumps(spec))\n    exec(compile(src, 'wheel', 'exec'), {'__name__': '__main__'})\n`;
+  await runProcess(['python3', '-c', batch], { input: JSON.stringify(inputs) });
+}

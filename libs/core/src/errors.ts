@@ -23,6 +23,8 @@ export const ErrorCodes = {
   DIGEST_MISMATCH: 'HSM_DIGEST_MISMATCH',
   PYPROJECT_INVALID: 'HSM_PYPROJECT_INVALID',
   PYPROJECT_CLASH: 'HSM_PYPROJECT_CLASH',
+  /** `[project].dynamic` lists "dependencies": nowhere to add a requirement. */
+  PYPROJECT_DYNAMIC: 'HSM_PYPROJECT_DYNAMIC',
   COMPOSE_INVALID: 'HSM_COMPOSE_INVALID',
   SERVICE_CLASH: 'HSM_SERVICE_CLASH',
   PORT_CLASH: 'HSM_PORT_CLASH',
@@ -96,6 +98,7 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.GROUP_INVALID,
   ErrorCodes.PYPROJECT_INVALID,
   ErrorCodes.PYPROJECT_CLASH,
+  ErrorCodes.PYPROJECT_DYNAMIC,
   ErrorCodes.COMPOSE_INVALID,
   ErrorCodes.SERVICE_CLASH,
   ErrorCodes.PORT_CLASH,

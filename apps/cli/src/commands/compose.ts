@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES } from '@hsm/core';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
 import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
@@ -23,9 +23,13 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   if (!(await detectCompose())) {
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }
-  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
-  const files = composeFileList(manifest.compose?.link ?? 'include', user, true);
-  return { dir, files, projectName: composeProjectName(manifest) };
+  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
+  const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
+  const dotenv = await readOptional(join(dir, '.env'));
+  const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
+  const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
+  return { dir, files, projectName: composeProjectName(manifest, { '.env': dotenv, userCompose }) };
 }
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {

@@ -53,7 +53,7 @@ export const add: Command = async (ctx) => {
     if (!isCapability(a)) throw new HsmError(ErrorCodes.USAGE, `\`${a}\` is not a capability${didYouMean(a, CAPABILITIES)}`, { hint: `one of: ${CAPABILITIES.join(', ')}` });
   }
   if (allow.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--allow takes exactly one component', { hint: 'add the others without --allow' });
-  return editAndSync(ctx, 'add', async (edit) => {
+  return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', async (edit) => {
     for (const s of specs) {
       if (!(s.name in (edit.current.components ?? {}))) {
         const entry: Record<string, unknown> = {};
@@ -71,8 +71,26 @@ export const add: Command = async (ctx) => {
     }
     if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
     if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);
-  });
+  }));
 };
+
+/**
+ * A component `hsm add` asked for that no registry has: the resolver speaks of the edited hsm.yaml ("listed in
+ * hsm.yaml", "`hsm remove X`"), but nothing was written — say so instead (issue 9 item 8).
+ */
+async function notFoundOnAdd(names: string[], run: () => Promise<CommandResult>): Promise<CommandResult> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof HsmError) || e.code !== ErrorCodes.COMPONENT_NOT_FOUND) throw e;
+    const name = names.find((n) => e.message.startsWith(`component ${n} is not in `));
+    if (!name) throw e;
+    throw new HsmError(e.code, e.message, {
+      details: e.details.filter((d) => !d.startsWith('listed in hsm.yaml')),
+      hint: `\`hsm search ${name}\` lists what the registries offer; nothing was written`,
+    });
+  }
+}
 
 export const remove: Command = async (ctx) => {
   for (const n of ctx.positionals) checkName(n);
@@ -86,9 +104,11 @@ export const remove: Command = async (ctx) => {
       edit.manifest.delete(['components', name]);
       removed.add(name);
       if (!edit.current.groups) continue;
-      for (const [g, spec] of Object.entries(groupsOf(edit.manifest))) {
+      const groups = groupsOf(edit.manifest);
+      for (const [g, spec] of Object.entries(groups)) {
         if (Array.isArray(spec?.use) && spec.use.includes(name)) edit.manifest.set(['groups', g, 'use'], spec.use.filter((u) => u !== name));
-        else if (spec?.use === name) edit.manifest.delete(['groups', g]);
+        // the group's last entry goes with the `groups:` key (as `hsm use` created it): hsm.yaml round-trips
+        else if (spec?.use === name) edit.manifest.delete(Object.keys(groups).length === 1 ? ['groups'] : ['groups', g]);
       }
     }
   });

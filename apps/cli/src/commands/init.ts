@@ -1,37 +1,11 @@
 /** `hsm init`: a starter hsm.yaml from what the project already has; git-ignores the personal overlay. */
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { HsmError, ErrorCodes, readPyprojectDependencies, pep503, USER_COMPOSE_FILES, MANIFEST_MODELINE, type RegistrySnapshot } from '@hsm/core';
-import { applyFiles, acquireProjectLock, readOptional } from '@hsm/host';
+import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment } from '@hsm/core';
+import { applyFiles, acquireProjectLock, readComposeExtra, readOptional } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { refreshSchemaCopies } from '../schema-copy.js';
-
-interface Proposal {
-  component: string;
-  because: string;
-}
-
-function latest(reg: RegistrySnapshot) {
-  const out: { name: string; packages: string[]; images: string[] }[] = [];
-  for (const [name, entries] of reg.components) {
-    const e = entries.filter((x) => !x.yanked).at(-1) ?? entries.at(-1);
-    if (!e) continue;
-    const images = Object.values(e.definition.services ?? {})
-      .map((s) => (typeof s.image === 'string' ? imageRepo(s.image) : null))
-      .filter((x): x is string => x !== null);
-    out.push({ name, packages: e.definition.python ? [pep503(e.definition.python.package)] : [], images });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function imageRepo(image: string): string {
-  const noDigest = image.split('@')[0];
-  const lastColon = noDigest.lastIndexOf(':');
-  const repo = lastColon > noDigest.lastIndexOf('/') ? noDigest.slice(0, lastColon) : noDigest;
-  return repo.replace(/^docker\.io\//, '').replace(/^library\//, '');
-}
 
 export const init: Command = async (ctx) => {
   const dir = ctx.cwd;
@@ -42,37 +16,17 @@ export const init: Command = async (ctx) => {
     throw new HsmError(ErrorCodes.MANIFEST_EXISTS, `${manifestPath} already exists`, { hint: 'edit it, or run `hsm init --force` to replace it' });
   }
   const pyproject = await readOptional(join(dir, 'pyproject.toml'));
-  const proposals: Proposal[] = [];
-  const catalog = latest(builtinRegistry());
   let projectName = ctx.values.name as string | undefined;
-  if (pyproject) {
-    try {
-      const deps = readPyprojectDependencies(pyproject);
-      for (const d of deps) {
-        const hit = catalog.find((c) => c.packages.includes(pep503(d.name)));
-        if (hit) proposals.push({ component: hit.name, because: `pyproject.toml depends on ${d.name}` });
-      }
-      projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
-    } catch {
-      // an unparsable pyproject.toml is reported by `hsm sync`; init just proposes nothing from it
-    }
-  }
-  for (const f of USER_COMPOSE_FILES) {
-    const text = await readOptional(join(dir, f));
-    if (text === null) continue;
-    let doc: { services?: Record<string, { image?: string }> } | null = null;
-    try {
-      doc = parseYaml(text, { maxAliasCount: 64 });
-    } catch {
-      doc = null;
-    }
-    for (const [svc, def] of Object.entries(doc?.services ?? {})) {
-      if (typeof def?.image !== 'string') continue;
-      const hit = catalog.find((c) => c.images.includes(imageRepo(def.image!)));
-      if (hit && !proposals.some((p) => p.component === hit.name)) proposals.push({ component: hit.name, because: `${f} runs ${def.image} as \`${svc}\`` });
-    }
-    break;
-  }
+  if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
+  const userFile = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
+  const userCompose = userFile ? { file: userFile, text: (await readOptional(join(dir, userFile))) ?? '' } : null;
+  const dotenv = await readOptional(join(dir, '.env'));
+  const extra = await readComposeExtra(dir, userCompose, dotenv);
+  const proposals = initProposals(builtinRegistry(), {
+    pyproject,
+    composeFiles: userCompose ? [userCompose, ...(extra.override ? [extra.override] : []), ...extra.included] : [],
+    env: composeEnvironment(dotenv, process.env),
+  });
   projectName = (projectName ?? basename(dir)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';
   const lines = [
     // relative to hsm.yaml, to the copy in .hsm/ that every hsm command keeps current: the same on every machine

@@ -8,3 +8,7 @@ export { linkComposeEnv, COMPOSE_ENV_MARKER } from './link-compose-env.js';
 export { renderEnvFile, dotenvValue, ENV_FILE, ENV_FILE_HEADER } from './render-env-file.js';
 export { validateComposeSchema, validateComposeModel } from './validate-compose-schema.js';
 export { stableYaml } from './stable-yaml.js';
+export { checkComposeClashes, readComposeFile } from './compose-clashes.js';
+export type { ComposeSource } from './compose-clashes.js';
+export { COMPOSE_OVERRIDE_FILES, parseDotenv, composeEnvironment, interpolate, composeIncludes, composeFileName } from './compose-project.js';
+export type { ComposeEnv } from './compose-project.js';

@@ -119,7 +119,12 @@ volumes:
   test('a component in dev mode whose service has no dev build keeps its image', () => {
     const { text } = render([{ ...cache, mode: 'dev' }], { checkoutExists: () => false });
     const svc = parse(text!).services.cache;
-    expect(svc).toMatchObject({ image: 'redis:7', pull_policy: 'missing', labels: { 'dev.hsm.mode': 'dev' } });
+    expect(svc).toMatchObject({ image: 'redis:7', pull_policy: 'missing', labels: { 'dev.hsm.mode': 'prod' } });
+  });
+
+  test('dev mode leaves a service that does not change in dev mode byte for byte as it was (issue 9 item 7)', () => {
+    expect(render([{ ...cache, mode: 'dev' }, api]).text).toBe(render([cache, api]).text);
+    expect(render([{ ...qdrant, mode: 'dev' }]).text).not.toBe(render([qdrant]).text);
   });
 
   test('depends_on follows requires, by name and through interfaces, healthy only with a healthcheck', () => {

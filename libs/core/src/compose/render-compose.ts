@@ -5,13 +5,14 @@
  */
 import { posix } from 'node:path';
 import { noteParse } from '../parse-probe.js';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { HsmError, ErrorCodes } from '../errors.js';
 import { sortKeys } from '../canonical-json.js';
 import { parseComponentRequirement } from '../schema/definition.js';
 import type { ResolvedComponent } from '../model.js';
 import { isPlainObject, listToMap, mergeServiceFragment } from './merge-service.js';
-import { publishedPorts, bindingsClash, type PortBinding } from './published-ports.js';
+import { checkComposeClashes } from './compose-clashes.js';
+import type { ComposeEnv } from './compose-project.js';
 import { stableYaml } from './stable-yaml.js';
 
 export const COMPOSE_HSM_FILE = 'docker-compose.hsm.yml';
@@ -48,6 +49,13 @@ export interface RenderComposeInput {
    * merges, so it is allowed. Unset: allowed (the `docker compose config` check still catches an include clash).
    */
   link?: 'include' | 'env' | 'none';
+  /**
+   * Every file of the user's Compose project as Compose loads it (the main file, its `.override` file, what they
+   * `include:`), for the clash check; default: just `userCompose`.
+   */
+  userFiles?: UserComposeFile[];
+  /** What Compose interpolates `${VAR}` with: the environment over `.env` (composeEnvironment). */
+  env?: ComposeEnv;
   /**
    * Absolute project directory (optional). When given, an absolute checkout path is written relative to it, so
    * the generated file does not depend on where the project lives.
@@ -126,7 +134,6 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
   }
   if (planned.length === 0) return { text: null, services: [] };
 
-  checkPortClashes(planned, input.userCompose ?? null, input.link);
   addDependencies(planned, components);
 
   const services: Obj = {};
@@ -137,14 +144,25 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
   }
   const model: Obj = { name: toComposeProjectName(input.projectName), services };
   if (volumes.size > 0) model.volumes = Object.fromEntries([...volumes].sort().map((v) => [v, {}]));
-  return { text: `${COMPOSE_HEADER}\n${stableYaml(model)}`, services: Object.keys(services), model };
+  const text = `${COMPOSE_HEADER}\n${stableYaml(model)}`;
+  checkComposeClashes({
+    generated: { file: COMPOSE_HSM_FILE, text },
+    owners: new Map(planned.map((s) => [s.name, s.component.name])),
+    user: input.userFiles ?? (input.userCompose ? [input.userCompose] : []),
+    env: input.env ?? {},
+    link: input.link,
+  });
+  return { text, services: Object.keys(services), model };
 }
 
 function serviceBody(name: string, component: ResolvedComponent, input: RenderComposeInput): Obj {
   const fragment = component.definition.services![name] as Obj;
   const { dev, ...base } = fragment;
   let body: Obj;
-  if (component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined)) {
+  // A service with neither a `dev:` fragment nor a build runs the released image in either mode: dev mode
+  // leaves it byte for byte as it is, label included (issue 9 item 7).
+  const devChanges = component.mode === 'dev' && (isPlainObject(dev) || base.build !== undefined);
+  if (devChanges) {
     const mountsAllowed = input.allowed?.(component.name).includes('host-mounts') ?? false;
     body = isPlainObject(dev) ? mergeServiceFragment(base, rebaseDevFragment(dev, component, name, input.projectDir, mountsAllowed)) : { ...base };
   } else {
@@ -178,7 +196,7 @@ function serviceBody(name: string, component: ResolvedComponent, input: RenderCo
   const labels = listToMap('labels', body.labels);
   for (const [k, v] of Object.entries(labels)) labels[k] = v === null || v === undefined ? '' : String(v);
   labels['dev.hsm.component'] = component.name;
-  labels['dev.hsm.mode'] = component.mode;
+  labels['dev.hsm.mode'] = devChanges ? 'dev' : 'prod';
   body.labels = labels;
   return body;
 }
@@ -233,87 +251,6 @@ function rebaseDevFragment(dev: Obj, component: ResolvedComponent, service: stri
     return v;
   });
   return { ...dev, volumes };
-}
-
-interface OwnedBinding extends PortBinding {
-  owner: string;
-  location?: string;
-}
-
-function checkPortClashes(planned: PlannedService[], user: UserComposeFile | null, link: RenderComposeInput['link']): void {
-  const all: OwnedBinding[] = [];
-  const ours = new Set(planned.map((s) => s.name));
-  for (const s of planned) {
-    const ports = Array.isArray(s.body.ports) ? s.body.ports : [];
-    for (const entry of ports) {
-      for (const b of publishedPorts(entry)) all.push({ ...b, owner: `service ${s.name} (component ${s.component.name})` });
-    }
-  }
-  if (user) {
-    const { services, bindings } = readUserCompose(user);
-    if (link === 'include') {
-      const clash = services.find((s) => ours.has(s.name));
-      if (clash) {
-        const owner = planned.find((p) => p.name === clash.name)!.component.name;
-        throw new HsmError(ErrorCodes.SERVICE_CLASH, `service \`${clash.name}\` is defined in ${user.file} and by component ${owner}; Compose refuses an included service defined twice`, {
-          location: clash.location,
-          hint: `rename the service in ${user.file}, or set \`compose.link: env\` in hsm.yaml to override the stack's service with yours`,
-        });
-      }
-    }
-    // A user service named like one of ours is an override Compose merges into ours, not a second publisher.
-    for (const b of bindings) if (!ours.has(b.service)) all.push(b);
-  }
-  const byPort = new Map<string, OwnedBinding[]>();
-  for (const b of all) {
-    const key = `${b.port}/${b.protocol}`;
-    const seen = byPort.get(key) ?? [];
-    const clash = seen.find((o) => bindingsClash(o, b));
-    if (clash) {
-      const where = b.location ?? clash.location;
-      throw new HsmError(ErrorCodes.PORT_CLASH, `host port ${key} is published twice: by ${clash.owner} (\`${clash.spec}\`) and by ${b.owner} (\`${b.spec}\`)`, {
-        location: where,
-        hint: where ? `change or remove the host port in ${where.split(':')[0]}` : 'remove one of the components, or publish one of the services on another host port',
-      });
-    }
-    seen.push(b);
-    byPort.set(key, seen);
-  }
-}
-
-/** The services of the user's compose file and the ports they publish, with line and column. */
-function readUserCompose(user: UserComposeFile): { services: { name: string; location: string }[]; bindings: (OwnedBinding & { service: string })[] } {
-  const { doc, lines } = user.parsed ?? parseUserCompose(user);
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lines.linePos(err.pos[0]);
-    throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${user.file} is not valid YAML: ${err.message.split('\n')[0]}`, {
-      location: `${user.file}:${pos.line}:${pos.col}`,
-      hint: `fix the YAML syntax in ${user.file}`,
-    });
-  }
-  const out: (OwnedBinding & { service: string })[] = [];
-  const names: { name: string; location: string }[] = [];
-  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
-  if (!isMap(services)) return { services: names, bindings: out };
-  for (const pair of services.items) {
-    if (!isPair(pair) || !isScalar(pair.key)) continue;
-    const service = String(pair.key.value);
-    const keyPos = pair.key.range ? lines.linePos(pair.key.range[0]) : { line: 1, col: 1 };
-    names.push({ name: service, location: `${user.file}:${keyPos.line}:${keyPos.col}` });
-    if (!isMap(pair.value)) continue;
-    const ports = pair.value.get('ports', true);
-    if (!isSeq(ports)) continue;
-    for (const item of ports.items) {
-      const value = isScalar(item) ? item.value : isMap(item) ? item.toJSON() : undefined;
-      const range = (item as Node).range;
-      const pos = range ? lines.linePos(range[0]) : { line: 1, col: 1 };
-      for (const b of publishedPorts(value)) {
-        out.push({ ...b, service, owner: `service ${service} of ${user.file}`, location: `${user.file}:${pos.line}:${pos.col}` });
-      }
-    }
-  }
-  return { services: names, bindings: out };
 }
 
 function hasHealthcheck(body: Obj): boolean {

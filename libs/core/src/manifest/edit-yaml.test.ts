@@ -52,6 +52,21 @@ describe('setIn / deleteIn keep every other byte', () => {
     expect(out).toBe('version: 1\nname: x\ncomponents:\n  redis: {}\n# end\n');
     expect(deleteIn(out, ['components', 'redis'])).toBe(t);
   });
+  test('a comment after `{}` stays where it is, and add → remove gives back the bytes (issue 9 item 13)', () => {
+    const t = 'version: 1\nname: x\ncomponents: {}   # filled by hsm add\n# end\n';
+    const one = setIn(t, ['components', 'redis'], {});
+    expect(one).toBe('version: 1\nname: x\ncomponents: { redis: {} }   # filled by hsm add\n# end\n');
+    const two = setIn(one, ['components', 'minio'], { version: '^1' });
+    expect(parse(two).components).toEqual({ redis: {}, minio: { version: '^1' } });
+    expect(deleteIn(deleteIn(two, ['components', 'minio']), ['components', 'redis'])).toBe(t);
+    expect(deleteIn(one, ['components', 'redis'])).toBe(t);
+  });
+  test('a comment after the key survives removing the last entry', () => {
+    const t = 'version: 1\nname: x\ncomponents:   # filled by hsm add\n  redis: {}\n# end\n';
+    const out = deleteIn(t, ['components', 'redis']);
+    expect(out).toBe('version: 1\nname: x\ncomponents: {}   # filled by hsm add\n# end\n');
+    expect(deleteIn(setIn(out, ['components', 'minio'], {}), ['components', 'minio'])).toBe(out);
+  });
   test('new top-level key', () => {
     const out = setIn('version: 1\nname: x\n', ['components', 'redis'], {});
     expect(out).toBe('version: 1\nname: x\ncomponents:\n  redis: {}\n');

@@ -174,7 +174,7 @@ function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unk
     const line = renderBlockPair(key, v, col, unit, nl, quoteKeys);
     return splice(text, at, at, nl + line);
   }
-  if (map && map.flow && map.items.length === 0 && parentPair) {
+  if (map && map.flow && map.items.length === 0 && parentPair && !commentFollows(text, map.range![1])) {
     // `components: {}` grows into a block map, the way people write it by hand
     const keyNode = parentPair.key as Node;
     const col = columnOf(text, keyNode.range![0]);
@@ -192,6 +192,14 @@ function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unk
   // top level, document empty or not a map: append
   const sep = text.length === 0 || text.endsWith('\n') ? '' : nl;
   return text + sep + renderBlockPair(key, v, 0, unit, nl, quoteKeys) + nl;
+}
+
+/**
+ * A comment after the node on its line (`components: {}   # filled by hsm add`): the value then stays a flow
+ * collection, so the comment keeps its place and removing the key again gives back the exact bytes (SPEC §3).
+ */
+function commentFollows(text: string, end: number): boolean {
+  return /^[ \t]*#/.test(text.slice(end, lineEnd(text, end)));
 }
 
 function blockEndOf(text: string, node: Node): number {
@@ -218,7 +226,9 @@ function deleteInDoc(text: string, doc: Document.Parsed, path: YamlPath): string
   if (parent.items.length === 1 && path.length > 1) {
     const grand = found.pairs[path.length - 2];
     const colon = text.indexOf(':', (grand.key as Node).range![1]);
-    return splice(text, colon + 1, blockEndOf(text, parent), ' {}');
+    // `components:   # note` keeps its note: `components: {}   # note`
+    const note = /^[ \t]*#[^\r\n]*/.exec(text.slice(colon + 1))?.[0] ?? '';
+    return splice(text, colon + 1, blockEndOf(text, parent), ' {}' + note);
   }
   const start = lineStart(text, (pair.key as Node).range![0]);
   const valueEnd = pair.value && pair.value.range && pair.value.range[1] > pair.value.range[0] ? blockEndOf(text, pair.value) : lineEnd(text, (pair.key as Node).range![1]);

@@ -8,7 +8,8 @@ import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE } from '../compose/index.js';
+import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { lockFromResolution } from '../resolver/index.js';
 import { parseOverlay } from '../load.js';
@@ -29,6 +30,13 @@ export interface ProjectFiles {
   '.env': string | null;
   /** The user's compose file, if any (first of USER_COMPOSE_FILES that exists). */
   userCompose: { file: string; text: string } | null;
+  /**
+   * The rest of the user's Compose project, read-only for hsm (issue 9 item 4): the `.override` file Compose loads
+   * after the user's file, and the files they `include:`. Absent: none.
+   */
+  composeExtra?: { override: UserComposeFile | null; included: UserComposeFile[] };
+  /** The process environment, for `${VAR}` interpolation in the user's files the way Compose does it. */
+  environment?: ComposeEnv;
 }
 
 export interface FileChange {
@@ -80,16 +88,16 @@ export interface PlanInput {
   overlay?: LocalOverlay;
 }
 
-/** The one Compose project name of a stack (the generated file's `name:` and every `-p`). */
-export function composeProjectName(manifest: Manifest): string {
-  return toComposeProjectName(manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'));
-}
-
-/** The files to hand to `docker compose -f …` (empty: the stack has no services). */
-export function composeFileList(link: 'include' | 'env' | 'none', userFile: string | null, generated: boolean): string[] {
-  if (!generated) return [];
-  if (userFile && link === 'include') return [userFile];
-  return [...(userFile && link === 'env' ? [userFile] : []), GENERATED_COMPOSE];
+/**
+ * The Compose project name, as Compose would pick it for the user's own `docker compose` (issue 9 item 6):
+ * `COMPOSE_PROJECT_NAME` in `.env`, else the user's file's top-level `name:`, else `compose.project_name`, else the
+ * manifest's name. (`COMPOSE_PROJECT_NAME` in the environment is personal: the host applies it at run time, with
+ * `-p`, so the committed file does not depend on it.)
+ */
+export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> = { '.env': null, userCompose: null }): string {
+  const env = composeEnvironment(project['.env']);
+  const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
+  return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
 }
 
 export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
@@ -99,6 +107,17 @@ export function lockChanges(before: Lockfile | null, after: Lockfile): LockChang
   const removed = Object.keys(b).filter((k) => !(k in a)).map((k) => `${k} ${b[k].version}`);
   const changed = Object.keys(a).filter((k) => k in b && b[k].version !== a[k].version).map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
   return { added, removed, changed };
+}
+
+/**
+ * The files to hand to `docker compose -f …`, the same set Compose loads by default — the user's file and its
+ * `.override` — plus the generated file where no `include:` pulls it in (empty: the stack has no services).
+ */
+export function composeFileList(link: 'include' | 'env' | 'none', userFile: string | null, override: string | null, generated: boolean): string[] {
+  if (!generated) return [];
+  const user = userFile ? [userFile, ...(override ? [override] : [])] : [];
+  if (user.length && link === 'include') return user;
+  return [...(link === 'env' ? user : []), GENERATED_COMPOSE];
 }
 
 /** The dependency hsm puts in pyproject.toml for one component. */
@@ -123,7 +142,7 @@ export function pythonDependency(c: ResolvedComponent): PythonDependency | null 
 export function planSync(input: PlanInput): SyncPlan {
   const { manifest, files, resolution } = input;
   const previousLock = input.lock;
-  const projectName = composeProjectName(manifest);
+  const projectName = composeProjectName(manifest, files);
   const changes: FileChange[] = [];
   const notes: string[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
@@ -143,9 +162,13 @@ export function planSync(input: PlanInput): SyncPlan {
   });
 
   // Python side
+  // `hsm remove X` is only advice when X is in the hsm.yaml on disk (not just in an edit being tried)
+  const committed = files['hsm.yaml'] === input.manifestText;
+  const listed = new Set(resolution.components.filter((c) => committed && c.reasons.some((r) => r.kind === 'manifest')).map((c) => c.name));
   const desired = configured
     .map(pythonDependency)
     .filter((d): d is PythonDependency => d !== null)
+    .map((d) => (listed.has(d.component) ? { ...d, removable: true } : d))
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
   const ownedBefore: PyprojectOwnership = {
     dependencies: [],
@@ -182,24 +205,28 @@ export function planSync(input: PlanInput): SyncPlan {
     components: configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
+    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
+    env: composeEnvironment(files['.env'], files.environment),
     projectDir: input.projectDir,
     link: manifest.compose?.link ?? 'include',
   });
   add(GENERATED_COMPOSE, files[GENERATED_COMPOSE], compose.text);
   const link = manifest.compose?.link ?? 'include';
   const present = compose.text !== null;
-  if (link === 'include' && userCompose) {
-    add(userCompose.file, userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present, userCompose.file, userCompose.parsed.doc));
+  // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
+  // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
+  if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
+    add(userCompose.file, userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
   if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']))) {
-    const list = present && link === 'env' ? [...(files.userCompose ? [files.userCompose.file] : []), GENERATED_COMPOSE] : null;
+    const list = present && link === 'env' ? composeFileList('env', files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, true) : null;
     add('.env', files['.env'], linkComposeEnv(files['.env'], list));
   }
   add(ENV_FILE, files[ENV_FILE], renderEnvFile(configured));
 
-  const composeFiles = composeFileList(link, files.userCompose?.file ?? null, present);
+  const composeFiles = composeFileList(link, files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, present);
 
   // Ownership is recorded while hsm owns something in pyproject.toml; once the last entry is gone so is the
   // record, so a plan right after applying this one is empty (issue 9: add → remove must settle in one sync).

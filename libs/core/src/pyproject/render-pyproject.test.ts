@@ -206,6 +206,17 @@ describe('renderPyproject', () => {
     expect(render(text, [], none).text).toBe(text);
   });
 
+  test('every clash is reported at once; `hsm remove` is advised only for a component in the hsm.yaml on disk (issue 9 item 8)', () => {
+    const text = '[project]\nname = "x"\ndependencies = ["Qdrant_Client==1.0", "redis"]\n';
+    const e = thrown(() => render(text, [qdrant, redis]));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(e.details).toHaveLength(2);
+    expect(e.details.join('\n')).not.toContain('hsm remove');
+    const one = thrown(() => render('[project]\nname = "x"\ndependencies = ["redis"]\n', [{ ...redis, removable: true }]));
+    expect(one.hint).toContain('`hsm remove redis`');
+    expect(thrown(() => render('[project]\nname = "x"\ndependencies = ["redis"]\n', [redis])).hint).not.toContain('hsm remove');
+  });
+
   test('a user source entry clashes with a component', () => {
     const text = '[project]\nname = "x"\ndependencies = []\n\n[tool.uv.sources]\nqdrant-client = { git = "https://example.com/q.git" }\n';
     expect(thrown(() => render(text, [qdrant])).code).toBe(ErrorCodes.PYPROJECT_CLASH);
@@ -238,7 +249,50 @@ describe('renderPyproject', () => {
   test('dependencies that hsm cannot edit in place are reported', () => {
     expect(thrown(() => render('project = { name = "x", dependencies = [] }\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
     expect(thrown(() => render('[tool.black]\nx = 1\n', [redis])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
-    expect(thrown(() => render('[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n', [qdrantDev])).code).toBe(ErrorCodes.PYPROJECT_INVALID);
+  });
+
+  test('every shape of tool.uv.sources that uv edits takes hsm entries in that shape (issue 9 item 9)', () => {
+    const inline = '[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n';
+    expect(roundTrip(inline, [qdrantDev])).toBe('[project]\nname = "x"\ndependencies = [\n    "qdrant-client==1.4.0",\n]\n[tool.uv]\nsources = { a = { path = "a" }, qdrant-client = { path = "packages/qdrant-adapter", editable = true } }\n');
+    for (const empty of ['{}', '{ }', '{  }']) {
+      const text = `[project]\nname = "x"\ndependencies = []\n[tool.uv]\nsources = ${empty}\n`;
+      const added = roundTrip(text, [qdrantDev, teamPkg]);
+      expect((parse(added) as any).tool.uv.sources).toEqual({ 'qdrant-client': { path: 'packages/qdrant-adapter', editable: true }, Team_Lib: { index: 'team-pypi' } });
+    }
+    const dotted = '[project]\nname = "x"\ndependencies = ["six"]\n[tool.uv]\nsources.six = { git = "https://g/six" }\npackage = false\n';
+    expect(roundTrip(dotted, [qdrantDev])).toContain('sources.six = { git = "https://g/six" }\nsources.qdrant-client = { path = "packages/qdrant-adapter", editable = true }\npackage = false\n');
+    const root = 'tool.uv.sources.six = { git = "https://g/six" }\n[project]\nname = "x"\ndependencies = []\n';
+    expect(roundTrip(root, [qdrantDev])).toContain('tool.uv.sources.six = { git = "https://g/six" }\ntool.uv.sources.qdrant-client = { path');
+    const tool = '[project]\nname = "x"\ndependencies = []\n[tool]\nuv.sources.six = { git = "https://g/six" }\n';
+    expect(roundTrip(tool, [qdrantDev])).toContain('uv.sources.six = { git = "https://g/six" }\nuv.sources.qdrant-client = { path');
+  });
+
+  test('a [tool.uv.sources.six] sub-table gets a [tool.uv.sources] table beside it; one for hsm\'s own package is named as a sub-table (issue 9 item 8)', () => {
+    const sub = '[project]\nname = "x"\ndependencies = ["six"]\n\n[tool.uv.sources.six]\ngit = "https://g/six"\n';
+    expect((parse(roundTrip(sub, [qdrantDev])) as any).tool.uv.sources).toEqual({ six: { git: 'https://g/six' }, 'qdrant-client': { path: 'packages/qdrant-adapter', editable: true } });
+    const owned = '[project]\nname = "x"\ndependencies = ["qdrant-client==1.4.0"]\n\n[tool.uv.sources.qdrant-client]\npath = "elsewhere"\n';
+    const e = thrown(() => render(owned, [qdrantDev], { dependencies: ['qdrant-client'], indexes: [] }));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(e.message).toContain('a [tool.uv.sources.qdrant-client] table');
+    expect(e.message).not.toContain('inline');
+  });
+
+  test('top-level dotted project.* keys are a [project] table (issue 9 item 12)', () => {
+    const text = 'project.name = "x"\nproject.version = "1"\n\n[tool.black]\nline-length = 88\n';
+    const added = roundTrip(text, [redis]);
+    expect(added).toBe('project.name = "x"\nproject.version = "1"\nproject.dependencies = [\n    "redis>=5,<6",\n]\n\n[tool.black]\nline-length = 88\n');
+    roundTrip('project.name = "x"\nproject.dependencies = ["httpx"]\n', [redis, qdrantDev]);
+  });
+
+  test('dynamic = ["dependencies"] is refused with its own code before any edit (issue 9 item 11)', () => {
+    const text = '[project]\nname = "x"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n[tool.setuptools.dynamic]\ndependencies = { file = "requirements.txt" }\n';
+    const e = thrown(() => render(text, [redis]));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_DYNAMIC);
+    expect(e.exitCode).toBe(2);
+    expect(e.location).toBe('pyproject.toml:4:1');
+    expect(e.hint).toMatch(/\[project\]\.dependencies/);
+    // nothing to add: the file is left alone
+    expect(render(text, []).text).toBe(text);
   });
 
   test('multi-line strings and odd keys do not confuse the scanner', () => {

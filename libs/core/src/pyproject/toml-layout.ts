@@ -11,6 +11,13 @@ export interface TomlArrayLayout {
   elements: { start: number; end: number; comma: number | null }[];
 }
 
+/** An inline table `{ k = v, … }`: its braces and each entry's dotted key and range (key start to value end). */
+export interface TomlInlineLayout {
+  open: number;
+  close: number;
+  entries: { key: string[]; start: number; valueStart: number; end: number }[];
+}
+
 export interface TomlStatement {
   kind: 'table' | 'array-table' | 'keyval';
   /** Full key path: the header for tables; table path + dotted key for key/values. */
@@ -30,6 +37,8 @@ export interface TomlStatement {
   section: number;
   /** Array values only. */
   array?: TomlArrayLayout;
+  /** Inline-table values only. */
+  inline?: TomlInlineLayout;
 }
 
 export function scanToml(text: string): TomlStatement[] {
@@ -69,10 +78,11 @@ class Scanner {
       this.skipTrivia(false);
       const valueStart = this.pos;
       const array = this.text[valueStart] === '[' ? this.array() : undefined;
-      if (!array) this.value();
+      const inline = this.text[valueStart] === '{' ? this.inlineTable() : undefined;
+      if (!array && !inline) this.value();
       const valueEnd = this.pos;
       const { lineEnd, eol } = this.finishLine();
-      out.push({ kind: 'keyval', path: [...tablePath, ...key], lineStart, start, valueStart, valueEnd, lineEnd, eol, section, array });
+      out.push({ kind: 'keyval', path: [...tablePath, ...key], lineStart, start, valueStart, valueEnd, lineEnd, eol, section, array, ...(inline ? { inline } : {}) });
     }
   }
 
@@ -169,8 +179,9 @@ class Scanner {
     return { open, close: this.pos++, elements };
   }
 
-  private inlineTable(): void {
-    this.pos++;
+  private inlineTable(): TomlInlineLayout {
+    const open = this.pos++;
+    const entries: TomlInlineLayout['entries'] = [];
     for (;;) {
       this.skipTrivia(true);
       if (this.text[this.pos] === '}' || this.pos >= this.text.length) break;
@@ -178,12 +189,15 @@ class Scanner {
         this.pos++;
         continue;
       }
-      this.key('=');
+      const start = this.pos;
+      const key = this.key('=');
       this.pos++;
       this.skipTrivia(true);
+      const valueStart = this.pos;
       this.value();
+      entries.push({ key, start, valueStart, end: this.pos });
     }
-    this.pos++;
+    return { open, close: this.pos++, entries };
   }
 }
 

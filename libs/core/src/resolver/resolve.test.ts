@@ -290,6 +290,13 @@ describe('interfaces and groups', () => {
     expect(thrown(() => run({ manifest: manifest({}, { 'vector-store': { policy: 'one', use: 'redis' } }), registries: [reg] })).code).toBe('HSM_GROUP_INVALID');
   });
 
+  test('a misspelt group name gets "did you mean", not advice to remove it (issue 9 item 8)', () => {
+    const e = thrown(() => run({ manifest: manifest({}, { 'vector-stor': { policy: 'one', use: 'qdrant-adapter' } }), registries: [reg] }));
+    expect(e.code).toBe('HSM_GROUP_INVALID');
+    expect(e.message).toContain('did you mean `vector-store`?');
+    expect(e.hint).toContain('hsm use vector-store qdrant-adapter');
+  });
+
   test('a provider outside the group is not allowed in the stack', () => {
     const e = thrown(() => run({ manifest: manifest({ 'chroma-adapter': {} }, { 'vector-store': { policy: 'one', use: 'weaviate-adapter' } }), registries: [reg] }));
     expect(e.code).toBe('HSM_GROUP_INVALID');

@@ -20,7 +20,7 @@
  * user's choice (`hsm use`), so an unfilled one is an error listing the candidates.
  */
 import { ErrorCodes, HsmError } from '../errors.js';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean, closest } from '../did-you-mean.js';
 import { parseComponentRequirement } from '../schema/definition.js';
 import type { Manifest, LocalOverlay } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
@@ -189,8 +189,15 @@ export function resolve(input: ResolveInput): ResolveOutcome {
       const source = sources.get(member) as Extract<Source, { kind: 'found' }>;
       if (!source.entries.some((e) => (e.definition.provides ?? []).includes(group.name))) {
         const providers = interfaceCandidates(registries, group.name);
-        throw new HsmError(ErrorCodes.GROUP_INVALID, `group ${group.name} uses ${member}, which does not provide ${group.name}`, {
-          hint: providers.length ? `run \`hsm use ${group.name} <name>\` with one of: ${providers.join(', ')}` : `no registry has a component that provides ${group.name}; remove groups.${group.name} from hsm.yaml`,
+        // a misspelt group (`vector-stor`) most likely meant an interface the member does provide
+        const interfaces = new Set([...source.entries.flatMap((e) => e.definition.provides ?? []), ...registries.flatMap((r) => [...r.interfaces.keys()])]);
+        const meant = providers.length ? undefined : closest(group.name, interfaces);
+        throw new HsmError(ErrorCodes.GROUP_INVALID, `group ${group.name} uses ${member}, which does not provide ${group.name}${meant ? ` (did you mean \`${meant}\`?)` : ''}`, {
+          hint: providers.length
+            ? `run \`hsm use ${group.name} <name>\` with one of: ${providers.join(', ')}`
+            : meant
+              ? `\`hsm use ${meant} ${member}\` (and take groups.${group.name} out of hsm.yaml if it is there)`
+              : `no registry has a component that provides ${group.name}; remove groups.${group.name} from hsm.yaml`,
         });
       }
     }

@@ -50,9 +50,13 @@ async function requireCompose(): Promise<ComposeCommand> {
   return compose;
 }
 
-/** `<compose> --project-directory DIR -p NAME -f F1 -f F2 …` */
-export function composeArgv(compose: ComposeCommand, projectDir: string, files: string[], projectName: string): string[] {
-  return [...compose.argv, '--project-directory', projectDir, '-p', projectName, ...files.flatMap((f) => ['-f', f])];
+/**
+ * `<compose> --project-directory DIR -p NAME -f F1 -f F2 …`. `COMPOSE_PROJECT_NAME` in the environment wins over
+ * the stack's name, as it does for the user's own `docker compose` (issue 9 item 6): both see the same stack.
+ */
+export function composeArgv(compose: ComposeCommand, projectDir: string, files: string[], projectName: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const name = env.COMPOSE_PROJECT_NAME || projectName;
+  return [...compose.argv, '--project-directory', projectDir, '-p', name, ...files.flatMap((f) => ['-f', f])];
 }
 
 /**

@@ -3,11 +3,12 @@
  * computed from) → write → `uv sync` → `docker compose config` → commit, then record the no-op fingerprint from
  * the bytes now in place. Call it holding the project lock, with the project loadProject read.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_COMPOSE, secretVariablesIn, type SyncPlan } from '@hsm/core';
 import { applyFiles } from '../txn/apply-files.js';
 import { uvSync } from '../uv/uv.js';
+import { uvWorkspaceOf } from '../uv/workspace.js';
 import { composeConfigCheck } from '../compose/compose.js';
 import { projectRelative } from '../registries/load-registries.js';
 import { checkoutDir, type LoadedProject } from './load-project.js';
@@ -54,12 +55,18 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   if (changes.length === 0) {
     if (runUv) await uv();
   } else {
+    // In a uv workspace member, uv writes the workspace root's uv.lock (and syncs its .venv): the transaction is
+    // rooted there so that lock is journaled and restored with the rest (issue 9 item 2).
+    const ws = await uvWorkspaceOf(dir);
+    const txnRoot = ws ? ws.root : dir;
+    const prefix = ws ? `${ws.member}/` : '';
+    const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
     try {
       await applyFiles(
-        dir,
-        changes.map((c) => ({ path: c.path, after: c.after })),
+        txnRoot,
+        changes.map((c) => ({ path: prefix + c.path, after: c.after })),
         {
-          priors: project.read.priors,
+          priors: ws ? new Map([...project.read.priors].map(([k, v]) => [prefix + k, v])) : project.read.priors,
           alsoGuard: runUv ? ['uv.lock'] : [],
           afterWrite: async ({ signal }) => {
             if (runUv) await uv(signal);
@@ -70,7 +77,7 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     } catch (e) {
       // files are restored; bring .venv back in line with the restored uv.lock (best effort, reported)
       // (with no uv.lock before this sync there is no earlier environment to go back to)
-      if (runUv && project.files['uv.lock'] !== null && project.files['pyproject.toml'] !== null) {
+      if (runUv && lockBefore && project.files['pyproject.toml'] !== null) {
         try {
           reporter.log('restoring the environment to match the previous uv.lock…');
           await uvSync(dir, { frozen: true, offline: options.offline, quiet: true });

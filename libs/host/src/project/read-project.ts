@@ -6,7 +6,8 @@
 import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
-import { HsmError, ErrorCodes, PROJECT_FILES, USER_COMPOSE_FILES, type ProjectFiles } from '@hsm/core';
+import { HsmError, ErrorCodes, PROJECT_FILES, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
+import { readComposeExtra } from '../compose/compose-files.js';
 import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
 import { MANIFEST } from './find-project-dir.js';
 
@@ -96,5 +97,9 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
     'hsm.env': text('hsm.env'),
     userCompose: user ? { file: user, text: text(user)! } : null,
   };
+  // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
+  const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(f) !== null);
+  files.composeExtra = await readComposeExtra(dir, files.userCompose, files['.env'], process.env, override ? { file: override, text: text(override)! } : null);
+  files.environment = process.env;
   return { files, bytes, priors };
 }

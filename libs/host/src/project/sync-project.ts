@@ -10,6 +10,7 @@ import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortK
 import { refusePortsInUse } from '../compose/host-ports.js';
 import { acquireProjectLock } from '../txn/project-lock.js';
 import { recoverInterrupted } from '../txn/recover-interrupted.js';
+import { uvWorkspaceOf } from '../uv/workspace.js';
 import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit } from './load-project.js';
 import { JOURNAL_FILE } from './find-project-dir.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
@@ -51,7 +52,10 @@ export interface SyncReport {
 
 /** Rolls back an interrupted sync (the caller holds the project lock); returns the files it covered. */
 async function recoverHeld(dir: string, reporter: Reporter): Promise<string[]> {
-  const r = await recoverInterrupted(dir);
+  // a sync in a uv workspace member journals at the workspace root (it guards the root's uv.lock)
+  let r = await recoverInterrupted(dir);
+  const ws = r.recovered ? null : await uvWorkspaceOf(dir);
+  if (ws) r = await recoverInterrupted(ws.root);
   if (!r.recovered) return [];
   reporter.warn(`rolled back an interrupted sync (${r.files.join(', ') || 'no files changed'})`);
   return r.files;
@@ -62,7 +66,8 @@ async function recoverHeld(dir: string, reporter: Reporter): Promise<string[]> {
  * take the lock briefly when a journal is lying around.
  */
 export async function recoverIfInterrupted(dir: string, reporter: Reporter, waitSeconds: number, command: string): Promise<string[]> {
-  if (!existsSync(join(dir, JOURNAL_FILE))) return [];
+  const ws = await uvWorkspaceOf(dir);
+  if (![dir, ...(ws ? [ws.root] : [])].some((d) => existsSync(join(d, JOURNAL_FILE)))) return [];
   const lock = await acquireProjectLock(dir, { waitSeconds, command });
   try {
     return await recoverHeld(dir, reporter);

@@ -41,7 +41,7 @@ export async function uvSync(projectDir: string, options: UvOptions = {}): Promi
       ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
       : options.offline
         ? `if uv's cache lacks a package, run \`hsm sync\` once without --offline`
-        : `see uv's messages above; check the components' Python requirements, or run \`uv sync\` in ${projectDir} to reproduce`,
+        : `uv's messages say which requirement it could not meet; hsm has put pyproject.toml and uv.lock back as they were, so \`hsm plan\` shows the edit uv refused`,
   });
 }
 
@@ -74,9 +74,14 @@ async function runUv(args: string[], projectDir: string, options: UvOptions, fai
     if (process.stderr.isTTY) {
       // uv draws its own progress bars on a terminal.
       await runProcess(argv, { ...run, inherit: 'stderr' });
+    } else if (options.quiet) {
+      // Quiet (or --json): uv's messages are not shown as they come; their tail goes into the error, once.
+      await runProcess(argv, run);
     } else {
-      // Not a terminal: pass uv's messages through and keep their tail for the error (e.g. in --json output).
-      await runProcess(argv, { ...run, onStderr: (chunk) => process.stderr.write(chunk) });
+      // Not a terminal: pass uv's messages through as they come — the error then does not repeat them.
+      await runProcess(argv, { ...run, onStderr: (chunk) => process.stderr.write(chunk) }).catch((e: unknown) => {
+        throw e instanceof HsmError ? new HsmError(e.code, e.message, { hint: e.hint, cause: e.cause }) : e;
+      });
     }
   } catch (e) {
     if (options.signal?.aborted) {

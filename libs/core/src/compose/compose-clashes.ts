@@ -1,0 +1,145 @@
+/**
+ * Plan-time clash check between the stack and the user's Compose project, seen as Compose sees it: the user's
+ * file, its `.override` file and the files they `include:`, with `${VAR:-default}` interpolated from the
+ * environment and `.env` (issue 9 items 4, 5). Every clash is collected and reported at once, each naming the
+ * file:line of both sides.
+ */
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { HsmError, ErrorCodes } from '../errors.js';
+import { publishedPorts, bindingsClash, type PortBinding } from './published-ports.js';
+import { interpolate, type ComposeEnv } from './compose-project.js';
+
+export interface ComposeSource {
+  text: string;
+  /** Its name as shown in messages, relative to the project, e.g. `docker/docker-compose-base.yml`. */
+  file: string;
+}
+
+export interface ClashCheckInput {
+  /** The generated file and which component owns each of its services. */
+  generated: ComposeSource;
+  owners: ReadonlyMap<string, string>;
+  /** Every file of the user's Compose project, the main file first. */
+  user: ComposeSource[];
+  env: ComposeEnv;
+  link?: 'include' | 'env' | 'none';
+}
+
+interface Located extends PortBinding {
+  service: string;
+  file: string;
+  location: string;
+}
+
+interface Clash {
+  code: string;
+  message: string;
+  location: string;
+  hint: string;
+}
+
+export function checkComposeClashes(input: ClashCheckInput): void {
+  const ours = readComposeFile(input.generated, input.env);
+  const owner = (service: string) => `component ${input.owners.get(service) ?? '?'}`;
+  const ourLocation = new Map(ours.services.map((s) => [s.name, s.location]));
+  const clashes: Clash[] = [];
+
+  const userBindings: Located[] = [];
+  for (const source of input.user.filter((u) => u.file !== input.generated.file)) {
+    const { services, bindings } = readComposeFile(source, input.env);
+    if (input.link === 'include') {
+      for (const s of services.filter((x) => ourLocation.has(x.name))) {
+        clashes.push({
+          code: ErrorCodes.SERVICE_CLASH,
+          location: s.location,
+          message: `service \`${s.name}\` is defined in ${s.location} and by ${owner(s.name)} (${ourLocation.get(s.name)}); Compose refuses an included service defined twice`,
+          hint: `rename or remove \`${s.name}\` in ${source.file}, pick another component than ${input.owners.get(s.name)}, or set \`compose.link: env\` in hsm.yaml so your \`${s.name}\` overrides the stack's`,
+        });
+      }
+    }
+    // A user service named like one of ours is an override Compose merges into ours (or a clash reported
+    // above), not a second publisher.
+    userBindings.push(...bindings.filter((b) => !ourLocation.has(b.service)));
+  }
+
+  const seen: Located[] = [];
+  for (const b of ours.bindings) {
+    const other = seen.find((o) => bindingsClash(o, b) && o.service !== b.service);
+    if (other) {
+      clashes.push({
+        code: ErrorCodes.PORT_CLASH,
+        location: b.location,
+        message: `host port ${b.port}/${b.protocol} is published twice: by service ${other.service} of ${owner(other.service)} (\`${other.spec}\`, ${other.location}) and by service ${b.service} of ${owner(b.service)} (\`${b.spec}\`, ${b.location})`,
+        hint: `remove ${input.owners.get(b.service)} or ${input.owners.get(other.service)}, or publish one of them on another host port`,
+      });
+    }
+    seen.push(b);
+  }
+  const reported = new Set<string>();
+  for (const u of userBindings) {
+    for (const b of ours.bindings) {
+      const key = `${u.location} ${b.service}`;
+      if (!bindingsClash(u, b) || reported.has(key)) continue;
+      reported.add(key);
+      clashes.push({
+        code: ErrorCodes.PORT_CLASH,
+        location: u.location,
+        message: `host port ${b.port}/${b.protocol} is published twice: by service ${u.service} in ${u.location} (\`${u.spec}\`) and by service ${b.service} of ${owner(b.service)} (\`${b.spec}\`, ${b.location})`,
+        hint: `change or remove the host port in ${u.file}, or pick another component than ${input.owners.get(b.service)}`,
+      });
+    }
+  }
+  if (clashes.length === 0) return;
+  const first = clashes.find((c) => c.code === ErrorCodes.SERVICE_CLASH) ?? clashes[0];
+  if (clashes.length === 1) throw new HsmError(first.code, first.message, { location: first.location, hint: first.hint });
+  throw new HsmError(first.code, `${clashes.length} clashes between the stack and your Compose files (all listed below)`, {
+    details: clashes.map((c) => `${c.message} — ${c.hint}`),
+    hint: 'fix each one as its line says, then run the command again',
+  });
+}
+
+/** The services of a compose file and the host ports they publish (interpolated), with file:line:col. */
+export function readComposeFile(source: ComposeSource, env: ComposeEnv): { services: { name: string; location: string }[]; bindings: Located[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false });
+  const at = (offset: number | undefined) => {
+    const pos = offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
+    return `${source.file}:${pos.line}:${pos.col}`;
+  };
+  const err = doc.errors[0];
+  if (err) {
+    throw new HsmError(ErrorCodes.COMPOSE_INVALID, `${source.file} is not valid YAML: ${err.message.split('\n')[0]}`, {
+      location: at(err.pos[0]),
+      hint: `fix the YAML syntax in ${source.file}`,
+    });
+  }
+  const bindings: Located[] = [];
+  const names: { name: string; location: string }[] = [];
+  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  if (!isMap(services)) return { services: names, bindings };
+  for (const pair of services.items) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const service = String(pair.key.value);
+    names.push({ name: service, location: at(pair.key.range?.[0]) });
+    if (!isMap(pair.value)) continue;
+    const ports = pair.value.get('ports', true);
+    if (!isSeq(ports)) continue;
+    for (const item of ports.items) {
+      const value = isScalar(item) ? item.value : isMap(item) ? item.toJSON() : undefined;
+      for (const b of publishedPorts(interpolated(value, env))) {
+        bindings.push({ ...b, service, file: source.file, location: at((item as Node).range?.[0]) });
+      }
+    }
+  }
+  return { services: names, bindings };
+}
+
+function interpolated(value: unknown, env: ComposeEnv): unknown {
+  if (typeof value === 'string') return interpolate(value, env);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? interpolate(v, env) : v;
+    return out;
+  }
+  return value;
+}

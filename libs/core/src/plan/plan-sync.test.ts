@@ -1,0 +1,129 @@
+import { describe, expect, test } from '@jest/globals';
+import { planSync, type ProjectFiles, type SyncPlan } from './plan-sync.js';
+import { parseManifest, parseLock } from '../load.js';
+import { ErrorCodes, type HsmError } from '../errors.js';
+import type { ResolvedComponent, Resolution } from '../model.js';
+import type { ComponentDefinition } from '../schema/definition.js';
+
+function component(definition: Partial<ComponentDefinition> & { name: string }, extra: Partial<ResolvedComponent> = {}): ResolvedComponent {
+  const def = { version: '1.0.0', ...definition } as ComponentDefinition;
+  return { name: def.name, version: def.version, registry: 'local', digest: `sha256:${'0'.repeat(64)}`, definition: def, mode: 'prod', checkout: `packages/${def.name}`, reasons: [{ kind: 'manifest', range: '*' }], ...extra };
+}
+
+const redis = component({ name: 'redis', services: { redis: { image: 'redis:7', ports: ['6379:6379'] } } });
+
+function files(over: Partial<ProjectFiles> = {}): ProjectFiles {
+  return { 'hsm.yaml': '', 'hsm.local.yaml': null, 'hsm.lock': null, 'pyproject.toml': null, 'uv.lock': null, 'docker-compose.hsm.yml': null, 'hsm.env': null, '.env': null, userCompose: null, ...over };
+}
+
+function plan(manifestText: string, f: ProjectFiles, components: ResolvedComponent[]): SyncPlan {
+  const { manifest } = parseManifest(manifestText, 'hsm.yaml');
+  const resolution: Resolution = { components, interfaces: {} };
+  const lock = f['hsm.lock'] === null ? null : parseLock(f['hsm.lock'], 'hsm.lock');
+  const checkouts = Object.fromEntries(components.map((c) => [c.name, true]));
+  return planSync({ manifest, manifestText, overlayText: f['hsm.local.yaml'], files: { ...f, 'hsm.yaml': manifestText }, lock, resolution, checkouts, projectDir: '/project' });
+}
+
+/** Applies a plan's changes to `f` (what the transaction writes). */
+function apply(f: ProjectFiles, p: SyncPlan): ProjectFiles {
+  const out: ProjectFiles = { ...f };
+  for (const c of p.changes) {
+    if (f.userCompose && c.path === f.userCompose.file) out.userCompose = c.after === null ? null : { file: c.path, text: c.after };
+    else (out as unknown as Record<string, string | null>)[c.path] = c.after;
+  }
+  return out;
+}
+
+const USER = 'services:\n  web:\n    image: web:1\n';
+
+describe('compose.link switches undo the other modes', () => {
+  const MANIFEST = (link: string) => `version: 1\nname: demo\ncompose: { link: ${link} }\ncomponents: { redis: {} }\n`;
+  for (const to of ['env', 'none']) {
+    test(`include → ${to} takes hsm's include entry out of the user's file (issue 9 item 3)`, () => {
+      let f = files({ userCompose: { file: 'compose.yaml', text: USER } });
+      f = apply(f, plan(MANIFEST('include'), f, [redis]));
+      expect(f.userCompose!.text).toContain('docker-compose.hsm.yml');
+      f = apply(f, plan(MANIFEST(to), f, [redis]));
+      expect(f.userCompose!.text).toBe(USER);
+      if (to === 'env') expect(f['.env']).toContain('COMPOSE_FILE=compose.yaml:docker-compose.hsm.yml');
+      f = apply(f, plan(MANIFEST(to).replace('{ redis: {} }', '{}'), f, []));
+      expect(f.userCompose!.text).toBe(USER);
+      expect(f['.env']).toBeNull();
+      expect(f['docker-compose.hsm.yml']).toBeNull();
+    });
+  }
+  test('env → include takes the COMPOSE_FILE line back out of .env', () => {
+    let f = files({ userCompose: { file: 'compose.yaml', text: USER }, '.env': 'A=1\n' });
+    f = apply(f, plan(MANIFEST('env'), f, [redis]));
+    expect(f['.env']).toContain('COMPOSE_FILE=');
+    f = apply(f, plan(MANIFEST('include'), f, [redis]));
+    expect(f['.env']).toBe('A=1\n');
+    expect(f.userCompose!.text).toContain('- docker-compose.hsm.yml');
+  });
+});
+
+describe('the clash check sees the project as Compose does (issue 9 items 4, 5, 8)', () => {
+  const MANIFEST = 'version: 1\nname: demo\ncomponents: { redis: {} }\n';
+  const user = (ports: string) => ({ file: 'compose.yml', text: `services:\n  cache:\n    image: valkey:8\n    ports:\n      - "${ports}"\n` });
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e as HsmError;
+    }
+    throw new Error('no error');
+  };
+  test('a port behind ${VAR:-default} clashes', () => {
+    const e = codeOf(() => plan(MANIFEST, files({ userCompose: user('${CACHE_PORT:-6379}:6379') }), [redis]));
+    expect(e.code).toBe(ErrorCodes.PORT_CLASH);
+    expect(e.location).toBe('compose.yml:5:9');
+    expect(e.message).toMatch(/docker-compose\.hsm\.yml:\d+:\d+/);
+  });
+  test('a port from .env clashes; the environment wins over .env', () => {
+    const f = files({ userCompose: user('${CACHE_PORT}:6379'), '.env': 'CACHE_PORT=6379\n' });
+    expect(codeOf(() => plan(MANIFEST, f, [redis])).code).toBe(ErrorCodes.PORT_CLASH);
+    expect(() => plan(MANIFEST, { ...f, environment: { CACHE_PORT: '16379' } }, [redis])).not.toThrow();
+  });
+  test('a port in compose.override.yml clashes, and the override joins the compose check', () => {
+    const override = { file: 'compose.override.yml', text: 'services:\n  cache:\n    ports: ["6379:6379"]\n' };
+    const f = files({ userCompose: user('16379:6379'), composeExtra: { override, included: [] } });
+    expect(codeOf(() => plan(MANIFEST, f, [redis])).location).toBe('compose.override.yml:3:13');
+    const ok = files({ userCompose: user('16379:6379'), composeExtra: { override: { ...override, text: 'services: {}\n' }, included: [] } });
+    expect(plan(MANIFEST, ok, [redis]).composeFiles).toEqual(['compose.yml', 'compose.override.yml']);
+    const env = plan(MANIFEST.replace('name: demo', 'name: demo\ncompose: { link: env }'), ok, [redis]);
+    expect(env.composeFiles).toEqual(['compose.yml', 'compose.override.yml', 'docker-compose.hsm.yml']);
+    expect(apply(ok, env)['.env']).toContain('COMPOSE_FILE=compose.yml:compose.override.yml:docker-compose.hsm.yml');
+  });
+  test('a service in an included file clashes at plan time, naming both files; all clashes at once', () => {
+    const main = { file: 'compose.yml', text: 'include:\n  - ./base.yml\nservices:\n  web:\n    image: web\n    ports: ["6379:80"]\n' };
+    const base = { file: 'base.yml', text: 'services:\n  redis:\n    image: redis\n' };
+    const e = codeOf(() => plan(MANIFEST, files({ userCompose: main, composeExtra: { override: null, included: [base] } }), [redis]));
+    expect(e.code).toBe(ErrorCodes.SERVICE_CLASH);
+    expect(e.details.join('\n')).toMatch(/base\.yml:2:3.*docker-compose\.hsm\.yml/);
+    expect(e.details.join('\n')).toMatch(/compose\.yml:6:\d+/);
+    expect(e.details.join('\n')).toMatch(/compose\.link: env/);
+    expect(e.details).toHaveLength(2);
+  });
+  test('the generated file a user file includes is not a user file (found by the real-projects suite)', () => {
+    const main = { file: 'compose.yml', text: 'include:\n  - docker-compose.hsm.yml\nservices:\n  web:\n    image: web\n' };
+    const f = apply(files({ userCompose: main }), plan(MANIFEST, files({ userCompose: main }), [redis]));
+    const again = { ...f, composeExtra: { override: null, included: [{ file: 'docker-compose.hsm.yml', text: f['docker-compose.hsm.yml']! }] } };
+    expect(plan(MANIFEST, again, [redis]).changes).toEqual([]);
+  });
+  test("two user services on one port are the user's business, not a clash of hsm's", () => {
+    const text = 'services:\n  a:\n    image: a\n    ports: ["${A:-2881}:2881"]\n  b:\n    image: b\n    ports: ["${B:-2881}:2881"]\n';
+    expect(() => plan(MANIFEST, files({ userCompose: { file: 'compose.yml', text } }), [redis])).not.toThrow();
+  });
+});
+
+describe('the Compose project name is the one Compose would use (issue 9 item 6)', () => {
+  test('COMPOSE_PROJECT_NAME in .env, then the user file name:, then hsm.yaml', () => {
+    const m = 'version: 1\nname: paperless-ngx\ncomponents: { redis: {} }\n';
+    const user = { file: 'docker-compose.yml', text: 'services:\n  web:\n    image: w\n' };
+    expect(plan(m, files({ userCompose: user }), [redis]).projectName).toBe('paperless-ngx');
+    const p = plan(m, files({ userCompose: user, '.env': 'COMPOSE_PROJECT_NAME=paperless\n' }), [redis]);
+    expect(p.projectName).toBe('paperless');
+    expect(p.changes.find((c) => c.path === 'docker-compose.hsm.yml')!.after).toContain('\nname: paperless\n');
+    expect(plan(m, files({ userCompose: { ...user, text: 'name: shop\n' + user.text } }), [redis]).projectName).toBe('shop');
+  });
+});

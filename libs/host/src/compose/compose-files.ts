@@ -1,0 +1,60 @@
+/**
+ * Reads the rest of the user's Compose project the way Compose finds it (issue 9 item 4): the first `.override`
+ * file beside the user's file, then every file they `include:` (recursively, each once). hsm never writes these;
+ * they feed the plan-time clash check and the `-f` list of the compose check.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+
+const MAX_FILES = 64;
+
+async function readIfThere(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+    throw e;
+  }
+}
+
+export interface ComposeExtra {
+  override: UserComposeFile | null;
+  included: UserComposeFile[];
+}
+
+/**
+ * `main`: the user's compose file (null: none, and Compose loads no override either). `override`: the override
+ * file when the caller has read it already (undefined: look for it here).
+ */
+export async function readComposeExtra(dir: string, main: UserComposeFile | null, dotenv: string | null, environment: ComposeEnv = process.env, known?: UserComposeFile | null): Promise<ComposeExtra> {
+  if (!main) return { override: null, included: [] };
+  let override: UserComposeFile | null = known ?? null;
+  for (const f of known === undefined ? COMPOSE_OVERRIDE_FILES : []) {
+    const text = await readIfThere(join(dir, f));
+    if (text !== null) {
+      override = { file: f, text };
+      break;
+    }
+  }
+  const env = composeEnvironment(dotenv, environment);
+  // the generated file, included by `compose.link: include`, is hsm's own, not part of the user's project
+  const seen = new Set([main.file, COMPOSE_HSM_FILE, ...(override ? [override.file] : [])]);
+  const queue = [main, ...(override ? [override] : [])];
+  const included: UserComposeFile[] = [];
+  while (queue.length && seen.size < MAX_FILES) {
+    const source = queue.shift()!;
+    for (const file of composeIncludes(source.file, source.text, env)) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      // a missing include is Compose's to report (`docker compose config` names it)
+      const text = await readIfThere(isAbsolute(file) ? file : join(dir, file));
+      if (text === null) continue;
+      const entry = { file, text };
+      included.push(entry);
+      queue.push(entry);
+    }
+  }
+  return { override, included };
+}
