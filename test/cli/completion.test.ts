@@ -55,7 +55,7 @@ describe('hsm completion', () => {
     const env = { XDG_CACHE_HOME: cache };
     const complete = async (...words: string[]) => (await hsm(['completion', 'complete', '--', ...words], { cwd: dir, env })).stdout.split('\n').filter(Boolean);
     expect(await complete('add', 'team-')).toEqual(['team-billing']);
-    expect(await complete('add', 'red')).toEqual(['redis']);
+    expect(await complete('add', 'red')).toEqual(['redis', 'redpanda']);
     expect(await complete('remove', '')).toEqual(['redis']);
     expect(await complete('use', 'my-')).toEqual(['my-cache']);
     expect(await complete('add', '--registry', '')).toEqual(['team']);

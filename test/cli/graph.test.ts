@@ -47,7 +47,7 @@ describe('hsm graph', () => {
     const json = await hsm(['graph', '--format', 'json'], { cwd: dir });
     const g = JSON.parse(json.stdout);
     expect(g.components.map((c: { name: string }) => c.name)).toEqual(['langchain-rag', 'openai-embeddings', 'qdrant-adapter', 'redis']);
-    expect(g.components.find((c: { name: string }) => c.name === 'redis')).toMatchObject({ mode: 'dev', services: [{ name: 'redis', ports: ['6379'] }] });
+    expect(g.components.find((c: { name: string }) => c.name === 'redis')).toMatchObject({ mode: 'dev', services: [{ name: 'redis', ports: ['127.0.0.1:6379'] }] });
     expect(await readdir(dir)).toEqual(['hsm.yaml']);
   });
 

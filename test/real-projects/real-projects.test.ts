@@ -57,11 +57,11 @@ async function prepare(): Promise<void> {
   checkout = await makeCheckout(join(root, 'hsm-demo-lib'), { name: 'hsm-demo-lib', version: '1.1.0.dev0' });
   env = { ...uvTestEnv(wheels, join(root, 'uv-cache')), UV_NO_INSTALL_PROJECT: '1' };
   await definition('demo-lib', 'description: a Python library\npython:\n  package: hsm-demo-lib\n');
-  const cache = (svc: string, port: number) => `provides: [test-cache]\nservices:\n  ${svc}:\n    image: busybox:stable\n    command: ["sleep", "infinity"]\n    ports: ["${port}:6379"]\n`;
+  const cache = (svc: string, port: number) => `provides: [test-cache]\nservices:\n  ${svc}:\n    image: busybox:stable\n    command: ["sleep", "infinity"]\n    ports: ["127.0.0.1:${port}:6379"]\n`;
   await definition('hsm-cache-a', cache('hsm-cache-a', 16390));
   await definition('hsm-cache-b', cache('hsm-cache-b', 16391));
-  await definition('redis-svc', 'services:\n  redis:\n    image: busybox:stable\n    ports: ["16392:6379"]\n');
-  await definition('pg-svc', 'services:\n  hsm-pg:\n    image: busybox:stable\n    ports: ["5432:5432"]\n');
+  await definition('redis-svc', 'services:\n  redis:\n    image: busybox:stable\n    ports: ["127.0.0.1:16392:6379"]\n');
+  await definition('pg-svc', 'services:\n  hsm-pg:\n    image: busybox:stable\n    ports: ["127.0.0.1:5432:5432"]\n');
   // each project's own uv.lock, from the cut pyproject.toml, is the starting point
   await Promise.all([...laidOut.values()].map(({ dir }) => runProcess(['uv', 'lock', '--quiet'], { cwd: dir, env: { ...process.env, ...env } })));
 }

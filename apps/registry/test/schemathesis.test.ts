@@ -87,7 +87,13 @@ describe('schemathesis against the OpenAPI document', () => {
     ['admin', ['-H', `Authorization: Bearer ${ADMIN_TOKEN}`], 75],
   ] as const) {
     test(`${label}: every check, every phase — no 5xx, no conformance failure`, async () => {
-      const r = await schemathesis(reg.url, label, [...extra], maxTime);
+      let r = await schemathesis(reg.url, label, [...extra], maxTime);
+      // CPython 3.11's compiler can trip inside schemathesis itself ("AST constructor recursion depth mismatch",
+      // a Runtime Error of the tool, not a response of the service): such a run proves nothing, so it is run once more
+      if (r.errors.length && /recursion depth mismatch/.test(r.output) && (r.errors as { title?: string }[]).every((e) => e.title === 'Runtime Error')) {
+        process.stdout.write(`schemathesis ${label}: the tool itself failed (recursion depth mismatch); running once more\n`);
+        r = await schemathesis(reg.url, label, [...extra], maxTime);
+      }
       process.stdout.write(
         `schemathesis ${label}: ${r.requests} requests over ${r.operations.tested}/${r.operations.selected} operations, ${r.serverErrors} with 5xx, ${r.failures.length} failure kinds, exit ${r.exitCode}\n`,
       );

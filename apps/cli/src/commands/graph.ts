@@ -4,7 +4,7 @@
  * (libs/core/src/graph). SVG needs Graphviz in WebAssembly, which is imported only when SVG is asked for.
  */
 import { resolve as resolvePath, extname } from 'node:path';
-import { HsmError, ErrorCodes, buildStackGraph, renderMermaid, renderDot, renderGraphJson, renderSvg, didYouMean } from '@hsm/core';
+import { HsmError, ErrorCodes, configureComponents, buildStackGraph, renderMermaid, renderDot, renderGraphJson, renderSvg, didYouMean } from '@hsm/core';
 import { findProjectDir, inspectProject, writeFileDurable } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
@@ -32,7 +32,16 @@ export const graph: Command = async (ctx) => {
     builtin: builtinRegistry,
     offline: Boolean(ctx.values.offline),
   });
-  const g = buildStackGraph({ name: project.manifest.name, resolution: project.resolution, groups: project.manifest.groups });
+  // drawn from the definitions as the stack runs them: option values (hsm.yaml < hsm.local.yaml) filled in
+  const components = configureComponents({
+    components: project.resolution.components,
+    manifest: project.manifest,
+    overlay: project.overlay,
+    manifestText: project.manifestText,
+    overlayText: project.overlayText,
+  });
+  const resolution = { ...project.resolution, components };
+  const g = buildStackGraph({ name: project.manifest.name, resolution, groups: project.manifest.groups });
   const text = format === 'mermaid' ? renderMermaid(g) : format === 'dot' ? renderDot(g) : format === 'json' ? renderGraphJson(g) : await renderSvg(renderDot(g));
   const output = ctx.values.output;
   if (typeof output !== 'string') return { data: g, text };

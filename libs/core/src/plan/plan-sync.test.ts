@@ -10,7 +10,7 @@ function component(definition: Partial<ComponentDefinition> & { name: string }, 
   return { name: def.name, version: def.version, registry: 'local', digest: `sha256:${'0'.repeat(64)}`, definition: def, mode: 'prod', checkout: `packages/${def.name}`, reasons: [{ kind: 'manifest', range: '*' }], ...extra };
 }
 
-const redis = component({ name: 'redis', services: { redis: { image: 'redis:7', ports: ['6379:6379'] } } });
+const redis = component({ name: 'redis', services: { redis: { image: 'redis:7', ports: ['127.0.0.1:6379:6379'] } } });
 
 function files(over: Partial<ProjectFiles> = {}): ProjectFiles {
   return { 'hsm.yaml': '', 'hsm.local.yaml': null, 'hsm.lock': null, 'pyproject.toml': null, 'uv.lock': null, 'docker-compose.hsm.yml': null, 'hsm.env': null, '.env': null, userCompose: null, ...over };
