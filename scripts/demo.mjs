@@ -1,10 +1,11 @@
 // `npm run demo`: hsm on the built-in catalog in a fresh temp project, against real PyPI:
-// init → add → mode dev (a local checkout) → sync → mode prod, printing what each step changed.
+// init → add (one with a typed option) → mode dev (a local checkout) → sync → mode prod, printing what each step changed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const hsmBin = join(root, 'apps', 'cli', 'bin', 'hsm.js');
@@ -36,6 +37,17 @@ writeFileSync(
 );
 writeFileSync(join(checkout, 'src', 'qdrant_client', '__init__.py'), '__version__ = "1.99.0.dev0"\nSOURCE = "your local checkout"\n');
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 let step = 0;
 function hsm(...args) {
   console.log(`\n${bold(`[${++step}] $ hsm ${args.join(' ')}`)}`);
@@ -57,7 +69,9 @@ function python(code) {
 console.log(bold(`demo project: ${project}`));
 hsm('init');
 hsm('search', 'vector');
-hsm('add', 'qdrant-adapter', 'redis');
+hsm('add', 'qdrant-adapter');
+// a host port nothing on this machine listens on (many laptops already run a Redis on 6379): a typed option
+hsm('add', 'redis', '--with', `port=${await freePort()}`);
 show('hsm.yaml');
 show('pyproject.toml');
 show('docker-compose.hsm.yml');
