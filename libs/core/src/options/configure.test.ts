@@ -8,6 +8,7 @@ import type { ResolvedComponent } from '../model.js';
 import { configureComponents, secretReference } from './configure.js';
 import { coerceCommandLineValue } from './option-spec.js';
 import { renderEnvFile } from '../compose/render-env-file.js';
+import { thrown } from '../../../../test/support/hsm-errors.js';
 
 const POSTGRES = `name: postgres
 version: 17.2.1
@@ -48,15 +49,7 @@ function configure(manifestWith: string, overlayWith: string | null = null, bind
   return configureComponents({ components: [resolved()], manifest, overlay, manifestText, overlayText })[0];
 }
 
-function error(f: () => unknown): HsmError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HsmError) return e;
-    throw e;
-  }
-  throw new Error('expected an HsmError');
-}
+const error = thrown;
 
 describe('interpolation', () => {
   test('defaults fill every reference; a whole-value reference keeps its type', () => {
