@@ -22,6 +22,8 @@ async function readIfThere(path: string): Promise<string | null> {
 export interface ComposeExtra {
   override: UserComposeFile | null;
   included: UserComposeFile[];
+  /** Included files that do not exist (yet): the no-op fingerprint notices when one appears. */
+  missing: string[];
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ComposeExtra {
  * file when the caller has read it already (undefined: look for it here).
  */
 export async function readComposeExtra(dir: string, main: UserComposeFile | null, dotenv: string | null, environment: ComposeEnv = process.env, known?: UserComposeFile | null): Promise<ComposeExtra> {
-  if (!main) return { override: null, included: [] };
+  if (!main) return { override: null, included: [], missing: [] };
   let override: UserComposeFile | null = known ?? null;
   for (const f of known === undefined ? COMPOSE_OVERRIDE_FILES : []) {
     const text = await readIfThere(join(dir, f));
@@ -43,6 +45,7 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
   const seen = new Set([main.file, COMPOSE_HSM_FILE, ...(override ? [override.file] : [])]);
   const queue = [main, ...(override ? [override] : [])];
   const included: UserComposeFile[] = [];
+  const missing: string[] = [];
   while (queue.length && seen.size < MAX_FILES) {
     const source = queue.shift()!;
     for (const file of composeIncludes(source.file, source.text, env)) {
@@ -50,11 +53,14 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
       seen.add(file);
       // a missing include is Compose's to report (`docker compose config` names it)
       const text = await readIfThere(isAbsolute(file) ? file : join(dir, file));
-      if (text === null) continue;
+      if (text === null) {
+        missing.push(file);
+        continue;
+      }
       const entry = { file, text };
       included.push(entry);
       queue.push(entry);
     }
   }
-  return { override, included };
+  return { override, included, missing };
 }

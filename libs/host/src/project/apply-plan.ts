@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENERATED_COMPOSE, secretVariablesIn, type SyncPlan } from '@hsm/core';
+import { GENERATED_COMPOSE, PROJECT_FILES, secretVariablesIn, type SyncPlan } from '@hsm/core';
 import { applyFiles } from '../txn/apply-files.js';
 import { uvSync } from '../uv/uv.js';
 import { uvWorkspaceOf } from '../uv/workspace.js';
@@ -118,6 +118,7 @@ function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['cha
       checkouts: plan.resolution.components.filter((c) => c.mode === 'dev').map((c) => checkoutDir(dir, c)),
       python: plan.python,
       catalog: manifest.builtin === false ? null : (options.catalogPath ?? null),
+      files: [...project.read.bytes.keys()].filter((f) => !(PROJECT_FILES as readonly string[]).includes(f)),
     },
     bytes,
   );

@@ -15,7 +15,10 @@ export type { ReadPrior };
 
 export interface ReadFiles {
   files: ProjectFiles;
-  /** Relative path → bytes (null: absent), for the no-op fast path's fingerprint. */
+  /**
+   * Relative path → bytes (null: absent), for the no-op fast path's fingerprint: PROJECT_FILES, then the other
+   * files the plan reads (`include:`d compose files), so an edit to any of them takes the full path (issue 9 item 3).
+   */
   bytes: Map<string, Buffer | null>;
   /** Relative path → prior state, for files read as regular files (a symlink gets none: the write refuses it). */
   priors: Map<string, ReadPrior>;
@@ -99,7 +102,10 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
   };
   // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
   const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(f) !== null);
-  files.composeExtra = await readComposeExtra(dir, files.userCompose, files['.env'], process.env, override ? { file: override, text: text(override)! } : null);
+  const extra = await readComposeExtra(dir, files.userCompose, files['.env'], process.env, override ? { file: override, text: text(override)! } : null);
+  files.composeExtra = { override: extra.override, included: extra.included };
+  for (const f of extra.included) bytes.set(f.file, Buffer.from(f.text, 'utf8'));
+  for (const f of extra.missing) bytes.set(f, null);
   files.environment = process.env;
   return { files, bytes, priors };
 }

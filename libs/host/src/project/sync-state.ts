@@ -1,14 +1,14 @@
 /**
  * The no-op fast path of `hsm sync` (SPEC §12: a no-op sync costs little more than `node` + a no-op `uv sync`).
  * A successful sync records a fingerprint of everything its plan was computed from: the bytes of every project
- * file (PROJECT_FILES), the folder registries' listings, whether dev checkouts exist, and the hsm build. When the
+ * file (PROJECT_FILES) and of the other files the plan read (included compose files), the folder registries' listings, whether dev checkouts exist, and the hsm build. When the
  * next `hsm sync` finds the same fingerprint, the plan would be empty, so it skips parsing, resolving and
  * rendering and only runs `uv sync`. Any difference (or any doubt) takes the full path. The writer hashes the
  * bytes the sync already holds (no re-read); only the check reads the files. Lean on purpose: node built-ins.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync, mkdirSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_FILES } from '@hsm/core/project-files';
 import { JOURNAL_FILE } from './find-project-dir.js';
 
@@ -27,6 +27,11 @@ export interface SyncState {
   /** hsm manages Python here: run `uv sync`. */
   python: boolean;
   catalog: string | null;
+  /**
+   * Files beyond PROJECT_FILES that the plan read (relative to the project, or absolute): the compose files the
+   * user's `include:` pulls in (issue 9 item 3), a workspace member's pyproject.toml.
+   */
+  files?: string[];
 }
 
 export type SyncStateInputs = Omit<SyncState, 'fingerprint' | 'version'>;
@@ -55,6 +60,12 @@ export function computeFingerprint(build: string, state: SyncStateInputs, bytes:
   for (const f of PROJECT_FILES) {
     hash.update(`${f}\0`);
     const b = bytes(f);
+    hash.update(b === null ? '\0absent' : b);
+    hash.update('\n');
+  }
+  for (const f of state.files ?? []) {
+    const b = bytes(f);
+    hash.update(`extra\0${f}\0`);
     hash.update(b === null ? '\0absent' : b);
     hash.update('\n');
   }
@@ -97,7 +108,7 @@ export function matchingState(dir: string, build: string): SyncState | null {
     if (existsSync(join(dir, JOURNAL_FILE)) || existsSync(join(dir, '.hsm', 'lock'))) return null;
     const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as SyncState;
     if (state.version !== 1) return null;
-    return computeFingerprint(build, state, (f) => readOrNull(join(dir, f))) === state.fingerprint ? state : null;
+    return computeFingerprint(build, state, (f) => readOrNull(resolve(dir, f))) === state.fingerprint ? state : null;
   } catch {
     return null;
   }
