@@ -93,11 +93,47 @@ beforeAll(async () => {
     expect(await readFile(join(backend, 'pyproject.toml'), 'utf8')).not.toContain('hsm-demo-lib');
   }, 240_000);
 
-  test('at the virtual workspace root, hsm says which member to run in', async () => {
+  test('at the virtual workspace root, hsm asks which member gets the dependencies (by project name, like uv --package)', async () => {
     const r = await hsm(['add', 'demo-lib', '--no-install'], { cwd: ws, env });
-    expect(errorCode(r)).toBe('HSM_PYPROJECT_INVALID');
+    expect(errorCode(r)).toBe('HSM_WORKSPACE_MEMBER');
     expect(r.stderr).toMatch(/virtual root/);
-    expect(r.stderr).toMatch(/members: backend/);
+    expect(r.stderr).toMatch(/app \(backend\)/);
+    expect(r.stderr).toMatch(/hsm add --package app/);
     expect(r.stderr).not.toMatch(/add a \[project\] table/);
+    const typo = await hsm(['add', 'demo-lib', '--package', 'ap', '--no-install'], { cwd: ws, env });
+    expect(errorCode(typo)).toBe('HSM_WORKSPACE_MEMBER');
+    expect(typo.stderr).toMatch(/did you mean `?app`?/);
+    expect(await readFile(join(ws, 'hsm.yaml'), 'utf8')).not.toMatch(/package/);
   });
+
+  test('at the virtual root, `hsm add --package app` edits the member; the root lock and .venv are in the transaction', async () => {
+    const rootPyproject = await readFile(join(ws, 'pyproject.toml'), 'utf8');
+    const memberBefore = await readFile(join(ws, 'backend', 'pyproject.toml'), 'utf8');
+    const add = await hsm(['add', 'demo-lib', '--package', 'app'], { cwd: ws, env });
+    expect({ code: add.code, stderr: add.code ? add.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expect(await readFile(join(ws, 'hsm.yaml'), 'utf8')).toMatch(/^python:\n {2}package: app$/m);
+    expect(await readFile(join(ws, 'pyproject.toml'), 'utf8')).toBe(rootPyproject);
+    expect(await readFile(join(ws, 'backend', 'pyproject.toml'), 'utf8')).toMatch(/"hsm-demo-lib==1\.0\.0"/);
+    expect(lock()).toMatch(/name = "hsm-demo-lib"/);
+    expect(installed('hsm_demo_lib')).toBe(true);
+    expect((await uvCheck()).exitCode).toBe(0);
+    const before = lock();
+
+    // a failed compose check after uv ran: the root lock, the member's pyproject and .venv come back
+    const failed = await hsm(['add', 'extra-broken'], { cwd: ws, env });
+    expect(errorCode(failed)).toBe('HSM_COMPOSE_INVALID');
+    expect(lock()).toBe(before);
+    expect(installed('hsm_extra')).toBe(false);
+
+    // the no-op fast path sees an edit to the member's pyproject.toml
+    expect((await hsm(['sync', '--check'], { cwd: ws, env })).code).toBe(0);
+    await writeFile(join(ws, 'backend', 'pyproject.toml'), memberBefore);
+    expect((await hsm(['sync', '--check'], { cwd: ws, env })).code).toBe(3);
+    expect((await hsm(['sync'], { cwd: ws, env })).code).toBe(0);
+    expect(await readFile(join(ws, 'backend', 'pyproject.toml'), 'utf8')).toMatch(/"hsm-demo-lib==1\.0\.0"/);
+
+    expect((await hsm(['remove', 'demo-lib'], { cwd: ws, env })).code).toBe(0);
+    expect(await readFile(join(ws, 'backend', 'pyproject.toml'), 'utf8')).toBe(memberBefore);
+    expect((await uvCheck()).exitCode).toBe(0);
+  }, 240_000);
 });

@@ -39,17 +39,18 @@ const syncOptions = {
 export const COMMANDS: Record<string, CommandSpec> = {
   init: {
     summary: 'write a starter hsm.yaml from the current project',
-    usage: 'init [--force] [--name NAME]',
+    usage: 'init [--force] [--name NAME] [--package MEMBER]',
+    help: '--package MEMBER (at a uv workspace root): the member whose pyproject.toml gets the Python dependencies, by its\nproject name as in `uv add --package`; written to hsm.yaml as `python: { package: MEMBER }`.',
     arity: [0, 0],
-    options: { force: { type: 'boolean' }, name: { type: 'string' } },
+    options: { force: { type: 'boolean' }, name: { type: 'string' }, package: { type: 'string' } },
     load: async () => (await import('./commands/init.js')).init,
   },
   add: {
     summary: 'add components to the stack and sync',
-    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--allow CAP]... [--no-sync]',
-    help: '--allow CAP writes components.NAME.allow in hsm.yaml: a capability the definition may use (see `hsm info NAME`):\nprivileged, cap-add, devices, host-namespaces, no-confinement, host-mounts, docker-socket, public-ports.',
+    usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--allow CAP]... [--package MEMBER] [--no-sync]',
+    help: '--package MEMBER (at a uv workspace root) writes python.package in hsm.yaml: the member whose pyproject.toml gets the\nPython dependencies, by its project name as in `uv add --package`.\n--allow CAP writes components.NAME.allow in hsm.yaml: a capability the definition may use (see `hsm info NAME`):\nprivileged, cap-add, devices, host-namespaces, no-confinement, host-mounts, docker-socket, public-ports.',
     arity: [1, Infinity],
-    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, allow: { type: 'string', multiple: true }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
+    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, allow: { type: 'string', multiple: true }, package: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/edit.js')).add,
   },
   remove: {

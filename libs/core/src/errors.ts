@@ -25,6 +25,8 @@ export const ErrorCodes = {
   PYPROJECT_CLASH: 'HSM_PYPROJECT_CLASH',
   /** `[project].dynamic` lists "dependencies": nowhere to add a requirement. */
   PYPROJECT_DYNAMIC: 'HSM_PYPROJECT_DYNAMIC',
+  /** At a uv workspace root: which member gets the Python dependencies (`python.package`) is missing or unknown. */
+  WORKSPACE_MEMBER: 'HSM_WORKSPACE_MEMBER',
   COMPOSE_INVALID: 'HSM_COMPOSE_INVALID',
   SERVICE_CLASH: 'HSM_SERVICE_CLASH',
   PORT_CLASH: 'HSM_PORT_CLASH',
@@ -99,6 +101,7 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.PYPROJECT_INVALID,
   ErrorCodes.PYPROJECT_CLASH,
   ErrorCodes.PYPROJECT_DYNAMIC,
+  ErrorCodes.WORKSPACE_MEMBER,
   ErrorCodes.COMPOSE_INVALID,
   ErrorCodes.SERVICE_CLASH,
   ErrorCodes.PORT_CLASH,

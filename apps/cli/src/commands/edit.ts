@@ -53,6 +53,7 @@ export const add: Command = async (ctx) => {
     if (!isCapability(a)) throw new HsmError(ErrorCodes.USAGE, `\`${a}\` is not a capability${didYouMean(a, CAPABILITIES)}`, { hint: `one of: ${CAPABILITIES.join(', ')}` });
   }
   if (allow.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--allow takes exactly one component', { hint: 'add the others without --allow' });
+  const pkg = ctx.values.package as string | undefined;
   return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', async (edit) => {
     for (const s of specs) {
       if (!(s.name in (edit.current.components ?? {}))) {
@@ -70,6 +71,8 @@ export const add: Command = async (ctx) => {
       edit.manifest.set(['components', specs[0].name, 'allow'], CAPABILITIES.filter((c) => before.includes(c) || allow.includes(c)));
     }
     if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
+    // the workspace member that gets the Python dependencies (issue 9 item 1); the plan checks the name
+    if (pkg !== undefined && edit.current.python?.package !== pkg) edit.manifest.set(['python', 'package'], pkg);
     if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);
   }));
 };

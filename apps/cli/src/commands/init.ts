@@ -1,8 +1,8 @@
 /** `hsm init`: a starter hsm.yaml from what the project already has; git-ignores the personal overlay. */
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment } from '@hsm/core';
-import { applyFiles, acquireProjectLock, readComposeExtra, readOptional } from '@hsm/host';
+import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
+import { applyFiles, acquireProjectLock, readComposeExtra, readOptional, readWorkspaceMembers } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { refreshSchemaCopies } from '../schema-copy.js';
@@ -15,7 +15,12 @@ export const init: Command = async (ctx) => {
   if (current !== null && !ctx.values.force) {
     throw new HsmError(ErrorCodes.MANIFEST_EXISTS, `${manifestPath} already exists`, { hint: 'edit it, or run `hsm init --force` to replace it' });
   }
-  const pyproject = await readOptional(join(dir, 'pyproject.toml'));
+  const rootPyproject = await readOptional(join(dir, 'pyproject.toml'));
+  // at a uv workspace root, `--package` names the member that gets the Python dependencies (issue 9 item 1)
+  const pkg = ctx.values.package as string | undefined;
+  const members = pkg === undefined ? null : await readWorkspaceMembers(dir, rootPyproject);
+  const target = pkg === undefined ? null : pyprojectTarget({ rootText: rootPyproject, rootData: rootPyproject === null ? undefined : parsePyproject(rootPyproject), members: members?.members, pkg, needed: true });
+  const pyproject = target ? target.text : rootPyproject;
   let projectName = ctx.values.name as string | undefined;
   if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
   const userFile = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
@@ -36,6 +41,7 @@ export const init: Command = async (ctx) => {
     'version: 1',
     `name: ${projectName}`,
     'components: {}',
+    ...(pkg === undefined ? [] : ['python:', `  package: ${pkg}    # the uv workspace member whose pyproject.toml gets the Python dependencies`]),
   ];
   if (proposals.length) {
     lines.push('# Components from the catalog that match what this project already uses. hsm never rewrites a');

@@ -127,3 +127,50 @@ describe('the Compose project name is the one Compose would use (issue 9 item 6)
     expect(plan(m, files({ userCompose: { ...user, text: 'name: shop\n' + user.text } }), [redis]).projectName).toBe('shop');
   });
 });
+
+describe('a member chosen at a virtual workspace root (issue 9 item 1)', () => {
+  const ROOT = '[tool.uv.workspace]\nmembers = ["backend", "libs/*"]\n';
+  const BACKEND = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = []\n';
+  const members = [
+    { path: 'backend', name: 'app', text: BACKEND },
+    { path: 'libs/util', name: 'util', text: '[project]\nname = "util"\nversion = "0.1.0"\n' },
+  ];
+  const lib = (mode: 'prod' | 'dev', checkout = 'packages/lib') => component({ name: 'lib', python: { package: 'lib' } }, { mode, checkout });
+  const manifest = (pkg?: string) => `version: 1\nname: demo\ncomponents: { lib: {} }\n${pkg ? `python: { package: ${pkg} }\n` : ''}`;
+  const thrown = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e as HsmError;
+    }
+    throw new Error('no error');
+  };
+
+  test('python.package puts the dependency in the member; uv syncs that package', () => {
+    const p = plan(manifest('app'), files({ 'pyproject.toml': ROOT, workspaceMembers: members }), [lib('prod')]);
+    expect(p.changes.map((c) => c.path)).toEqual(['hsm.lock', 'backend/pyproject.toml']);
+    expect(p.changes.find((c) => c.path === 'backend/pyproject.toml')!.after).toContain('"lib==1.0.0"');
+    expect(p.uvPackage).toBe('app');
+  });
+  test("a dev checkout's path is written relative to the member, as uv reads it", () => {
+    const p = plan(manifest('app'), files({ 'pyproject.toml': ROOT, workspaceMembers: members }), [lib('dev')]);
+    expect(p.changes.find((c) => c.path === 'backend/pyproject.toml')!.after).toContain('lib = { path = "../packages/lib", editable = true }');
+    const abs = plan(manifest('app'), files({ 'pyproject.toml': ROOT, workspaceMembers: members }), [lib('dev', '/src/lib')]);
+    expect(abs.changes.find((c) => c.path === 'backend/pyproject.toml')!.after).toContain('path = "/src/lib"');
+  });
+  test('without python.package: a coded error listing the members and the command; an unknown name: did you mean', () => {
+    const missing = thrown(() => plan(manifest(), files({ 'pyproject.toml': ROOT, workspaceMembers: members }), [lib('prod')]));
+    expect(missing.code).toBe(ErrorCodes.WORKSPACE_MEMBER);
+    expect(missing.hint).toContain('hsm add --package app');
+    expect(missing.hint).toContain('app (backend), util (libs/util)');
+    const typo = thrown(() => plan(manifest('utl'), files({ 'pyproject.toml': ROOT, workspaceMembers: members }), [lib('prod')]));
+    expect(typo.code).toBe(ErrorCodes.WORKSPACE_MEMBER);
+    expect(typo.message).toContain('did you mean `util`?');
+    const notRoot = thrown(() => plan(manifest('app'), files({ 'pyproject.toml': '[project]\nname = "solo"\nversion = "1"\n' }), [lib('prod')]));
+    expect(notRoot.code).toBe(ErrorCodes.WORKSPACE_MEMBER);
+  });
+  test('python.package naming the root project itself (a workspace with a [project]) edits the root', () => {
+    const p = plan(manifest('top'), files({ 'pyproject.toml': `[project]\nname = "top"\nversion = "1"\n${ROOT}`, workspaceMembers: members }), [lib('prod')]);
+    expect(p.changes.map((c) => c.path)).toEqual(['hsm.lock', 'pyproject.toml']);
+  });
+});

@@ -11,6 +11,8 @@ import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, t
 import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
+import { pyprojectTarget, type PyprojectTarget, type WorkspaceMember } from '../pyproject/uv-workspace.js';
+import { posix } from 'node:path';
 import { lockFromResolution } from '../resolver/index.js';
 import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
@@ -37,6 +39,8 @@ export interface ProjectFiles {
   composeExtra?: { override: UserComposeFile | null; included: UserComposeFile[] };
   /** The process environment, for `${VAR}` interpolation in the user's files the way Compose does it. */
   environment?: ComposeEnv;
+  /** The members of the uv workspace whose root is this project (undefined: pyproject.toml is no workspace root). */
+  workspaceMembers?: WorkspaceMember[];
 }
 
 export interface FileChange {
@@ -52,6 +56,8 @@ export interface SyncPlan {
   lock: Lockfile;
   /** hsm manages Python dependencies in this project: run `uv sync` after writing. */
   python: boolean;
+  /** The workspace member `uv sync --package` selects (hsm.yaml's `python.package`); undefined: the project itself. */
+  uvPackage?: string;
   /** Compose files to pass to `docker compose -f …` (empty: no services). */
   composeFiles: string[];
   /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
@@ -177,18 +183,27 @@ export function planSync(input: PlanInput): SyncPlan {
   } as PyprojectOwnership;
   const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
   let owned: PyprojectOwnership = ownedBefore;
-  // parsed once here, shared by the ownership check, the renderer and the dev-source notes
-  const pyprojectData = python && files['pyproject.toml'] !== null ? parsePyproject(files['pyproject.toml']) : undefined;
+  // the file that gets them: the project's own pyproject.toml, or the workspace member `python.package` names
+  // (issue 9 item 1); parsed once here, shared by the ownership check, the renderer and the dev-source notes
+  let pyprojectData: Record<string, unknown> | undefined;
+  let target: PyprojectTarget = { file: 'pyproject.toml', text: files['pyproject.toml'], member: null };
+  if (python) {
+    const rootData = files['pyproject.toml'] !== null ? parsePyproject(files['pyproject.toml']) : undefined;
+    target = pyprojectTarget({ rootText: files['pyproject.toml'], rootData, members: files.workspaceMembers, pkg: manifest.python?.package, needed: desired.length > 0 });
+    pyprojectData = target.member === null ? rootData : target.text === null ? undefined : parsePyproject(target.text);
+  }
+  // a member's pyproject.toml: uv reads a path source relative to the member's directory
+  const placed = target.member === null ? desired : desired.map((d) => (d.source && !posix.isAbsolute(d.source.path) ? { ...d, source: { ...d.source, path: posix.relative(target.member!, d.source.path) || '.' } } : d));
   if (python) {
     // Whether hsm created `[tool.uv.sources]` is personal state in dev mode (editable paths), so it is not kept in
     // the shared hsm.lock: a table holding nothing but hsm's own entries is taken to be hsm's.
     const created = new Set(ownedBefore.created ?? []);
     if (pyprojectData && onlyOwnedSources(pyprojectData, ownedBefore.dependencies)) created.add('tool.uv.sources');
-    const rendered = renderPyproject({ text: files['pyproject.toml'], data: pyprojectData, projectName: manifest.name, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
+    const rendered = renderPyproject({ text: target.text, data: pyprojectData, projectName: manifest.name, desired: placed, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
     const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
     owned = { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) };
-    add('pyproject.toml', files['pyproject.toml'], rendered.text);
-    notes.push(...devSourceNotes(pyprojectData, desired, resolution));
+    add(target.file, target.text, rendered.text);
+    notes.push(...devSourceNotes(pyprojectData, placed, resolution));
   }
 
   // Compose side
@@ -239,7 +254,8 @@ export function planSync(input: PlanInput): SyncPlan {
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
   const composeModel = (changes.some((c) => c.path === GENERATED_COMPOSE) && compose.model) || null;
-  return { projectName, changes, lock, python, composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
+  const uvPackage = python ? manifest.python?.package : undefined;
+  return { projectName, changes, lock, python, ...(uvPackage ? { uvPackage } : {}), composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {

@@ -265,7 +265,7 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
     // a virtual workspace root: the dependencies belong in a member (issue 9 item 2)
     const members = Array.isArray(workspace.members) ? workspace.members.filter((m): m is string => typeof m === 'string') : [];
     throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} is the root of a uv workspace with no [project] of its own (a virtual root); hsm adds Python dependencies to a member's pyproject.toml, not here`, {
-      hint: `run hsm in the member that should get them${members.length ? ` (members: ${members.join(', ')})` : ''}, e.g. \`hsm -C ${members[0] ?? '<member>'} init\``,
+      hint: `name the member that should get them: \`hsm add --package MEMBER NAME…\` (python.package in hsm.yaml)${members.length ? `; members: ${members.join(', ')}` : ''}`,
     });
   }
   if (!doc.projectAnchor() && desired.size > 0) {

@@ -5,6 +5,8 @@
  * `.venv`, so those are the files a sync in the member changes. Pure: the host reads the pyproject.toml files.
  */
 import { parse as parseToml } from 'smol-toml';
+import { HsmError, ErrorCodes } from '../errors.js';
+import { didYouMean } from '../did-you-mean.js';
 
 export interface UvWorkspaceInfo {
   /** The workspace root, as given in `ancestors`. */
@@ -78,4 +80,82 @@ export function findUvWorkspace(projectDir: string, ancestors: { dir: string; py
 export function workspaceMembers(pyproject: string): string[] | null {
   const ws = workspaceTable(pyproject);
   return ws ? strings(ws.members) : null;
+}
+
+/** `members` and `exclude` of a workspace root's `[tool.uv.workspace]` (null: the file is no workspace root). */
+export function workspaceGlobs(pyproject: string): { members: string[]; exclude: string[] } | null {
+  const ws = workspaceTable(pyproject);
+  return ws ? { members: strings(ws.members), exclude: strings(ws.exclude) } : null;
+}
+
+/** A member of the workspace rooted at the project, as the host found it (uv's members/exclude globs expanded). */
+export interface WorkspaceMember {
+  /** Its directory relative to the project (posix), e.g. `backend`. */
+  path: string;
+  /** Its `[project].name` (null: none or unreadable). */
+  name: string | null;
+  /** Its pyproject.toml. */
+  text: string;
+}
+
+/** The pyproject.toml hsm edits: the project's own, or a member's chosen by `python.package`. */
+export interface PyprojectTarget {
+  /** Relative to the project: `pyproject.toml` or `<member>/pyproject.toml`. */
+  file: string;
+  text: string | null;
+  /** The member's directory (null: the project's own file); relative paths written into the file start there. */
+  member: string | null;
+}
+
+function normalName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** `[project].name` of a pyproject.toml, or null. */
+export function projectNameOf(text: string): string | null {
+  try {
+    const name = (parseToml(text) as { project?: { name?: unknown } }).project?.name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+const describeMembers = (members: WorkspaceMember[]) => members.map((m) => (m.name ? `${m.name} (${m.path})` : `${m.path} (no [project].name)`)).join(', ');
+
+/**
+ * Which pyproject.toml gets the Python dependencies (issue 9 item 1). `members`: the workspace members when the
+ * project's pyproject.toml is a uv workspace root (undefined: it is not one). `pkg`: `python.package` of hsm.yaml.
+ * `rootData`: the project's pyproject.toml parsed (undefined: none). `needed`: hsm has Python dependencies to place.
+ * At a virtual root (a workspace with no [project]) the user must say which member, as with `uv add --package`.
+ */
+export function pyprojectTarget(input: { rootText: string | null; rootData: Record<string, unknown> | undefined; members: WorkspaceMember[] | undefined; pkg: string | undefined; needed: boolean }): PyprojectTarget {
+  const { rootText, rootData, members, pkg } = input;
+  const root: PyprojectTarget = { file: 'pyproject.toml', text: rootText, member: null };
+  const rootProject = rootData?.project as { name?: unknown } | undefined;
+  const named = members?.filter((m): m is WorkspaceMember & { name: string } => m.name !== null) ?? [];
+  const example = named[0]?.name ?? '<member>';
+  if (pkg !== undefined) {
+    if (typeof rootProject?.name === 'string' && normalName(rootProject.name) === normalName(pkg)) return root;
+    if (!members) {
+      throw new HsmError(ErrorCodes.WORKSPACE_MEMBER, `hsm.yaml sets python.package to \`${pkg}\`, but pyproject.toml here is not the root of a uv workspace (no [tool.uv.workspace])${typeof rootProject?.name === 'string' ? ` and its project is ${rootProject.name}` : ''}`, {
+        hint: 'remove `python.package` from hsm.yaml to use this pyproject.toml, or keep hsm.yaml at the workspace root',
+      });
+    }
+    const member = named.find((m) => normalName(m.name) === normalName(pkg));
+    if (!member) {
+      throw new HsmError(ErrorCodes.WORKSPACE_MEMBER, `python.package in hsm.yaml is \`${pkg}\`, which is not a member of this uv workspace${didYouMean(pkg, named.map((m) => m.name))}`, {
+        hint: members.length ? `members (project name and directory): ${describeMembers(members)}` : 'the workspace has no members yet: list them under [tool.uv.workspace] members in pyproject.toml',
+      });
+    }
+    return { file: `${member.path}/pyproject.toml`, text: member.text, member: member.path };
+  }
+  if (members && input.needed && rootData && rootProject === undefined) {
+    throw new HsmError(ErrorCodes.WORKSPACE_MEMBER, 'pyproject.toml is the root of a uv workspace with no [project] of its own (a virtual root): say which member gets the Python dependencies', {
+      hint: members.length
+        ? `run \`hsm add --package ${example} NAME…\` (it writes \`python: { package: ${example} }\` to hsm.yaml), or run hsm in the member's directory; members: ${describeMembers(members)}`
+        : 'list the members under [tool.uv.workspace] members in pyproject.toml, then run `hsm add --package MEMBER NAME…`',
+    });
+  }
+  return root;
 }

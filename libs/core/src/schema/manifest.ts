@@ -55,6 +55,14 @@ export const ComposeSettings = z.strictObject({
   port_offset: z.int().min(0).max(60000).optional(),
 });
 
+/**
+ * `python:` — where hsm puts the Python dependencies. `package` selects a uv workspace member by its project name,
+ * as `uv add --package NAME` does: needed at a virtual workspace root, which has no [project] of its own.
+ */
+export const PythonSettings = z.strictObject({
+  package: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/, 'must be a project name from a member\'s [project] name, like `backend`'),
+});
+
 export const Manifest = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a project name like `rag-app`'),
@@ -64,6 +72,7 @@ export const Manifest = z.strictObject({
   components: z.record(Name, z.union([ComponentEntry, z.null()])).optional(),
   groups: z.record(Name, Group).optional(),
   compose: ComposeSettings.optional(),
+  python: PythonSettings.optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 

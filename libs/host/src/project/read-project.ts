@@ -6,8 +6,9 @@
 import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
-import { HsmError, ErrorCodes, PROJECT_FILES, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
+import { HsmError, ErrorCodes, PROJECT_FILES, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
 import { readComposeExtra } from '../compose/compose-files.js';
+import { workspaceMemberDirs } from '../uv/workspace.js';
 import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
 import { MANIFEST } from './find-project-dir.js';
 
@@ -76,6 +77,26 @@ async function readOnce(dir: string, file: string): Promise<{ bytes: Buffer | nu
   }
 }
 
+/**
+ * The members of the uv workspace rooted at `dir` (null: its pyproject.toml is no workspace root), each
+ * pyproject.toml read once (bytes and journal state, keyed `<member>/pyproject.toml`).
+ */
+export async function readWorkspaceMembers(dir: string, pyproject: string | null): Promise<{ members: WorkspaceMember[]; reads: Map<string, { bytes: Buffer; prior?: ReadPrior }> } | null> {
+  const globs = pyproject?.includes('workspace') ? workspaceGlobs(pyproject) : null;
+  if (!globs) return null;
+  const members: WorkspaceMember[] = [];
+  const reads = new Map<string, { bytes: Buffer; prior?: ReadPrior }>();
+  for (const member of await workspaceMemberDirs(dir, globs.members, globs.exclude)) {
+    const file = `${member}/pyproject.toml`;
+    const r = await readOnce(dir, file);
+    if (r.bytes === null) continue;
+    reads.set(file, { bytes: r.bytes, prior: r.prior });
+    const text = r.bytes.toString('utf8');
+    members.push({ path: member, name: projectNameOf(text), text });
+  }
+  return { members, reads };
+}
+
 /** Every file a plan depends on (core's PROJECT_FILES), each read once. */
 export async function readProjectFiles(dir: string): Promise<ReadFiles> {
   const read = await Promise.all(PROJECT_FILES.map((f) => readOnce(dir, f)));
@@ -106,6 +127,15 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
   files.composeExtra = { override: extra.override, included: extra.included };
   for (const f of extra.included) bytes.set(f.file, Buffer.from(f.text, 'utf8'));
   for (const f of extra.missing) bytes.set(f, null);
+  // a uv workspace root: its members' pyproject.toml files, one of which `python.package` may name (issue 9 item 1)
+  const workspace = await readWorkspaceMembers(dir, files['pyproject.toml']);
+  if (workspace) {
+    files.workspaceMembers = workspace.members;
+    for (const [file, r] of workspace.reads) {
+      bytes.set(file, r.bytes);
+      if (r.prior) priors.set(file, r.prior);
+    }
+  }
   files.environment = process.env;
   return { files, bytes, priors };
 }
