@@ -104,6 +104,14 @@ beforeAll(async () => {
     expect(errorCode(typo)).toBe('HSM_WORKSPACE_MEMBER');
     expect(typo.stderr).toMatch(/did you mean `?app`?/);
     expect(await readFile(join(ws, 'hsm.yaml'), 'utf8')).not.toMatch(/package/);
+    // hsm init --package: checked the same way, written as python.package
+    const manifest = await readFile(join(ws, 'hsm.yaml'), 'utf8');
+    const badInit = await hsm(['init', '--force', '--package', 'ap'], { cwd: ws, env });
+    expect(errorCode(badInit)).toBe('HSM_WORKSPACE_MEMBER');
+    expect(await readFile(join(ws, 'hsm.yaml'), 'utf8')).toBe(manifest);
+    expect((await hsm(['init', '--force', '--package', 'app'], { cwd: ws, env })).code).toBe(0);
+    expect(await readFile(join(ws, 'hsm.yaml'), 'utf8')).toMatch(/^name: app\ncomponents: {}\npython:\n {2}package: app /m);
+    await writeFile(join(ws, 'hsm.yaml'), manifest);
   });
 
   test('at the virtual root, `hsm add --package app` edits the member; the root lock and .venv are in the transaction', async () => {
