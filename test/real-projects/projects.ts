@@ -22,6 +22,8 @@ export interface RealProject {
   files: Record<string, string>;
   /** Where hsm runs, relative to the temp project (default: its root). */
   cwd?: string;
+  /** Where docker-compose.hsm.yml is written, relative to the temp project (default: where hsm runs). */
+  generatedIn?: string;
   /** The user's files that must come back byte for byte. */
   userFiles: string[];
   /** Text edits the trial made (e.g. a requires-python no Python here satisfies). */
@@ -82,6 +84,8 @@ export const PROJECTS: RealProject[] = [
       'full-stack-fastapi-template/.env': '.env',
     },
     cwd: 'backend',
+    // next to the root compose.yml that includes it: Compose at the root sees the stack (issue 9 item 2)
+    generatedIn: '.',
     userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml', 'compose.override.yml', '.env'],
     patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
   },

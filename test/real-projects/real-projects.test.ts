@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
@@ -139,7 +139,20 @@ async function cycle(project: RealProject): Promise<void> {
     manifestAfterInit = `${text}builtin: false\nregistries:\n  - name: local\n    path: ${registry}\n`;
     await writeFile(manifestPath, manifestAfterInit);
   });
-  await step('add', ['add', 'demo-lib', 'hsm-cache-a']);
+  const generatedPath = join(dir, project.generatedIn ?? project.cwd ?? '.', 'docker-compose.hsm.yml');
+  await step('add', ['add', 'demo-lib', 'hsm-cache-a'], async () => {
+    // the user's own `docker compose`, run where their compose file is, sees hsm's services; hsm uses that project
+    expect(existsSync(generatedPath)).toBe(true);
+    const config = await runProcess(['docker', 'compose', 'config', '--format', 'json'], { cwd: dir, env: dockerEnv() });
+    const model = JSON.parse(config.stdout) as { name: string; services: Record<string, unknown> };
+    expect(Object.keys(model.services)).toContain('hsm-cache-a');
+    // (the workspace member joins the root's project, named as Compose names it there; flat layouts without
+    // COMPOSE_PROJECT_NAME or `name:` still take hsm.yaml's name, which Compose does not see — issue 12's ground)
+    if (project.generatedIn !== undefined) {
+      const plan = await hsm(['plan', '--json'], { cwd: join(dir, project.cwd ?? '.'), env });
+      expect(plan.json.projectName).toBe(model.name);
+    }
+  });
   await step('plan', ['plan']);
   await step('sync', ['sync']);
   await step('sync --check', ['sync', '--check']);
@@ -149,7 +162,7 @@ async function cycle(project: RealProject): Promise<void> {
   });
   await step('mode prod', ['mode', 'demo-lib', 'prod']);
   await step('use (swap)', ['use', 'test-cache', 'hsm-cache-b'], async () => {
-    const generated = await readFile(join(dir, project.cwd ?? '.', 'docker-compose.hsm.yml'), 'utf8');
+    const generated = await readFile(generatedPath, 'utf8');
     expect(generated).toContain('hsm-cache-b:');
     expect(generated).not.toContain('hsm-cache-a:');
   });
@@ -164,6 +177,7 @@ async function cycle(project: RealProject): Promise<void> {
   expect(now).toEqual(original);
   expect(manifest).toBe(manifestAfterInit);
   expect(existsSync(join(dir, project.cwd ?? '.', 'docker-compose.hsm.yml'))).toBe(false);
+  expect(existsSync(generatedPath)).toBe(false);
 }
 
 (available || process.env.CI ? describe : describe.skip)('hsm on real projects', () => {
@@ -198,6 +212,21 @@ async function fresh(name: string): Promise<string> {
     const r = await hsm(['add', 'pg-svc', '--no-install'], { cwd: dir, env });
     expect(errorCode(r)).toBe('HSM_PORT_CLASH');
     expect(r.stderr).toMatch(/compose\.override\.yml:\d+:\d+/);
+  });
+  test.concurrent('full-stack-fastapi-template as a uv workspace: from backend/, the root compose files are the project (clash found, `hsm ps` on the root project)', async () => {
+    const dir = await fresh('full-stack-fastapi-template (workspace, in backend/)');
+    await rename(join(dir, 'hsm.yaml'), join(dir, 'backend', 'hsm.yaml'));
+    await writeFile(join(dir, 'backend', 'hsm.yaml'), (await readFile(join(dir, 'backend', 'hsm.yaml'), 'utf8')).replace(/^name: .*$/m, 'name: app'));
+    const backend = join(dir, 'backend');
+    const clash = await hsm(['add', 'pg-svc', '--no-install'], { cwd: backend, env });
+    expect(errorCode(clash)).toBe('HSM_PORT_CLASH');
+    expect(clash.stderr).toMatch(/compose\.override\.yml:\d+:\d+/);
+    const added = await hsm(['add', 'hsm-cache-a', '--no-install'], { cwd: backend, env });
+    expect({ code: added.code, stderr: added.code ? added.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expect(await readFile(join(dir, 'compose.yml'), 'utf8')).toMatch(/^ {2}- docker-compose\.hsm\.yml$/m);
+    const ps = await hsm(['ps', '--verbose'], { cwd: backend, env });
+    expect(ps.code).toBe(0);
+    expect(ps.stderr + ps.stdout).not.toMatch(/no docker-compose\.hsm\.yml/);
   });
   test.concurrent("paperless-ngx: the stack takes the Compose project name of its .env (COMPOSE_PROJECT_NAME=paperless)", async () => {
     const dir = await fresh('paperless-ngx');

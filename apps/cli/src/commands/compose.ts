@@ -1,9 +1,9 @@
 /** `hsm up|down|ps|logs`: thin wrappers running docker compose with the stack's files and project name. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
+import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 
@@ -14,9 +14,12 @@ interface Stack {
 }
 
 async function composeStack(ctx: CommandContext): Promise<Stack> {
-  const dir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
+  const projectDir = findProjectDir(ctx.cwd);
+  const manifestText = (await readOptional(join(projectDir, MANIFEST))) ?? '';
   const { manifest } = parseManifest(manifestText);
+  // in a uv workspace member without a compose file: the root's Compose project, as `docker compose` there sees it
+  const composeDir = await composeDirOf(projectDir);
+  const dir = join(projectDir, composeDir);
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
   }
@@ -29,7 +32,7 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
   // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
   const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
-  return { dir, files, projectName: composeProjectName(manifest, { '.env': dotenv, userCompose }) };
+  return { dir, files, projectName: composeProjectName(manifest, { '.env': dotenv, userCompose, composeDirName: composeDir ? basename(dir) : undefined }) };
 }
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {

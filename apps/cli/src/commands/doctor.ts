@@ -4,13 +4,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsmError, GENERATED_COMPOSE, secretVariablesIn, unsetSecretVariables } from '@hsm/core';
 import type { Command } from '../commands.js';
-import { findProjectDir } from '@hsm/host';
+import { composeDirOf, findProjectDir } from '@hsm/host';
 
 /** In a project: each secret variable the generated compose file reads, and whether it is set (never its value). */
-function secretChecks(cwd: string): { variable: string; set: boolean }[] {
+async function secretChecks(cwd: string): Promise<{ variable: string; set: boolean }[]> {
   let dir: string;
   try {
-    dir = findProjectDir(cwd);
+    const projectDir = findProjectDir(cwd);
+    // a uv workspace member's stack may live in the root's Compose project (issue 9 item 2)
+    dir = join(projectDir, await composeDirOf(projectDir));
   } catch (e) {
     if (e instanceof HsmError) return [];
     throw e;
@@ -41,7 +43,7 @@ export const doctor: Command = async (ctx) => {
       fix: compose ? `Compose ${compose.version} is v1, which predates the Compose Specification (include, pull_policy: missing): install the Compose v2 plugin` : 'install the Docker Compose v2 plugin (`docker compose`)',
     },
   ];
-  const secrets = secretChecks(ctx.cwd);
+  const secrets = await secretChecks(ctx.cwd);
   const s = ctx.out.style;
   const lines = checks.map((c) => (c.ok ? `${s.green('✓')} ${c.name} ${c.version ?? ''}` : `${c.required ? s.red('✗') : s.yellow('!')} ${c.name} ${c.version ? c.version : 'missing'} — ${c.fix}`));
   for (const v of secrets) lines.push(v.set ? `${s.green('✓')} secret ${v.variable} set` : `${s.yellow('!')} secret ${v.variable} not set — add ${v.variable}=… to .env (the stack's compose file reads it)`);

@@ -40,8 +40,8 @@ export const plan: Command = async (ctx) => {
     );
   }
   const commands: string[] = [];
-  if (report.plan.python) commands.push('uv sync');
-  if (report.plan.composeFiles.length) commands.push(`docker compose -p ${report.plan.projectName} ${report.plan.composeFiles.map((f) => `-f ${f}`).join(' ')} config --quiet`);
+  if (report.plan.python) commands.push(`uv sync${report.plan.uvPackage ? ` --package ${report.plan.uvPackage}` : ''}`);
+  if (report.plan.composeFiles.length) commands.push(`docker compose${report.plan.composeDir ? ` --project-directory ${report.plan.composeDir}` : ''} -p ${report.plan.projectName} ${report.plan.composeFiles.map((f) => `-f ${f}`).join(' ')} config --quiet`);
   const text = [
     parts.length ? parts.join('\n') : 'No changes: artifacts match hsm.yaml',
     ...(report.plan.notes.length ? ['', ...report.plan.notes.map((n) => s.yellow(`note: ${n}`))] : []),
@@ -52,6 +52,7 @@ export const plan: Command = async (ctx) => {
     data: {
       changes: report.plan.changes.map((c) => ({ path: c.path, action: c.before === null ? 'create' : c.after === null ? 'delete' : 'update', before: c.before, after: c.after })),
       commands,
+      projectName: report.plan.projectName,
       notes: report.plan.notes,
       components: resolutionJson(report.plan.resolution),
       lock: report.plan.lock,

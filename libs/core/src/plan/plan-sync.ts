@@ -39,6 +39,12 @@ export interface ProjectFiles {
   composeExtra?: { override: UserComposeFile | null; included: UserComposeFile[] };
   /** The process environment, for `${VAR}` interpolation in the user's files the way Compose does it. */
   environment?: ComposeEnv;
+  /**
+   * Where the user's Compose project is, relative to the project (posix, e.g. `..`; absent: here): a uv workspace
+   * member with no compose file of its own joins the root's (issue 9 item 2). `userCompose`, `composeExtra`,
+   * `.env` and `docker-compose.hsm.yml` are then that directory's, and their paths relative to it.
+   */
+  composeDir?: string;
   /** The members of the uv workspace whose root is this project (undefined: pyproject.toml is no workspace root). */
   workspaceMembers?: WorkspaceMember[];
 }
@@ -58,8 +64,13 @@ export interface SyncPlan {
   python: boolean;
   /** The workspace member `uv sync --package` selects (hsm.yaml's `python.package`); undefined: the project itself. */
   uvPackage?: string;
-  /** Compose files to pass to `docker compose -f …` (empty: no services). */
+  /** Compose files to pass to `docker compose -f …` (empty: no services), relative to `composeDir`. */
   composeFiles: string[];
+  /**
+   * The Compose project directory relative to the project (posix; empty: the project itself) — the uv workspace
+   * root whose compose file a member's stack joins (issue 9 item 2).
+   */
+  composeDir: string;
   /** Human-readable drift findings for `hsm sync --check` beyond "file differs". */
   notes: string[];
   resolution: Resolution;
@@ -100,10 +111,12 @@ export interface PlanInput {
  * manifest's name. (`COMPOSE_PROJECT_NAME` in the environment is personal: the host applies it at run time, with
  * `-p`, so the committed file does not depend on it.)
  */
-export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> = { '.env': null, userCompose: null }): string {
+export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> & { composeDirName?: string } = { '.env': null, userCompose: null }): string {
   const env = composeEnvironment(project['.env']);
   const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
-  return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
+  // a workspace member's stack joins the root's Compose project, which Compose names after its directory
+  const fromDir = project.userCompose ? project.composeDirName : undefined;
+  return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? fromDir ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
 }
 
 export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
@@ -148,7 +161,11 @@ export function pythonDependency(c: ResolvedComponent): PythonDependency | null 
 export function planSync(input: PlanInput): SyncPlan {
   const { manifest, files, resolution } = input;
   const previousLock = input.lock;
-  const projectName = composeProjectName(manifest, files);
+  // a member joining the workspace root's Compose project: its files live there (issue 9 item 2)
+  const composeDir = files.composeDir ?? '';
+  const at = (f: string) => (composeDir ? posix.join(composeDir, f) : f);
+  const composeRoot = composeDir ? posix.join(input.projectDir, composeDir) : input.projectDir;
+  const projectName = composeProjectName(manifest, { ...files, composeDirName: composeDir ? posix.basename(composeRoot) : undefined });
   const changes: FileChange[] = [];
   const notes: string[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
@@ -217,27 +234,28 @@ export function planSync(input: PlanInput): SyncPlan {
   const compose = renderCompose({
     allowed,
     projectName,
-    components: configured,
+    // checkouts are relative to hsm.yaml; the generated file beside the root's compose file needs them from there
+    components: composeDir ? configured.map((c) => (posix.isAbsolute(c.checkout) ? c : { ...c, checkout: posix.join(input.projectDir, c.checkout) })) : configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
     userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
     env: composeEnvironment(files['.env'], files.environment),
-    projectDir: input.projectDir,
+    projectDir: composeRoot,
     link: manifest.compose?.link ?? 'include',
   });
-  add(GENERATED_COMPOSE, files[GENERATED_COMPOSE], compose.text);
+  add(at(GENERATED_COMPOSE), files[GENERATED_COMPOSE], compose.text);
   const link = manifest.compose?.link ?? 'include';
   const present = compose.text !== null;
   // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
   // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
   if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
-    add(userCompose.file, userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
+    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
   if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']))) {
     const list = present && link === 'env' ? composeFileList('env', files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, true) : null;
-    add('.env', files['.env'], linkComposeEnv(files['.env'], list));
+    add(at('.env'), files['.env'], linkComposeEnv(files['.env'], list));
   }
   add(ENV_FILE, files[ENV_FILE], renderEnvFile(configured));
 
@@ -251,11 +269,11 @@ export function planSync(input: PlanInput): SyncPlan {
   const lockText = resolution.components.length === 0 && files['hsm.lock'] === null ? null : stableJson(lock);
   add('hsm.lock', files['hsm.lock'], lockText);
 
-  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', GENERATED_COMPOSE, ENV_FILE];
+  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', target.file, at(GENERATED_COMPOSE), ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
-  const composeModel = (changes.some((c) => c.path === GENERATED_COMPOSE) && compose.model) || null;
+  const composeModel = (changes.some((c) => c.path === at(GENERATED_COMPOSE)) && compose.model) || null;
   const uvPackage = python ? manifest.python?.package : undefined;
-  return { projectName, changes, lock, python, ...(uvPackage ? { uvPackage } : {}), composeFiles, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
+  return { projectName, changes, lock, python, ...(uvPackage ? { uvPackage } : {}), composeFiles, composeDir, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {

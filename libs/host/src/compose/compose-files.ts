@@ -3,9 +3,11 @@
  * file beside the user's file, then every file they `include:` (recursively, each once). hsm never writes these;
  * they feed the plan-time clash check and the `-f` list of the compose check.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { uvWorkspaceOf } from '../uv/workspace.js';
+import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -63,4 +65,16 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
     }
   }
   return { override, included, missing };
+}
+
+/**
+ * The directory of the user's Compose project, relative to the project (posix; '' = the project itself): a uv
+ * workspace member with no compose file of its own joins the workspace root's, as full-stack-fastapi-template's
+ * backend/ does (issue 9 item 2) — the project `docker compose` at the root runs.
+ */
+export async function composeDirOf(dir: string): Promise<string> {
+  const has = (d: string) => USER_COMPOSE_FILES.some((f) => existsSync(join(d, f)));
+  if (has(dir)) return '';
+  const ws = await uvWorkspaceOf(dir);
+  return ws && has(ws.root) ? relative(resolve(dir), ws.root).split(sep).join('/') : '';
 }

@@ -4,7 +4,7 @@
  * the bytes now in place. Call it holding the project lock, with the project loadProject read.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { GENERATED_COMPOSE, PROJECT_FILES, secretVariablesIn, type SyncPlan } from '@hsm/core';
 import { applyFiles } from '../txn/apply-files.js';
 import { uvSync } from '../uv/uv.js';
@@ -46,8 +46,8 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     if (options.noInstall || options.manifestOnly || plan.composeFiles.length === 0) return;
     // detectCompose passes over Compose v1 (it predates the Compose Specification); the schema check already ran
     // unset secret variables get a placeholder there: the check is about the file's shape (issue 11)
-    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after ?? project.files[GENERATED_COMPOSE];
-    if (!(await composeConfigCheck(dir, plan.composeFiles, plan.projectName, { secretVariables: secretVariablesIn(generated) }))) {
+    const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after ?? project.files[GENERATED_COMPOSE];
+    if (!(await composeConfigCheck(join(dir, plan.composeDir), plan.composeFiles, plan.projectName, { secretVariables: secretVariablesIn(generated) }))) {
       reporter.debug('no Docker Compose v2 installed: checked the compose file against the Compose Specification schema only');
     }
   };
@@ -59,14 +59,15 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     // rooted there so that lock is journaled and restored with the rest (issue 9 item 2).
     const ws = await uvWorkspaceOf(dir);
     const txnRoot = ws ? ws.root : dir;
-    const prefix = ws ? `${ws.member}/` : '';
+    // (posix.join: a member's change to the root's compose file, `../compose.yml`, is `compose.yml` from the root)
+    const rooted = (p: string) => (ws ? posix.join(ws.member, p) : p);
     const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
     try {
       await applyFiles(
         txnRoot,
-        changes.map((c) => ({ path: prefix + c.path, after: c.after })),
+        changes.map((c) => ({ path: rooted(c.path), after: c.after })),
         {
-          priors: ws ? new Map([...project.read.priors].map(([k, v]) => [prefix + k, v])) : project.read.priors,
+          priors: ws ? new Map([...project.read.priors].map(([k, v]) => [rooted(k), v])) : project.read.priors,
           alsoGuard: runUv ? ['uv.lock'] : [],
           afterWrite: async ({ signal }) => {
             if (runUv) await uv(signal);

@@ -5,9 +5,9 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { join } from 'node:path';
-import { HsmError, ErrorCodes, PROJECT_FILES, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
-import { readComposeExtra } from '../compose/compose-files.js';
+import { isAbsolute, join, posix } from 'node:path';
+import { HsmError, ErrorCodes, PROJECT_FILES, GENERATED_COMPOSE, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
+import { readComposeExtra, composeDirOf } from '../compose/compose-files.js';
 import { workspaceMemberDirs } from '../uv/workspace.js';
 import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
 import { MANIFEST } from './find-project-dir.js';
@@ -109,24 +109,37 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
   const text = (f: string) => bytes.get(f)?.toString('utf8') ?? null;
   const manifest = text(MANIFEST);
   if (manifest === null) throw new HsmError(ErrorCodes.MANIFEST_NOT_FOUND, `no ${MANIFEST} in ${dir}`, { hint: 'run `hsm init` to create one' });
-  const user = USER_COMPOSE_FILES.find((f) => bytes.get(f) !== null);
+  // a uv workspace member without a compose file joins the root's Compose project (issue 9 item 2): the Compose
+  // side (user file, override, .env, the generated file) is read there, keyed by its path from here
+  const composeDir = await composeDirOf(dir);
+  const at = (f: string) => (composeDir && !isAbsolute(f) ? posix.join(composeDir, f) : f);
+  if (composeDir) {
+    const side = [GENERATED_COMPOSE, '.env', ...USER_COMPOSE_FILES, ...COMPOSE_OVERRIDE_FILES];
+    const reads = await Promise.all(side.map((f) => readOnce(dir, at(f))));
+    side.forEach((f, i) => {
+      bytes.set(at(f), reads[i].bytes);
+      if (reads[i].prior) priors.set(at(f), reads[i].prior!);
+    });
+  }
+  const user = USER_COMPOSE_FILES.find((f) => bytes.get(at(f)) !== null);
   const files: ProjectFiles = {
     'hsm.yaml': manifest,
     'hsm.local.yaml': text('hsm.local.yaml'),
     'hsm.lock': text('hsm.lock'),
     'pyproject.toml': text('pyproject.toml'),
     'uv.lock': text('uv.lock'),
-    'docker-compose.hsm.yml': text('docker-compose.hsm.yml'),
-    '.env': text('.env'),
+    'docker-compose.hsm.yml': text(at(GENERATED_COMPOSE)),
+    '.env': text(at('.env')),
     'hsm.env': text('hsm.env'),
-    userCompose: user ? { file: user, text: text(user)! } : null,
+    userCompose: user ? { file: user, text: text(at(user))! } : null,
+    ...(composeDir ? { composeDir } : {}),
   };
   // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
-  const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(f) !== null);
-  const extra = await readComposeExtra(dir, files.userCompose, files['.env'], process.env, override ? { file: override, text: text(override)! } : null);
+  const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(at(f)) !== null);
+  const extra = await readComposeExtra(join(dir, composeDir), files.userCompose, files['.env'], process.env, override ? { file: override, text: text(at(override))! } : null);
   files.composeExtra = { override: extra.override, included: extra.included };
-  for (const f of extra.included) bytes.set(f.file, Buffer.from(f.text, 'utf8'));
-  for (const f of extra.missing) bytes.set(f, null);
+  for (const f of extra.included) bytes.set(at(f.file), Buffer.from(f.text, 'utf8'));
+  for (const f of extra.missing) bytes.set(at(f), null);
   // a uv workspace root: its members' pyproject.toml files, one of which `python.package` may name (issue 9 item 1)
   const workspace = await readWorkspaceMembers(dir, files['pyproject.toml']);
   if (workspace) {

@@ -5,7 +5,7 @@
  * and every editing command call syncProject, so they cannot disagree about what hsm.yaml gives.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortKeys, validateComposeModel, type SyncPlan } from '@hsm/core';
 import { refusePortsInUse } from '../compose/host-ports.js';
 import { acquireProjectLock } from '../txn/project-lock.js';
@@ -132,7 +132,7 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     if (readOnly) return { ...base, written: [], ranUv: false };
     // a new compose file publishing a host port something else on this machine holds is refused before writing
     // (issue 11); `--no-install` (files only) and `--no-port-check` skip it
-    const generated = plan.changes.find((c) => c.path === GENERATED_COMPOSE)?.after;
+    const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after;
     if (generated && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
       await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
     }
