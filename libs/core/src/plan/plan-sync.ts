@@ -8,7 +8,7 @@ import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { pyprojectTarget, type PyprojectTarget, type WorkspaceMember } from '../pyproject/uv-workspace.js';
@@ -45,6 +45,8 @@ export interface ProjectFiles {
    * `.env` and `docker-compose.hsm.yml` are then that directory's, and their paths relative to it.
    */
   composeDir?: string;
+  /** With `composeDir`: a docker-compose.hsm.yml hsm wrote beside hsm.yaml before the stack joined the root's project. */
+  staleGenerated?: string | null;
   /** The members of the uv workspace whose root is this project (undefined: pyproject.toml is no workspace root). */
   workspaceMembers?: WorkspaceMember[];
 }
@@ -244,6 +246,8 @@ export function planSync(input: PlanInput): SyncPlan {
     link: manifest.compose?.link ?? 'include',
   });
   add(at(GENERATED_COMPOSE), files[GENERATED_COMPOSE], compose.text);
+  // the file an earlier hsm generated beside hsm.yaml is replaced by the one at the root: take back hsm's own
+  if (composeDir && files.staleGenerated?.startsWith(COMPOSE_HEADER)) add(GENERATED_COMPOSE, files.staleGenerated, null);
   const link = manifest.compose?.link ?? 'include';
   const present = compose.text !== null;
   // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,

@@ -132,7 +132,7 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
     '.env': text(at('.env')),
     'hsm.env': text('hsm.env'),
     userCompose: user ? { file: user, text: text(at(user))! } : null,
-    ...(composeDir ? { composeDir } : {}),
+    ...(composeDir ? { composeDir, staleGenerated: text(GENERATED_COMPOSE) } : {}),
   };
   // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
   const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(at(f)) !== null);
