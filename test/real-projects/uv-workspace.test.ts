@@ -133,7 +133,10 @@ beforeAll(async () => {
     expect(lock()).toBe(before);
     expect(installed('hsm_extra')).toBe(false);
 
-    // the no-op fast path sees an edit to the member's pyproject.toml
+    // the no-op fast path (a plain `uv sync` at the root keeps the member's dependencies) sees an edit to its pyproject.toml
+    const noop = await hsm(['sync'], { cwd: ws, env });
+    expect(noop.stdout + noop.stderr).toMatch(/Nothing to change/);
+    expect(installed('hsm_demo_lib')).toBe(true);
     expect((await hsm(['sync', '--check'], { cwd: ws, env })).code).toBe(0);
     await writeFile(join(ws, 'backend', 'pyproject.toml'), memberBefore);
     expect((await hsm(['sync', '--check'], { cwd: ws, env })).code).toBe(3);

@@ -64,8 +64,6 @@ export interface SyncPlan {
   lock: Lockfile;
   /** hsm manages Python dependencies in this project: run `uv sync` after writing. */
   python: boolean;
-  /** The workspace member `uv sync --package` selects (hsm.yaml's `python.package`); undefined: the project itself. */
-  uvPackage?: string;
   /** Compose files to pass to `docker compose -f …` (empty: no services), relative to `composeDir`. */
   composeFiles: string[];
   /**
@@ -276,8 +274,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', target.file, at(GENERATED_COMPOSE), ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
   const composeModel = (changes.some((c) => c.path === at(GENERATED_COMPOSE)) && compose.model) || null;
-  const uvPackage = python ? manifest.python?.package : undefined;
-  return { projectName, changes, lock, python, ...(uvPackage ? { uvPackage } : {}), composeFiles, composeDir, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
+  return { projectName, changes, lock, python, composeFiles, composeDir, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {

@@ -37,7 +37,7 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   const uv = async (signal?: AbortSignal) => {
     const done = reporter.step('Running uv sync');
     try {
-      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal, package: plan.uvPackage });
+      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal });
     } finally {
       done();
     }
@@ -81,7 +81,7 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
       if (runUv && lockBefore && project.files['pyproject.toml'] !== null) {
         try {
           reporter.log('restoring the environment to match the previous uv.lock…');
-          await uvSync(dir, { frozen: true, offline: options.offline, quiet: true, package: plan.uvPackage });
+          await uvSync(dir, { frozen: true, offline: options.offline, quiet: true });
         } catch {
           reporter.warn('could not restore .venv; run `uv sync` once the problem is fixed');
         }
@@ -118,7 +118,6 @@ function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['cha
       registries: (manifest.registries ?? []).flatMap((r) => ('path' in r ? [projectRelative(dir, r.path)] : [])),
       checkouts: plan.resolution.components.filter((c) => c.mode === 'dev').map((c) => checkoutDir(dir, c)),
       python: plan.python,
-      ...(plan.uvPackage ? { uvPackage: plan.uvPackage } : {}),
       catalog: manifest.builtin === false ? null : (options.catalogPath ?? null),
       files: [...project.read.bytes.keys()].filter((f) => !(PROJECT_FILES as readonly string[]).includes(f)),
     },

@@ -26,8 +26,6 @@ export interface SyncState {
   checkouts: string[];
   /** hsm manages Python here: run `uv sync`. */
   python: boolean;
-  /** `uv sync --package` for a workspace member (hsm.yaml's `python.package`). */
-  uvPackage?: string;
   catalog: string | null;
   /**
    * Files beyond PROJECT_FILES that the plan read (relative to the project, or absolute): the compose files the
@@ -77,7 +75,7 @@ export function computeFingerprint(build: string, state: SyncStateInputs, bytes:
   }
   for (const r of state.registries) listing(r, hash);
   for (const c of state.checkouts) hash.update(`checkout\0${c}\0${existsSync(c)}\n`);
-  hash.update(`python\0${state.python}\0${state.uvPackage ?? ''}\n`);
+  hash.update(`python\0${state.python}\n`);
   return hash.digest('hex');
 }
 

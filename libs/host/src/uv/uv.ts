@@ -16,8 +16,6 @@ export interface UvOptions {
   offline?: boolean;
   quiet?: boolean;
   verbose?: boolean;
-  /** The workspace member to sync (`uv sync --package NAME`), from hsm.yaml's `python.package`. */
-  package?: string;
   /** Variables added to our environment for uv (e.g. UV_CACHE_DIR, UV_FIND_LINKS). */
   env?: Record<string, string>;
   signal?: AbortSignal;
@@ -38,7 +36,7 @@ export async function uvVersion(env?: Record<string, string>): Promise<string | 
 
 /** Locks and installs the project's environment (`.venv`) from pyproject.toml: `uv sync`. */
 export async function uvSync(projectDir: string, options: UvOptions = {}): Promise<void> {
-  await runUv(['sync', ...(options.package ? ['--package', options.package] : []), ...flags(options)], projectDir, options, {
+  await runUv(['sync', ...flags(options)], projectDir, options, {
     hint: options.frozen
       ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
       : options.offline
