@@ -2,7 +2,7 @@
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
-import { applyFiles, acquireProjectLock, readComposeExtra, readOptional, readWorkspaceMembers } from '@hsm/host';
+import { applyFiles, acquireProjectLock, composeDirOf, readComposeExtra, readOptional, readWorkspaceMembers } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { refreshSchemaCopies } from '../schema-copy.js';
@@ -23,10 +23,12 @@ export const init: Command = async (ctx) => {
   const pyproject = target ? target.text : rootPyproject;
   let projectName = ctx.values.name as string | undefined;
   if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
-  const userFile = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
-  const userCompose = userFile ? { file: userFile, text: (await readOptional(join(dir, userFile))) ?? '' } : null;
-  const dotenv = await readOptional(join(dir, '.env'));
-  const extra = await readComposeExtra(dir, userCompose, dotenv);
+  // the Compose project the stack joins: a uv workspace member without its own compose file joins the root's
+  const composeDir = join(dir, await composeDirOf(dir));
+  const userFile = USER_COMPOSE_FILES.find((f) => existsSync(join(composeDir, f)));
+  const userCompose = userFile ? { file: userFile, text: (await readOptional(join(composeDir, userFile))) ?? '' } : null;
+  const dotenv = await readOptional(join(composeDir, '.env'));
+  const extra = await readComposeExtra(composeDir, userCompose, dotenv);
   const proposals = initProposals(builtinRegistry(), {
     pyproject,
     composeFiles: userCompose ? [userCompose, ...(extra.override ? [extra.override] : []), ...extra.included] : [],
