@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeEnvironment, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
+import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError, checkoutProjectName, refuseForeignContainers } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 
@@ -29,7 +29,9 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
   // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
   const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
-  return { dir, files, projectName: composeProjectName(manifest, { '.env': dotenv, userCompose }) };
+  // this checkout's own project (issue 12): `<name>-<slot>` in a second worktree
+  const { projectName } = await checkoutProjectName(dir, composeProjectName(manifest, { '.env': dotenv, userCompose }), dotenv);
+  return { dir, files, projectName };
 }
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
@@ -51,7 +53,9 @@ async function checkBeforeUp(dir: string, projectName: string): Promise<void> {
       hint: `add ${unset.map((v) => `${v}=…`).join(', ')} to .env (git-ignored) or export ${unset.length === 1 ? 'it' : 'them'}`,
     });
   }
-  await refusePortsInUse(generated, projectName, () => null);
+  await refuseForeignContainers(dir, projectName);
+  // host ports as Compose will publish them: `${HSM_PORT_…}` from .env and the environment
+  await refusePortsInUse(generated, projectName, () => null, composeEnvironment(dotenv, process.env));
 }
 
 /** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */

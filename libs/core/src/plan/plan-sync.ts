@@ -16,6 +16,7 @@ import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
 import { checkServiceSafety } from '../safety/check-service-safety.js';
 import { GENERATED_COMPOSE } from './project-files.js';
+import { withoutInstanceBlock } from '../instance/plan-instance.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
 
@@ -95,7 +96,8 @@ export interface PlanInput {
  * `-p`, so the committed file does not depend on it.)
  */
 export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> = { '.env': null, userCompose: null }): string {
-  const env = composeEnvironment(project['.env']);
+  // the committed name: a checkout's own name in hsm's `.env` block (issue 12) is not part of it
+  const env = composeEnvironment(withoutInstanceBlock(project['.env']));
   const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
   return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
 }
