@@ -20,9 +20,6 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
   }
-  if (!(await detectCompose())) {
-    throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
-  }
   const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
   const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
   const dotenv = await readOptional(join(dir, '.env'));
@@ -31,6 +28,9 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
   // this checkout's own project (issue 12): `<name>-<slot>` in a second worktree
   const { projectName } = await checkoutProjectName(dir, composeProjectName(manifest, { '.env': dotenv, userCompose }), dotenv);
+  if (!(await detectCompose())) {
+    throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
+  }
   return { dir, files, projectName };
 }
 
