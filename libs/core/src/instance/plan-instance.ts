@@ -16,7 +16,7 @@ import { instancePorts } from './port-scheme.js';
 import type { SyncPlan } from '../plan/plan-sync.js';
 import { portReference } from './port-variables.js';
 
-export const INSTANCE_ENV_FILE = '.hsm/env';
+export { INSTANCE_ENV_FILE } from '../plan/project-files.js';
 export const INSTANCE_STATE_FILE = '.hsm/instance.json';
 export const DOTENV_BLOCK_START = '# >>> hsm instance: this checkout\'s Compose project and host ports (per checkout; `hsm instance` explains) >>>';
 export const DOTENV_BLOCK_END = '# <<< hsm instance <<<';
