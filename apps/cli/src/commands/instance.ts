@@ -48,8 +48,8 @@ export const instance: Command = async (ctx) => {
     if (slot !== 0 && holders.length) {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot ${slot} is held by another worktree (${holders.join(', ')}): both would run one Compose project`, { hint: 'choose another slot: `hsm instance N`' });
     }
-    await writeSlot(dir, slot);
-    const report = await syncProject(dir, reporter(ctx.out), syncOptions(ctx, 'instance'));
+    // stored inside the sync's project lock, before the plan reads it
+    const report = await syncProject(dir, reporter(ctx.out), { ...syncOptions(ctx, 'instance'), beforePlan: () => writeSlot(dir, slot) });
     return {
       data: { slot, project: report.instance.projectName, written: report.written },
       text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${slot === 0 && !checkout.primary ? '\nnote: this worktree now shares the main checkout\'s containers, volumes and ports' : ''}`,

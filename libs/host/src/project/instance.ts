@@ -128,13 +128,16 @@ export function plannedCompose(project: LoadedProject, plan: SyncPlan): string |
   return change ? change.after : project.files[GENERATED_COMPOSE];
 }
 
-/** This checkout's instance for `plan`; `store` keeps a newly chosen slot (a writing command). */
-export async function instanceOf(project: LoadedProject, plan: SyncPlan, options: { store: boolean }): Promise<InstancePlan> {
-  const { slot } = await checkoutSlot(project.dir, options);
+/**
+ * This checkout's instance for `plan`; `store` keeps a newly chosen slot (a writing command). `quick` (`--no-sync`,
+ * which writes only hsm.yaml) asks neither git nor the ports: the stored slot or 0.
+ */
+export async function instanceOf(project: LoadedProject, plan: SyncPlan, options: { store: boolean; quick?: boolean }): Promise<InstancePlan> {
+  const slot = options.quick ? ((await readSlot(project.dir)) ?? 0) : (await checkoutSlot(project.dir, options)).slot;
   const composeText = plannedCompose(project, plan);
   const change = plan.changes.find((c) => c.path === '.env');
   const projectName = instanceProjectName(plan.projectName, slot);
-  const inUse = await portsInUseFor(declaredPorts(composeText), slot, projectName);
+  const inUse = options.quick ? new Set<number>() : await portsInUseFor(declaredPorts(composeText), slot, projectName);
   return planInstance({ slot, baseName: plan.projectName, composeText, dotenv: change ? change.after : project.files['.env'], resolved: project.resolution.components, configured: plan.configured, inUse });
 }
 

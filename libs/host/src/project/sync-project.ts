@@ -125,8 +125,9 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     if (options.beforePlan) await options.beforePlan(project);
     const planned = planProject(project);
     // this checkout's Compose project name and host ports: in `.env`'s hsm block, never in a committed file
-    const instance = await instanceOf(project, planned, { store: !readOnly });
-    const plan = withInstance(planned, project.files['.env'], instance);
+    const quick = Boolean(options.manifestOnly);
+    const instance = await instanceOf(project, planned, { store: !readOnly && !quick, quick });
+    const plan = quick ? planned : withInstance(planned, project.files['.env'], instance);
     // only a new compose file needs the schema check: an unchanged one passed it when it was written
     if (plan.composeModel) await validateComposeModel(sortKeys(plan.composeModel));
     if (options.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {
