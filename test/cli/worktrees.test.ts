@@ -124,6 +124,13 @@ describe('worktrees: refusals', () => {
     expect(await git(root.main, 'status', '--porcelain')).toBe('');
   });
 
+  test('a .env git does not ignore: the second worktree syncs and says to ignore it', async () => {
+    const { others } = await repoWithWorktrees(1, 'hsm.local.yaml\n.hsm/\n');
+    const r = await hsm(['sync', '--no-install'], { cwd: others[0] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('add `.env` to .gitignore');
+  });
+
   test('hsm up in a second worktree that was never synced is refused before Compose runs', async () => {
     const { others } = await repoWithWorktrees(1);
     const r = await hsm(['up'], { cwd: others[0] });

@@ -101,6 +101,12 @@ export async function dotenvTracked(dir: string): Promise<boolean> {
   return (await git(dir, ['ls-files', '--error-unmatch', '--', '.env'])) !== null;
 }
 
+/** True when git ignores `.env` here (or the project is not in git): a block written there stays out of commits. */
+export async function dotenvIgnored(dir: string): Promise<boolean> {
+  const r = await git(dir, ['check-ignore', '-q', '--', '.env']);
+  return r !== null || (await git(dir, ['rev-parse', '--git-dir'])) === null;
+}
+
 /** The host ports the slot would take that something outside this checkout's stack holds (probed, in rounds). */
 async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: number, projectName: string): Promise<Set<number>> {
   const inUse = new Set<number>();

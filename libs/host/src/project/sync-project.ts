@@ -14,7 +14,7 @@ import { uvWorkspaceOf } from '../uv/workspace.js';
 import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit } from './load-project.js';
 import { JOURNAL_FILE } from './find-project-dir.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
-import { instanceOf, refuseTrackedDotenv, writeInstanceEnv } from './instance.js';
+import { dotenvIgnored, instanceOf, refuseTrackedDotenv, writeInstanceEnv } from './instance.js';
 
 /** Where the pipeline reports progress (the CLI's output, styled there). */
 export interface Reporter {
@@ -147,6 +147,10 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     }
     const applied = await applyPlan(project, plan, { ...options, reporter });
     if (!options.manifestOnly) await writeInstanceEnv(dir, instance);
+    // an untracked, unignored .env would show in `git status` (projects set up before `hsm init` ignored it)
+    if (instance.slot !== 0 && applied.written.includes('.env') && !(await dotenvIgnored(dir))) {
+      reporter.warn('.env now holds this checkout\'s Compose project name and ports, and git does not ignore it: add `.env` to .gitignore');
+    }
     return { ...base, ...applied };
   } finally {
     await lock?.release();
