@@ -60,9 +60,8 @@ export function withoutInstanceBlock(dotenv: string | null): string | null {
   if (start < 0) return dotenv;
   const endAt = dotenv.indexOf(DOTENV_BLOCK_END, start);
   const end = endAt < 0 ? dotenv.length : dotenv.indexOf('\n', endAt) < 0 ? dotenv.length : dotenv.indexOf('\n', endAt) + 1;
-  // the block is appended with one separating newline when the file did not end in one: take it back too
-  const before = dotenv.slice(0, start);
-  const rest = before + dotenv.slice(end);
+  // (a newline hsm put before the block because the file did not end in one stays: the file now ends in one)
+  const rest = dotenv.slice(0, start) + dotenv.slice(end);
   return rest === '' ? null : rest;
 }
 
