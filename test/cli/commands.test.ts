@@ -27,7 +27,7 @@ describe('hsm init', () => {
     const manifest = await readFile(join(dir, 'hsm.yaml'), 'utf8');
     expect(manifest).toContain('name: shop');
     expect(manifest).toMatch(/^# yaml-language-server: \$schema=.*hsm\.schema\.json$/m);
-    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n\n# hsm: personal dev overlay and transaction state\nhsm.local.yaml\n.hsm/\n');
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n\n# hsm: personal dev overlay, transaction state, per-checkout .env\nhsm.local.yaml\n.hsm/\n.env\n');
     const again = await hsm(['init', '--json'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.json.error.code).toBe('HSM_MANIFEST_EXISTS');

@@ -57,20 +57,20 @@ describe('hsm set / hsm add --with', () => {
     const manifest = await readFile(join(dir, 'hsm.yaml'), 'utf8');
     expect(manifest).toContain('# the team manifest\n');
     expect(manifest).toMatch(/with:\n\s+port: 18080\n\s+version: "1\.1"\n\s+workers: 4\n/);
-    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:18080:80');
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:${HSM_PORT_SVC_18080:-18080}:80');
     expect(await readFile(join(dir, 'hsm.env'), 'utf8')).toContain('SVC_URL=http://127.0.0.1:18080');
 
     r = await hsm(['set', 'svc', 'port=18081', '--local', '--no-install'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toBe(manifest);
     expect(await readFile(join(dir, 'hsm.local.yaml'), 'utf8')).toMatch(/components:\n  svc:\n    with:\n      port: 18081\n/);
-    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:18081:80');
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:${HSM_PORT_SVC_18081:-18081}:80');
     const status = await hsm(['status', '--json'], { cwd: dir });
     expect(status.json.options).toEqual({ svc: { port: 18081, version: '1.1', workers: 4 } });
 
     r = await hsm(['set', 'svc', 'port', '--unset', '--local', '--no-install'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:18080:80');
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:${HSM_PORT_SVC_18080:-18080}:80');
     r = await hsm(['set', 'svc', 'port', 'version', 'workers', '--unset', '--no-install'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toContain('components:\n  # the service\n  svc: {}\n');
@@ -106,8 +106,8 @@ describe('hsm set / hsm add --with', () => {
     expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toBe(compose);
     const plan = await hsm(['plan'], { cwd: dir });
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain('-      - 127.0.0.1:8080:80');
-    expect(plan.stdout).toContain('+      - 127.0.0.1:18095:80');
+    expect(plan.stdout).toContain('-      - 127.0.0.1:${HSM_PORT_SVC_8080:-8080}:80');
+    expect(plan.stdout).toContain('+      - 127.0.0.1:${HSM_PORT_SVC_18095:-18095}:80');
     expect(plan.stdout).toContain('+SVC_URL=http://127.0.0.1:18095');
   });
 

@@ -91,7 +91,7 @@ describeDocker('options on the real engine (hsm set port → hsm up → 127.0.0.
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toContain(`port: ${port}\n`);
     expect(await readFile(join(dir, 'hsm.env'), 'utf8')).toContain(`HELLO_URL=http://127.0.0.1:${port}\n`);
     const compose = await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8');
-    expect(compose).toContain(`127.0.0.1:${port}:8080`);
+    expect(compose).toContain(`127.0.0.1:\${HSM_PORT_HELLO_${port}:-${port}}:8080`);
     expect(compose).toContain('TOKEN: ${HELLO_TOKEN:?set HELLO_TOKEN in .env}');
 
     // the secret is unset: hsm up names it and starts nothing

@@ -78,6 +78,12 @@ export const ErrorCodes = {
   PORT_IN_USE: 'HSM_PORT_IN_USE',
   // `hsm up` with a secret option's variable set neither in the environment nor in .env
   SECRET_UNSET: 'HSM_SECRET_UNSET',
+  // parallel worktrees (issue 12): a slot outside 0..9, every slot taken, or a second checkout not set up yet
+  INSTANCE_INVALID: 'HSM_INSTANCE_INVALID',
+  // a second checkout whose `.env` git tracks: its per-checkout project name and ports would be committed
+  ENV_TRACKED: 'HSM_ENV_TRACKED',
+  // `hsm up` would adopt containers another checkout started under the same Compose project name
+  INSTANCE_CLASH: 'HSM_INSTANCE_CLASH',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -112,6 +118,9 @@ const INPUT_ERRORS = new Set<string>([
   ErrorCodes.OPTION_INVALID,
   ErrorCodes.PORT_IN_USE,
   ErrorCodes.SECRET_UNSET,
+  ErrorCodes.INSTANCE_INVALID,
+  ErrorCodes.ENV_TRACKED,
+  ErrorCodes.INSTANCE_CLASH,
 ]);
 
 export function exitCodeFor(code: string): ExitCode {

@@ -19,6 +19,7 @@ export * from './pyproject/uv-workspace.js';
 export * from './graph/index.js';
 export * from './manifest/schema-modeline.js';
 export * from './options/index.js';
+export * from './instance/index.js';
 export * from './safety/index.js';
 export * from './parse-probe.js';
 export * as RegistryApi from './registry-api/index.js';

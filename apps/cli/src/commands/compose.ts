@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
+import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeEnvironment, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
+import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError, checkoutProjectName, refuseForeignContainers } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 
@@ -23,16 +23,18 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
   }
-  if (!(await detectCompose())) {
-    throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
-  }
   const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
   const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
   const dotenv = await readOptional(join(dir, '.env'));
   const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
   // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
   const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
-  return { dir, files, projectName: composeProjectName(manifest, { '.env': dotenv, userCompose, composeDirName: composeDir ? basename(dir) : undefined }) };
+  // this checkout's own project (issue 12): `<name>-<slot>` in a second worktree (the slot is kept beside hsm.yaml)
+  const { projectName } = await checkoutProjectName(projectDir, composeProjectName(manifest, { '.env': dotenv, userCompose, composeDirName: composeDir ? basename(dir) : undefined }), dotenv);
+  if (!(await detectCompose())) {
+    throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
+  }
+  return { dir, files, projectName };
 }
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
@@ -54,7 +56,9 @@ async function checkBeforeUp(dir: string, projectName: string): Promise<void> {
       hint: `add ${unset.map((v) => `${v}=…`).join(', ')} to .env (git-ignored) or export ${unset.length === 1 ? 'it' : 'them'}`,
     });
   }
-  await refusePortsInUse(generated, projectName, () => null);
+  await refuseForeignContainers(dir, projectName);
+  // host ports as Compose will publish them: `${HSM_PORT_…}` from .env and the environment
+  await refusePortsInUse(generated, projectName, () => null, composeEnvironment(dotenv, process.env));
 }
 
 /** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */

@@ -53,12 +53,13 @@ export const init: Command = async (ctx) => {
   }
   const manifest = lines.join('\n') + '\n';
   const gitignore = await readOptional(join(dir, '.gitignore'));
-  const needed = ['hsm.local.yaml', '.hsm/'].filter((l) => !(gitignore ?? '').split(/\r?\n/).some((x) => x.trim() === l || x.trim() === `/${l}`));
+  // `.env` holds secrets and, in a second worktree, that checkout's Compose project name and ports (issue 12)
+  const needed = ['hsm.local.yaml', '.hsm/', '.env'].filter((l) => !(gitignore ?? '').split(/\r?\n/).some((x) => x.trim() === l || x.trim() === `/${l}`));
   const changes: { path: string; after: string | null }[] = [{ path: 'hsm.yaml', after: manifest }];
   if (needed.length) {
     const base = gitignore ?? '';
     const sep = base === '' || base.endsWith('\n') ? '' : '\n';
-    changes.push({ path: '.gitignore', after: `${base}${sep}${base ? '\n' : ''}# hsm: personal dev overlay and transaction state\n${needed.join('\n')}\n` });
+    changes.push({ path: '.gitignore', after: `${base}${sep}${base ? '\n' : ''}# hsm: personal dev overlay, transaction state, per-checkout .env\n${needed.join('\n')}\n` });
   }
   const lock = await acquireProjectLock(dir, { waitSeconds: ctx.waitSeconds, command: 'init' });
   try {

@@ -24,7 +24,8 @@ async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
 export const status: Command = async (ctx) => {
   // the same call as `hsm sync --check`: the two cannot disagree (`--refresh` reaches `syncOptions`)
   const refresh = Boolean(ctx.values.refresh);
-  const { project, plan } = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), syncOptions(ctx, 'status'));
+  const report = await syncProject(findProjectDir(ctx.cwd), reporter(ctx.out), syncOptions(ctx, 'status'));
+  const { project, plan } = report;
   const { resolution } = plan;
   const remotes = project.registries.flatMap((r) => (r.remote ? [r.remote] : []));
   const drift = plan.changes.map((c) => c.path);
@@ -47,7 +48,11 @@ export const status: Command = async (ctx) => {
   });
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => stripAnsi(r[i]).length), 4));
   const table = rows.map((r) => r.map((cell, i) => (i < 4 ? cell + ' '.repeat(widths[i] - stripAnsi(cell).length) : cell)).join('  '));
-  const lines = [`${s.bold(project.manifest.name)} — ${resolution.components.length} component${resolution.components.length === 1 ? '' : 's'}`, ...table];
+  const { instance } = report;
+  const lines = [
+    `${s.bold(project.manifest.name)} — ${resolution.components.length} component${resolution.components.length === 1 ? '' : 's'} · instance ${instance.slot}${instance.slot === 0 ? ' (primary)' : ''} · Compose project ${instance.projectName}`,
+    ...table,
+  ];
   // option values that differ from the defaults, and the file that set them (secrets are never values here)
   const options: Record<string, Record<string, unknown>> = {};
   for (const c of plan.configured) {
@@ -58,7 +63,7 @@ export const status: Command = async (ctx) => {
   }
   lines.push(drift.length ? s.yellow(`out of sync: ${drift.join(', ')} — run \`hsm sync\``) : s.green('artifacts in sync with hsm.yaml'));
   for (const n of notes) lines.push(s.yellow(`note: ${n}`));
-  return { data: { name: project.manifest.name, components: resolutionJson(resolution), options, drift, notes }, text: lines.join('\n') };
+  return { data: { name: project.manifest.name, instance: { slot: report.instance.slot, project: report.instance.projectName }, components: resolutionJson(resolution), options, drift, notes }, text: lines.join('\n') };
 };
 
 function stripAnsi(s: string): string {

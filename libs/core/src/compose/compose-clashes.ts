@@ -134,7 +134,8 @@ export function readComposeFile(source: ComposeSource, env: ComposeEnv): { servi
   return { services: names, bindings };
 }
 
-function interpolated(value: unknown, env: ComposeEnv): unknown {
+/** A `ports:` entry with `${VAR}` substituted the way Compose does it. */
+export function interpolated(value: unknown, env: ComposeEnv): unknown {
   if (typeof value === 'string') return interpolate(value, env);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};

@@ -10,6 +10,8 @@ export interface PortBinding {
   protocol: string;
   /** The entry as written, for messages. */
   spec: string;
+  /** The container side as written (`6379`, `53/udp`), for `hsm ports`. */
+  target?: string;
 }
 
 const MAX_RANGE = 1024;
@@ -29,8 +31,8 @@ function normIp(ip: string | undefined): string | null {
   return bare === '' || bare === '0.0.0.0' || bare === '::' ? null : bare;
 }
 
-function bindings(ip: string | null, published: string, protocol: string, spec: string): PortBinding[] {
-  return (hostPorts(published) ?? []).map((port) => ({ ip, port, protocol, spec }));
+function bindings(ip: string | null, published: string, protocol: string, spec: string, target: string): PortBinding[] {
+  return (hostPorts(published) ?? []).map((port) => ({ ip, port, protocol, spec, target }));
 }
 
 /** Host-side bindings of one `ports:` entry (short `[IP:]HOST:CONTAINER[/proto]` or long syntax). */
@@ -42,7 +44,7 @@ export function publishedPorts(entry: unknown): PortBinding[] {
     const protocol = typeof e.protocol === 'string' ? e.protocol.toLowerCase() : 'tcp';
     const ip = normIp(typeof e.host_ip === 'string' ? e.host_ip : undefined);
     const spec = `${e.host_ip ? `${String(e.host_ip)}:` : ''}${String(e.published)}:${String(e.target)}/${protocol}`;
-    return bindings(ip, String(e.published), protocol, spec);
+    return bindings(ip, String(e.published), protocol, spec, `${String(e.target)}${protocol === 'tcp' ? '' : `/${protocol}`}`);
   }
   if (typeof entry !== 'string') return [];
   const spec = entry;
@@ -69,7 +71,7 @@ export function publishedPorts(entry: unknown): PortBinding[] {
   }
   if (parts.length === 1) return []; // container port only: Docker picks an ephemeral host port
   if (parts.length !== 2) return [];
-  return bindings(normIp(ip), parts[0], protocol, spec);
+  return bindings(normIp(ip), parts[0], protocol, spec, `${parts[1]}${protocol === 'tcp' ? '' : `/${protocol}`}`);
 }
 
 /** Two bindings collide when port and protocol match and their addresses overlap. */

@@ -74,7 +74,7 @@ services:
     image: qdrant/qdrant:v1.12.1
     pull_policy: missing
     ports:
-      - 6333:6333
+      - \${HSM_PORT_QDRANT_6333:-6333}:6333
     volumes:
       - qdrant-data:/qdrant/storage
     healthcheck:
@@ -103,7 +103,7 @@ volumes:
     expect(svc.pull_policy).toBe('build');
     expect(svc.volumes).toEqual(['qdrant-data:/qdrant/storage', './packages/qdrant/src:/app/src']);
     expect(svc.labels['dev.hsm.mode']).toBe('dev');
-    expect(svc.ports).toEqual(['6333:6333']);
+    expect(svc.ports).toEqual(['${HSM_PORT_QDRANT_6333:-6333}:6333']);
   });
 
   test('dev checkouts outside the project are written relative to it when the project dir is known', () => {
@@ -179,13 +179,13 @@ volumes:
   });
 
   test('strings YAML 1.1 readers would misread are quoted', () => {
-    const odd = component({ name: 'odd', services: { odd: { image: 'x:1', ports: ['2222:22'], environment: { FLAG: 'yes', N: 'null', OCT: '0o17' } } } });
+    const odd = component({ name: 'odd', services: { odd: { image: 'x:1', ports: ['2222:22'], environment: { FLAG: 'yes', N: 'null', OCT: '0o17', SEXAGESIMAL: '2222:22' } } } });
     const text = render([odd]).text!;
-    expect(text).toContain('"2222:22"');
+    expect(text).toContain('SEXAGESIMAL: "2222:22"');
     expect(text).toContain('FLAG: "yes"');
     expect(text).toContain('"N": "null"');
     expect(text).toContain('OCT: "0o17"');
-    expect(parse(text, { version: '1.1' }).services.odd.environment).toEqual({ FLAG: 'yes', N: 'null', OCT: '0o17' });
+    expect(parse(text, { version: '1.1' }).services.odd.environment).toEqual({ FLAG: 'yes', N: 'null', OCT: '0o17', SEXAGESIMAL: '2222:22' });
   });
 
   test('the output passes the Compose Specification schema', async () => {

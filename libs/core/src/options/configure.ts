@@ -178,6 +178,27 @@ function interpolateDefinition(d: ComponentDefinition, o: ConfiguredOptions, wit
   return out;
 }
 
+/**
+ * `configured` again from its raw definition with every `port` option whose value is a key of `moved` set to the
+ * port it maps to: a second checkout's connection settings (issue 12) follow its shifted host ports, bare
+ * `…_PORT` values included, without a second reading of hsm.yaml.
+ */
+export function reconfigurePorts(raw: ResolvedComponent, configured: ConfiguredComponent, moved: ReadonlyMap<number, number>): ConfiguredComponent {
+  const declared = raw.definition.options ?? {};
+  const values = { ...configured.options.values };
+  let changed = false;
+  for (const [name, value] of Object.entries(values)) {
+    if (declared[name]?.type === 'port' && typeof value === 'number' && moved.has(value)) {
+      values[name] = moved.get(value)!;
+      changed = true;
+    }
+  }
+  if (!changed) return configured;
+  const options = { ...configured.options, values };
+  const withheldEnv: Record<string, string> = {};
+  return { ...configured, definition: interpolateDefinition(raw.definition, options, withheldEnv), options, withheldEnv };
+}
+
 /** The environment variables the configured stack reads secrets from, sorted, each with who needs it. */
 export function secretVariables(components: ConfiguredComponent[]): { variable: string; component: string; option: string }[] {
   const out: { variable: string; component: string; option: string }[] = [];

@@ -4,6 +4,8 @@
  */
 import { parse } from 'yaml';
 import { publishedPorts } from '../compose/published-ports.js';
+import { interpolated } from '../compose/compose-clashes.js';
+import type { ComposeEnv } from '../compose/compose-project.js';
 
 export interface StackPort {
   service: string;
@@ -14,14 +16,15 @@ export interface StackPort {
   protocol: string;
 }
 
-export function stackHostPorts(composeText: string | null): StackPort[] {
+/** `env`: what Compose interpolates `${HSM_PORT_…:-N}` with (`.env` and the environment); none → the defaults. */
+export function stackHostPorts(composeText: string | null, env: ComposeEnv = {}): StackPort[] {
   if (!composeText) return [];
   const doc = parse(composeText) as { services?: Record<string, { ports?: unknown[]; labels?: Record<string, string> }> } | null;
   const out: StackPort[] = [];
   for (const [service, body] of Object.entries(doc?.services ?? {})) {
     const component = body?.labels?.['dev.hsm.component'] ?? service;
     for (const entry of Array.isArray(body?.ports) ? body.ports : []) {
-      for (const b of publishedPorts(entry)) out.push({ service, component, ip: b.ip, port: b.port, protocol: b.protocol });
+      for (const b of publishedPorts(interpolated(entry, env))) out.push({ service, component, ip: b.ip, port: b.port, protocol: b.protocol });
     }
   }
   return out;

@@ -18,6 +18,7 @@ import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
 import { checkServiceSafety } from '../safety/check-service-safety.js';
 import { GENERATED_COMPOSE } from './project-files.js';
+import { withoutInstanceBlock } from '../instance/plan-instance.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
 
@@ -112,7 +113,8 @@ export interface PlanInput {
  * `-p`, so the committed file does not depend on it.)
  */
 export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> & { composeDirName?: string } = { '.env': null, userCompose: null }): string {
-  const env = composeEnvironment(project['.env']);
+  // the committed name: a checkout's own name in hsm's `.env` block (issue 12) is not part of it
+  const env = composeEnvironment(withoutInstanceBlock(project['.env']));
   const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
   // a workspace member's stack joins the root's Compose project, which Compose names after its directory
   const fromDir = project.userCompose ? project.composeDirName : undefined;

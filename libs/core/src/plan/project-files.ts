@@ -6,3 +6,5 @@ export const USER_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compos
 export const COMPOSE_OVERRIDE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'] as const;
 /** Every file a plan is computed from, as the project reader reads them (and the no-op fast path hashes them). */
 export const PROJECT_FILES = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', GENERATED_COMPOSE, 'hsm.env', '.env', ...USER_COMPOSE_FILES, ...COMPOSE_OVERRIDE_FILES] as const;
+/** This checkout's connection settings (issue 12), written by every full sync; the no-op path checks it is there. */
+export const INSTANCE_ENV_FILE = '.hsm/env';

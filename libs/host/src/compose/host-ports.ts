@@ -5,7 +5,7 @@
  * asked which ports those are only when a probe finds one taken.
  */
 import { createServer } from 'node:net';
-import { HsmError, ErrorCodes, stackHostPorts, type StackPort } from '@hsm/core';
+import { HsmError, ErrorCodes, stackHostPorts, type ComposeEnv, type StackPort } from '@hsm/core';
 import { runProcess } from '../run-process.js';
 
 /** True when something already listens on ip:port (the bind fails with EADDRINUSE or EACCES). */
@@ -39,8 +39,8 @@ export async function projectPublishedPorts(projectName: string): Promise<Set<st
 export interface PortInUse extends StackPort {}
 
 /** The stack's TCP host ports that something outside the stack holds, in file order. */
-export async function portsInUse(composeText: string | null, projectName: string): Promise<PortInUse[]> {
-  const wanted = stackHostPorts(composeText).filter((p) => p.protocol === 'tcp' && (p.ip === null || /^[0-9.]+$/.test(p.ip)));
+export async function portsInUse(composeText: string | null, projectName: string, env: ComposeEnv = {}): Promise<PortInUse[]> {
+  const wanted = stackHostPorts(composeText, env).filter((p) => p.protocol === 'tcp' && (p.ip === null || /^[0-9.]+$/.test(p.ip)));
   const taken: PortInUse[] = [];
   for (const p of wanted) if (await tcpPortTaken(p.ip, p.port)) taken.push(p);
   if (taken.length === 0) return [];
@@ -52,8 +52,8 @@ export async function portsInUse(composeText: string | null, projectName: string
  * Refuses a compose file whose host ports are taken on this machine, naming the port, the service that wants it
  * and the option that moves it (when the component has one set to that port).
  */
-export async function refusePortsInUse(composeText: string | null, projectName: string, portOptions: (component: string, port: number) => string | null): Promise<void> {
-  const busy = await portsInUse(composeText, projectName);
+export async function refusePortsInUse(composeText: string | null, projectName: string, portOptions: (component: string, port: number) => string | null, env: ComposeEnv = {}): Promise<void> {
+  const busy = await portsInUse(composeText, projectName, env);
   if (busy.length === 0) return;
   const [first] = busy;
   const option = portOptions(first.component, first.port);

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortKeys, validateComposeModel, type SyncPlan } from '@hsm/core';
+import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortKeys, validateComposeModel, instanceDotenvPath, withInstance, type InstancePlan, type SyncPlan } from '@hsm/core';
 import { refusePortsInUse } from '../compose/host-ports.js';
 import { acquireProjectLock } from '../txn/project-lock.js';
 import { recoverInterrupted } from '../txn/recover-interrupted.js';
@@ -14,6 +14,7 @@ import { uvWorkspaceOf } from '../uv/workspace.js';
 import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit } from './load-project.js';
 import { JOURNAL_FILE } from './find-project-dir.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
+import { dotenvIgnored, instanceOf, refuseTrackedDotenv, writeInstanceEnv } from './instance.js';
 
 /** Where the pipeline reports progress (the CLI's output, styled there). */
 export interface Reporter {
@@ -48,6 +49,8 @@ export interface SyncReport {
   changed: string[];
   ranUv: boolean;
   recovered: string[];
+  /** This checkout's instance: slot, Compose project name, host ports (issue 12). */
+  instance: InstancePlan;
 }
 
 /** Rolls back an interrupted sync (the caller holds the project lock); returns the files it covered. */
@@ -120,7 +123,11 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
       step: (l) => reporter.step(l),
     });
     if (options.beforePlan) await options.beforePlan(project);
-    const plan = planProject(project);
+    const planned = planProject(project);
+    // this checkout's Compose project name and host ports: in `.env`'s hsm block, never in a committed file
+    const quick = Boolean(options.manifestOnly);
+    const instance = await instanceOf(project, planned, { store: !readOnly && !quick, quick });
+    const plan = quick ? planned : withInstance(planned, project.files['.env'], instance);
     // only a new compose file needs the schema check: an unchanged one passed it when it was written
     if (plan.composeModel) await validateComposeModel(sortKeys(plan.composeModel));
     if (options.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {
@@ -128,15 +135,23 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
         hint: 'run `hsm sync` without --frozen and commit the new hsm.lock',
       });
     }
-    const base = { project, plan, ...plan.lockChanges, recovered };
+    const base = { project, plan, ...plan.lockChanges, recovered, instance };
     if (readOnly) return { ...base, written: [], ranUv: false };
+    const dotenvFile = instanceDotenvPath(plan);
+    await refuseTrackedDotenv(dir, instance, project.files['.env'], dotenvFile);
     // a new compose file publishing a host port something else on this machine holds is refused before writing
     // (issue 11); `--no-install` (files only) and `--no-port-check` skip it
     const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after;
-    if (generated && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
+    // (a second checkout's ports were chosen free just now)
+    if (generated && instance.slot === 0 && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
       await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
     }
     const applied = await applyPlan(project, plan, { ...options, reporter });
+    if (!options.manifestOnly) await writeInstanceEnv(dir, instance);
+    // an untracked, unignored .env would show in `git status` (projects set up before `hsm init` ignored it)
+    if (instance.slot !== 0 && applied.written.includes(dotenvFile) && !(await dotenvIgnored(dir, dotenvFile))) {
+      reporter.warn(`${dotenvFile} now holds this checkout's Compose project name and ports, and git does not ignore it: add \`.env\` to .gitignore`);
+    }
     return { ...base, ...applied };
   } finally {
     await lock?.release();

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync, mkdirSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PROJECT_FILES } from '@hsm/core/project-files';
+import { PROJECT_FILES, INSTANCE_ENV_FILE } from '@hsm/core/project-files';
 import { JOURNAL_FILE } from './find-project-dir.js';
 
 // the fast path finds the project the way every command does, without loading the rest of host
@@ -106,6 +106,8 @@ export function writeSyncState(dir: string, build: string, state: SyncStateInput
 export function matchingState(dir: string, build: string): SyncState | null {
   try {
     if (existsSync(join(dir, JOURNAL_FILE)) || existsSync(join(dir, '.hsm', 'lock'))) return null;
+    // a full sync writes this checkout's .hsm/env (issue 12); when it is gone, one has to run again
+    if (!existsSync(join(dir, INSTANCE_ENV_FILE))) return null;
     const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as SyncState;
     if (state.version !== 1) return null;
     return computeFingerprint(build, state, (f) => readOrNull(resolve(dir, f))) === state.fingerprint ? state : null;
