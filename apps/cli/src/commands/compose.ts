@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError } from '@hsm/host';
+import { composeRun, detectCompose, findProjectDir, readOptional, readManifestText, refusePortsInUse, waitForServices, describePhase, notReadyError } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 interface Stack {
   dir: string;
@@ -15,7 +16,7 @@ interface Stack {
 
 async function composeStack(ctx: CommandContext): Promise<Stack> {
   const dir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(dir, MANIFEST))) ?? '';
+  const manifestText = await readManifestText(dir, bundledSchemaDir());
   const { manifest } = parseManifest(manifestText);
   if (!existsSync(join(dir, GENERATED_COMPOSE))) {
     throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });

@@ -2,10 +2,10 @@
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment } from '@hsm/core';
-import { applyFiles, acquireProjectLock, readComposeExtra, readOptional } from '@hsm/host';
+import { applyFiles, acquireProjectLock, readComposeExtra, readOptional, refreshSchemaCopies } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
-import { refreshSchemaCopies } from '../schema-copy.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 export const init: Command = async (ctx) => {
   const dir = ctx.cwd;
@@ -55,7 +55,7 @@ export const init: Command = async (ctx) => {
   const lock = await acquireProjectLock(dir, { waitSeconds: ctx.waitSeconds, command: 'init' });
   try {
     await applyFiles(dir, changes);
-    refreshSchemaCopies(dir, manifest);
+    refreshSchemaCopies(dir, manifest, bundledSchemaDir());
   } finally {
     await lock.release();
   }

@@ -4,3 +4,4 @@ export { loadProject, checkoutDir, checkoutsPresent, type LoadedProject, type Lo
 export { syncProject, planProject, inspectProject, recoverIfInterrupted, type Reporter, type SyncOptions, type SyncReport } from './sync-project.js';
 export { applyPlan, type ApplyOptions } from './apply-plan.js';
 export { matchingState, writeSyncState, computeFingerprint, STATE_FILE, type SyncState } from './sync-state.js';
+export { readManifestText } from './read-manifest.js';

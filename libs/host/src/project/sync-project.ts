@@ -14,6 +14,7 @@ import { uvWorkspaceOf } from '../uv/workspace.js';
 import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit } from './load-project.js';
 import { JOURNAL_FILE } from './find-project-dir.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
+import { refreshSchemaCopies } from '../txn/schema-copy.js';
 
 /** Where the pipeline reports progress (the CLI's output, styled there). */
 export interface Reporter {
@@ -35,6 +36,11 @@ export interface SyncOptions extends Omit<ApplyOptions, 'reporter'>, Pick<LoadOp
   edit?: ProjectEdit;
   /** Do not refuse host ports something else on this machine listens on (CI with its own service containers). */
   noPortCheck?: boolean;
+  /**
+   * The JSON Schemas of the hsm that runs (null: none shipped): `.hsm/` gets a copy when hsm.yaml's `$schema`
+   * line points there (docs/user-guide.md "Editor support").
+   */
+  schemaDir?: string | null;
   /** Runs inside the lock after the resolve, before planning (`hsm mode … dev` clones a missing checkout). */
   beforePlan?: (project: LoadedProject) => Promise<void>;
 }
@@ -76,8 +82,11 @@ export async function recoverIfInterrupted(dir: string, reporter: Reporter, wait
   }
 }
 
-/** Step two: core's pure planner on what loadProject read (plus which dev checkouts exist). */
-export function planProject(project: LoadedProject): SyncPlan {
+/**
+ * Step two: core's pure planner on what loadProject read (plus which dev checkouts exist). `writing`: the plan is
+ * for a command that writes (it also turns an older hsm's absolute `$schema` line into the relative one).
+ */
+export function planProject(project: LoadedProject, writing = false): SyncPlan {
   return planSync({
     manifest: project.manifest,
     manifestText: project.manifestText,
@@ -88,13 +97,16 @@ export function planProject(project: LoadedProject): SyncPlan {
     checkouts: checkoutsPresent(project),
     projectDir: project.dir,
     overlay: project.overlay,
+    portableSchemaLine: writing,
   });
 }
 
 /** `hsm why`: the project read and resolved (after recovering an interrupted sync), no plan. */
-export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline' | 'refresh' | 'folderCache'>): Promise<LoadedProject> {
+export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline' | 'refresh' | 'folderCache' | 'schemaDir'>): Promise<LoadedProject> {
   await recoverIfInterrupted(dir, reporter, options.waitSeconds, options.command);
-  return loadProject(dir, { builtin: options.builtin, offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
+  const project = await loadProject(dir, { builtin: options.builtin, offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
+  refreshSchemaCopies(dir, project.manifestText, options.schemaDir);
+  return project;
 }
 
 export async function syncProject(dir: string, reporter: Reporter, options: SyncOptions): Promise<SyncReport> {
@@ -120,7 +132,9 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
       step: (l) => reporter.step(l),
     });
     if (options.beforePlan) await options.beforePlan(project);
-    const plan = planProject(project);
+    const plan = planProject(project, !readOnly);
+    // from the hsm.yaml this command leaves (a rewritten `$schema` line included), not from a second read
+    refreshSchemaCopies(dir, plan.changes.find((c) => c.path === 'hsm.yaml')?.after ?? project.files['hsm.yaml'], options.schemaDir);
     // only a new compose file needs the schema check: an unchanged one passed it when it was written
     if (plan.composeModel) await validateComposeModel(sortKeys(plan.composeModel));
     if (options.frozen && plan.changes.some((c) => c.path === 'hsm.lock')) {
