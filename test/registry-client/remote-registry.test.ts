@@ -324,7 +324,7 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
   });
 
   test('a resolve answer that is not what was asked for is refused before anything is kept', async () => {
-    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: 'sha256:00', definition: def('x', '1.0.0') }] }));
+    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: `sha256:${'0'.repeat(64)}`, published_at: '2026-01-01T00:00:00.000Z', definition: def('x', '1.0.0') }] }));
     const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
     const r = new RemoteRegistry({ name: 'flaky', url, cacheRoot: root, http: { backoffMs: 1 } });
     const e = await failure(r.fetch(['x']));

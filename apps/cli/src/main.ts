@@ -13,7 +13,6 @@ async function main(argv: string[]): Promise<number> {
   // Node ≥ 22.1 keeps V8's compiled code of the bundle on disk (in its own cache folder under the temp dir), so a
   // command does not compile the ~1 MB it loads again on every run; Node 20 has no such API: nothing happens there.
   (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  if (argv.length > 0) await (await import('./schema-copy.js')).keepSchemaCurrent(argv);
   if (argv.includes('sync')) {
     const { fastSync } = await import('./fast-sync.js');
     const code = await fastSync(argv);

@@ -7,6 +7,7 @@ import { builtinRegistry, builtinCatalogPath } from './catalog.js';
 import { join } from 'node:path';
 import { hsmCacheDir, type FolderRegistryCache } from '@hsm/host';
 import { BUILD_ID, VERSION } from './version.js';
+import { bundledSchemaDir } from './schema-dir.js';
 
 /** Parsed folder registries, per hsm build (none when running unbundled, whose code may change without a build). */
 export function folderCache(): FolderRegistryCache | undefined {
@@ -44,6 +45,7 @@ export function syncOptions(ctx: CommandContext, command: string): SyncOptions {
     catalogPath: builtinCatalogPath(),
     build: VERSION,
     folderCache: folderCache(),
+    schemaDir: bundledSchemaDir(),
   };
 }
 

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeEnvironment, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, refusePortsInUse, MANIFEST, waitForServices, describePhase, notReadyError, checkoutProjectName, refuseForeignContainers } from '@hsm/host';
+import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, readManifestText, refusePortsInUse, waitForServices, describePhase, notReadyError, checkoutProjectName, refuseForeignContainers } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 interface Stack {
   dir: string;
@@ -15,7 +16,7 @@ interface Stack {
 
 async function composeStack(ctx: CommandContext): Promise<Stack> {
   const projectDir = findProjectDir(ctx.cwd);
-  const manifestText = (await readOptional(join(projectDir, MANIFEST))) ?? '';
+  const manifestText = await readManifestText(projectDir, bundledSchemaDir());
   const { manifest } = parseManifest(manifestText);
   // in a uv workspace member without a compose file: the root's Compose project, as `docker compose` there sees it
   const composeDir = await composeDirOf(projectDir);

@@ -9,6 +9,7 @@ import { findProjectDir, inspectProject, writeFileDurable } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { reporter } from '../pipeline.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 const FORMATS = ['mermaid', 'dot', 'json', 'svg'] as const;
 type Format = (typeof FORMATS)[number];
@@ -31,6 +32,7 @@ export const graph: Command = async (ctx) => {
     waitSeconds: ctx.waitSeconds,
     builtin: builtinRegistry,
     offline: Boolean(ctx.values.offline),
+    schemaDir: bundledSchemaDir(),
   });
   // drawn from the definitions as the stack runs them: option values (hsm.yaml < hsm.local.yaml) filled in
   const components = configureComponents({

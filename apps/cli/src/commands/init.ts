@@ -2,10 +2,10 @@
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
-import { applyFiles, acquireProjectLock, composeDirOf, readComposeExtra, readOptional, readWorkspaceMembers } from '@hsm/host';
+import { applyFiles, acquireProjectLock, composeDirOf, readComposeExtra, readOptional, readWorkspaceMembers, refreshSchemaCopies } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
-import { refreshSchemaCopies } from '../schema-copy.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 export const init: Command = async (ctx) => {
   const dir = ctx.cwd;
@@ -64,7 +64,7 @@ export const init: Command = async (ctx) => {
   const lock = await acquireProjectLock(dir, { waitSeconds: ctx.waitSeconds, command: 'init' });
   try {
     await applyFiles(dir, changes);
-    refreshSchemaCopies(dir, manifest);
+    refreshSchemaCopies(dir, manifest, bundledSchemaDir());
   } finally {
     await lock.release();
   }

@@ -2,11 +2,11 @@
 import { stringify } from 'yaml';
 import semver from 'semver';
 import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, allowedValues, definitionFindings, definitionCapabilities, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
-import { findProjectDir, readOptional, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
-import { join } from 'node:path';
+import { findProjectDir, readManifestText, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
 import type { Command, CommandContext } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { reporter, syncOptions, resolutionJson, folderCache } from '../pipeline.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 /** Registries of the project around cwd, or the built-in catalog alone outside a project. */
 async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
@@ -17,7 +17,7 @@ async function registriesFor(ctx: CommandContext): Promise<LoadedRegistry[]> {
     if (e instanceof HsmError && e.code === ErrorCodes.MANIFEST_NOT_FOUND) return [{ snapshot: builtinRegistry() }];
     throw e;
   }
-  const { manifest } = parseManifest((await readOptional(join(dir, MANIFEST))) ?? '', MANIFEST);
+  const { manifest } = parseManifest(await readManifestText(dir, bundledSchemaDir()), MANIFEST);
   return loadRegistries(dir, manifest, { log: (m) => ctx.out.debug(m), builtin: builtinRegistry, folderCache: folderCache() });
 }
 
@@ -71,7 +71,7 @@ function stripAnsi(s: string): string {
 }
 
 export const why: Command = async (ctx) => {
-  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry, folderCache: folderCache() });
+  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry, folderCache: folderCache(), schemaDir: bundledSchemaDir() });
   const name = ctx.positionals[0];
   if (!resolution.components.some((c) => c.name === name)) {
     throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack${didYouMean(name, resolution.components.map((c) => c.name))}`, { hint: 'see the stack with `hsm status`' });

@@ -4,11 +4,12 @@
  * (folders, the built-in catalog) answer from their snapshot; each registry service gets one batch request.
  */
 import { outdatedIn, parseLock, parseManifest, type OutdatedQuery, type OutdatedReport } from '@hsm/core';
-import { findProjectDir, loadRegistries, readOptional, MANIFEST } from '@hsm/host';
+import { findProjectDir, loadRegistries, readOptional, readManifestText, MANIFEST } from '@hsm/host';
 import { join } from 'node:path';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { folderCache } from '../pipeline.js';
+import { bundledSchemaDir } from '../schema-dir.js';
 
 export interface OutdatedRow extends OutdatedReport {
   registry: string | null;
@@ -16,8 +17,8 @@ export interface OutdatedRow extends OutdatedReport {
 
 export const outdated: Command = async (ctx) => {
   const dir = findProjectDir(ctx.cwd);
-  const [manifestText, lockText] = await Promise.all([readOptional(join(dir, MANIFEST)), readOptional(join(dir, 'hsm.lock'))]);
-  const { manifest } = parseManifest(manifestText ?? '', MANIFEST);
+  const [manifestText, lockText] = await Promise.all([readManifestText(dir, bundledSchemaDir()), readOptional(join(dir, 'hsm.lock'))]);
+  const { manifest } = parseManifest(manifestText, MANIFEST);
   const lock = lockText === null ? null : parseLock(lockText, 'hsm.lock');
   const registries = await loadRegistries(dir, manifest, { lock, log: (m) => ctx.out.debug(m), builtin: builtinRegistry, folderCache: folderCache() });
   const names = [...new Set([...Object.keys(manifest.components ?? {}), ...Object.keys(lock?.components ?? {})])].sort();

@@ -215,3 +215,15 @@ test("a member's docker-compose.hsm.yml from before it joined the root's project
   expect(run(old).changes).toEqual([{ path: 'docker-compose.hsm.yml', before: old, after: null }]);
   expect(run('services: {}\n').changes).toEqual([]);
 });
+
+describe('the `$schema` line of an older hsm', () => {
+  const OLD = '# yaml-language-server: $schema=/home/someone/hsm/apps/cli/dist/schemas/hsm.schema.json\nversion: 1\nname: demo\ncomponents: {}\n';
+  const input = (portableSchemaLine: boolean) => {
+    const { manifest } = parseManifest(OLD, 'hsm.yaml');
+    return { manifest, manifestText: OLD, overlayText: null, files: files({ 'hsm.yaml': OLD }), lock: null, resolution: { components: [], interfaces: {} }, checkouts: {}, projectDir: '/project', portableSchemaLine };
+  };
+  test('a writing plan turns it relative in the same change set; a read-only plan reports no drift for it', () => {
+    expect(planSync(input(true)).changes.find((c) => c.path === 'hsm.yaml')).toEqual({ path: 'hsm.yaml', before: OLD, after: OLD.replace(/\$schema=\S+/, '$schema=.hsm/hsm.schema.json') });
+    expect(planSync(input(false)).changes.map((c) => c.path)).not.toContain('hsm.yaml');
+  });
+});

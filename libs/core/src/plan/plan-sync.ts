@@ -19,6 +19,7 @@ import { configureComponents, type ConfiguredComponent } from '../options/config
 import { checkServiceSafety } from '../safety/check-service-safety.js';
 import { GENERATED_COMPOSE } from './project-files.js';
 import { withoutInstanceBlock } from '../instance/plan-instance.js';
+import { portableSchemaModeline } from '../manifest/schema-modeline.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
 
@@ -104,6 +105,11 @@ export interface PlanInput {
   projectDir: string;
   /** hsm.local.yaml as the reader parsed it (its `with:` values win over hsm.yaml's); parsed here when absent. */
   overlay?: LocalOverlay;
+  /**
+   * A command that writes: hsm.yaml's `$schema` line, when an older hsm wrote this machine's absolute path there,
+   * becomes the relative `.hsm/hsm.schema.json` in the same transaction (read-only commands report no drift for it).
+   */
+  portableSchemaLine?: boolean;
 }
 
 /**
@@ -174,7 +180,7 @@ export function planSync(input: PlanInput): SyncPlan {
     if (before !== after) changes.push({ path, before, after });
   };
 
-  add('hsm.yaml', files['hsm.yaml'], input.manifestText);
+  add('hsm.yaml', files['hsm.yaml'], (input.portableSchemaLine && portableSchemaModeline(input.manifestText)) || input.manifestText);
   add('hsm.local.yaml', files['hsm.local.yaml'], input.overlayText);
 
   // Option values (hsm.yaml < hsm.local.yaml) interpolated into every definition before anything is rendered.

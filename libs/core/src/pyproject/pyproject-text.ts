@@ -1,13 +1,13 @@
 /**
- * The working text of a pyproject.toml for renderPyproject: every edit is a splice at an exact range followed by
- * a re-scan, and each insertion has an inverse that gives back the original bytes.
+ * The working text of a pyproject.toml for renderPyproject: the entries hsm owns in `[project].dependencies`,
+ * `[tool.uv.sources]` and `[[tool.uv.index]]`, edited in whatever shape the file already uses, through TomlText's
+ * splices (toml-text.ts), each with an inverse that gives back the original bytes.
  */
-import { parse as parseToml } from 'smol-toml';
-import { scanToml, type TomlArrayLayout, type TomlInlineLayout, type TomlStatement } from './toml-layout.js';
+import type { TomlArrayLayout, TomlInlineLayout, TomlStatement } from './toml-layout.js';
+import { TomlText, decodeString, samePath, tomlKey, tomlString } from './toml-text.js';
 import { pep503, requirementName, type PyprojectCreated } from './render-pyproject.js';
 
 const FILE = 'pyproject.toml';
-const INDENT = '    ';
 const SOURCES = ['tool', 'uv', 'sources'];
 
 export interface SourceEntry {
@@ -27,24 +27,23 @@ interface DependencyElement {
   comma: number | null;
 }
 
-/** The working text: each edit splices it and re-scans. */
-export class PyprojectText {
-  private statements: TomlStatement[];
+/** The working text: each edit splices it and re-scans; `created` records what hsm added, for cleanUp. */
+export class PyprojectText extends TomlText {
   private elements: DependencyElement[] | null = null;
-  readonly eol: string;
 
   constructor(
-    public text: string,
+    text: string,
     readonly created: Set<PyprojectCreated>,
   ) {
-    this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
-    this.statements = scanToml(text);
+    super(text);
   }
 
-  private splice(start: number, end: number, insert: string): void {
-    this.text = this.text.slice(0, start) + insert + this.text.slice(end);
-    this.statements = scanToml(this.text);
+  protected override changed(): void {
     this.elements = null;
+  }
+
+  protected override addedFinalNewline(): void {
+    this.created.add('final-newline');
   }
 
   /**
@@ -108,7 +107,10 @@ export class PyprojectText {
     const elements = this.dependencyElements();
     const matching = elements.filter((e) => e.name === name);
     const literal = tomlString(requirement, elements.length > 0 && this.text[elements[0].start] === "'");
-    if (matching.length === 0) return this.appendElement(deps.array, literal);
+    if (matching.length === 0) {
+      if (this.appendElement(deps.array, literal)) this.created.add('dependencies-expanded');
+      return;
+    }
     while (this.dependencyElements().filter((e) => e.name === name).length > 1) {
       const all = this.dependencyElements();
       const last = all.map((e) => e.name).lastIndexOf(name);
@@ -119,78 +121,6 @@ export class PyprojectText {
       const quoted = tomlString(requirement, this.text[first.start] === "'");
       this.splice(first.start, first.end, quoted);
     }
-  }
-
-  private appendElement(array: TomlArrayLayout, literal: string): void {
-    const { open, close, elements } = array;
-    const eol = this.eol;
-    const multiline = /[\r\n]/.test(this.text.slice(open, close));
-    if (elements.length === 0) {
-      if (!multiline) {
-        this.splice(open + 1, close, `${eol}${INDENT}${literal},${eol}`);
-        if (this.dependenciesArrayIs(open)) this.created.add('dependencies-expanded');
-        return;
-      }
-      const closeLine = lineStartOf(this.text, close);
-      if (this.text.slice(closeLine, close).trim() === '') return this.splice(closeLine, closeLine, `${this.indentOf(array)}${literal},${eol}`);
-      return this.splice(close, close, literal);
-    }
-    const last = elements[elements.length - 1];
-    if (!multiline) {
-      const sep = elements.length > 1 && elements[0].comma !== null && elements[1].start === elements[0].comma + 1 ? '' : ' ';
-      if (last.comma !== null) return this.splice(last.comma + 1, last.comma + 1, `${sep}${literal},`);
-      return this.splice(last.end, last.end, `,${sep}${literal}`);
-    }
-    const indent = this.indentOf(array);
-    if (last.comma !== null) {
-      const lineEnd = this.endOfLineAfter(last.comma + 1);
-      if (lineEnd !== null) return this.splice(lineEnd, lineEnd, `${indent}${literal},${eol}`);
-      return this.splice(last.comma + 1, last.comma + 1, ` ${literal},`);
-    }
-    const lineEnd = this.endOfLineAfter(last.end);
-    if (lineEnd === null) return this.splice(last.end, last.end, `,${eol}${indent}${literal}`);
-    // Later splice first, so the earlier position stays valid.
-    this.text = this.text.slice(0, lineEnd) + `${indent}${literal}${eol}` + this.text.slice(lineEnd);
-    this.splice(last.end, last.end, ',');
-  }
-
-  /** The inverse of appendElement for each style, and a sensible removal elsewhere. */
-  private removeElement(array: TomlArrayLayout, i: number): void {
-    const { elements } = array;
-    const el = elements[i];
-    const prev = elements[i - 1];
-    const next = elements[i + 1];
-    const after = el.comma !== null ? el.comma + 1 : el.end;
-    const lineStart = lineStartOf(this.text, el.start);
-    const lineEnd = this.endOfLineAfter(after);
-    if (this.text.slice(lineStart, el.start).trim() === '' && lineEnd !== null) {
-      this.text = this.text.slice(0, lineStart) + this.text.slice(lineEnd);
-      if (!next && el.comma === null && prev?.comma != null) this.text = this.text.slice(0, prev.comma) + this.text.slice(prev.comma + 1);
-      this.splice(0, 0, '');
-    } else if (next) this.splice(el.start, next.start, '');
-    else if (prev && el.comma !== null) this.splice(prev.comma! + 1, el.comma + 1, '');
-    else if (prev) this.splice(prev.end, el.end, '');
-    else this.splice(el.start, after, '');
-  }
-
-  private dependenciesArrayIs(open: number): boolean {
-    const deps = this.dependencies();
-    return !!deps && deps !== 'unsupported' && deps.array.open === open;
-  }
-
-  /** Indentation of the first element that sits on its own line; four spaces otherwise. */
-  private indentOf(array: TomlArrayLayout): string {
-    for (const e of array.elements) {
-      const before = this.text.slice(lineStartOf(this.text, e.start), e.start);
-      if (before.trim() === '' && lineStartOf(this.text, e.start) > array.open) return before;
-    }
-    return INDENT;
-  }
-
-  /** Just past the line break when only spaces and a comment follow `pos` on its line; null otherwise. */
-  private endOfLineAfter(pos: number): number | null {
-    const m = /^[ \t]*(?:#[^\r\n]*)?(\r\n|\n)/.exec(this.text.slice(pos));
-    return m ? pos + m[0].length : null;
   }
 
   // [tool.uv.sources]: a `[tool.uv.sources]` table, one inline table (`sources = { … }`), dotted keys
@@ -210,10 +140,6 @@ export class PyprojectText {
   private lastDottedSource(): TomlStatement | undefined {
     const dotted = this.statements.filter((s) => s.kind === 'keyval' && s.path.length > 3 && samePath(s.path.slice(0, 3), SOURCES) && this.sectionPath(s).length < 3);
     return dotted[dotted.length - 1];
-  }
-
-  private sectionPath(s: TomlStatement): string[] {
-    return s.section >= 0 ? this.statements[s.section].path : [];
   }
 
   /** Entries of tool.uv.sources; `editable` when hsm can rewrite or remove the entry (`key = { … }`). */
@@ -258,23 +184,6 @@ export class PyprojectText {
     const uv = this.statements.find((st) => st.kind === 'table' && samePath(st.path, ['tool', 'uv']));
     this.insertBlock(uv, `[tool.uv.sources]${this.eol}${line}${this.eol}`);
     this.created.add('tool.uv.sources');
-  }
-
-  /** `{ a = 1 }` → `{ a = 1, k = v }`; `{}` → `{k = v}`; `{ }` → `{ k = v }` (each undone by removeInlineEntry). */
-  private appendInlineEntry(table: TomlInlineLayout, entry: string): void {
-    const last = table.entries[table.entries.length - 1];
-    if (last) return this.splice(last.end, last.end, `, ${entry}`);
-    const inner = this.text.slice(table.open + 1, table.close);
-    this.splice(table.open + 1, table.open + 1, inner === '' ? entry : ` ${entry}`);
-  }
-
-  private removeInlineEntry(table: TomlInlineLayout, entry: TomlInlineLayout['entries'][number]): void {
-    const i = table.entries.findIndex((e) => e.start === entry.start);
-    const prev = table.entries[i - 1];
-    const next = table.entries[i + 1];
-    if (prev) return this.splice(prev.end, entry.end, '');
-    if (next) return this.splice(entry.start, next.start, '');
-    this.splice(this.text[entry.start - 1] === '{' ? entry.start : table.open + 1, entry.end, '');
   }
 
   // [[tool.uv.index]]
@@ -339,82 +248,5 @@ export class PyprojectText {
       if (this.text.endsWith(this.eol)) this.splice(this.text.length - this.eol.length, this.text.length, '');
       this.created.delete('final-newline');
     }
-  }
-
-  // Statement-level splices, each the inverse of the other.
-
-  private lastStatementOf(header: TomlStatement): TomlStatement {
-    const i = this.statements.indexOf(header);
-    const body = this.statements.filter((s) => s.section === i);
-    return body[body.length - 1] ?? header;
-  }
-
-  private insertAfter(s: TomlStatement, line: string): void {
-    if (s.eol === '') this.splice(s.lineEnd, s.lineEnd, `${this.eol}${line}`);
-    else this.splice(s.lineEnd, s.lineEnd, `${line}${this.eol}`);
-  }
-
-  private removeStatement(s: TomlStatement): void {
-    if (s.eol === '' && s.lineStart > 0) {
-      const before = this.text[s.lineStart - 2] === '\r' ? 2 : 1;
-      this.splice(s.lineStart - before, s.lineEnd, '');
-    } else this.splice(s.lineStart, s.lineEnd, '');
-  }
-
-  /** Inserts a table after the section of `header` (at the end of the file without one), after a blank line. */
-  private insertBlock(header: TomlStatement | undefined, block: string): void {
-    const last = header && this.lastStatementOf(header);
-    if (!last || last.eol === '') return this.appendBlock(block);
-    this.splice(last.lineEnd, last.lineEnd, this.eol + block);
-  }
-
-  private appendBlock(block: string): void {
-    let prefix = '';
-    if (this.text.length > 0 && !this.text.endsWith('\n')) {
-      prefix = this.eol;
-      this.created.add('final-newline');
-    }
-    if (this.text.length > 0) prefix += this.eol;
-    this.splice(this.text.length, this.text.length, prefix + block);
-  }
-
-  /** Removes a table header and its key/values, and the blank line before it (what appendBlock added). */
-  private removeBlock(header: TomlStatement): void {
-    let start = header.lineStart;
-    const end = this.lastStatementOf(header).lineEnd;
-    const prevLine = lineStartOf(this.text, Math.max(0, start - 1));
-    if (start > 0 && /^\r?\n$/.test(this.text.slice(prevLine, start))) start = prevLine;
-    this.splice(start, end, '');
-  }
-}
-
-function lineStartOf(text: string, pos: number): number {
-  return text.lastIndexOf('\n', pos - 1) + 1;
-}
-
-function samePath(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((p, i) => p === b[i]);
-}
-
-/** A TOML string: a literal string `'…'` when asked and possible, a basic string otherwise. */
-export function tomlString(s: string, literal = false): string {
-  // eslint-disable-next-line no-control-regex
-  if (literal && !/['\x00-\x1f\x7f]/.test(s)) return `'${s}'`;
-  return JSON.stringify(s);
-}
-
-function tomlKey(key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
-}
-
-/** The value of a TOML string literal (any of the four kinds); null for anything else. */
-function decodeString(raw: string): string | null {
-  // Fast path for the common one-line strings without escapes; the parser handles the rest.
-  if (/^"[^"\\\n]*"$/.test(raw) || /^'[^'\n]*'$/.test(raw)) return raw.slice(1, -1);
-  try {
-    const v = (parseToml(`v = ${raw}`) as { v: unknown }).v;
-    return typeof v === 'string' ? v : null;
-  } catch {
-    return null;
   }
 }

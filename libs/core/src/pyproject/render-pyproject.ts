@@ -7,7 +7,8 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { noteParse } from '../parse-probe.js';
 import { ErrorCodes, HsmError } from '../errors.js';
-import { PyprojectText, tomlString } from './pyproject-text.js';
+import { PyprojectText } from './pyproject-text.js';
+import { tomlString } from './toml-text.js';
 
 export interface PythonDependency {
   /** hsm component name, for messages. */

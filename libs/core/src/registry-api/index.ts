@@ -2,3 +2,4 @@
 export * from './patterns.js';
 export * from './requests.js';
 export * from './responses.js';
+export * from './check-response.js';

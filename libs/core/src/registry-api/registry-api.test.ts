@@ -4,6 +4,8 @@ import semver from 'semver';
 import { NAME_RE, Version } from '../schema/common.js';
 import { ComponentName, CreateTokenRequest, ExactVersion, LookupName, VersionRange } from './requests.js';
 import { COMPONENT_NAME, EXACT_VERSION, RANGE } from './patterns.js';
+import { ResolveResponse, SearchResponse } from './responses.js';
+import { checkResponse } from './check-response.js';
 
 const ok = (s: { safeParse(v: unknown): { success: boolean } }, v: unknown) => s.safeParse(v).success;
 
@@ -52,5 +54,15 @@ describe('registry API patterns', () => {
     const at = (expires_at: string) => ok(CreateTokenRequest, { name: 'x', scopes: ['read'], expires_at });
     for (const t of ['2027-01-01T00:00:00Z', '2028-02-29T12:00:00.123+02:00', '2000-02-29T00:00:00Z', '1970-01-01T00:00:00Z']) expect([t, at(t)]).toEqual([t, true]);
     for (const t of ['0000-01-01T00:00:00Z', '1969-12-31T00:00:00Z', '3000-01-01T00:00:00Z', '2027-02-29T00:00:00Z', '2100-02-29T00:00:00Z', '2027-13-01T00:00:00Z', '2027-01-01']) expect([t, at(t)]).toEqual([t, false]);
+  });
+});
+
+describe('checkResponse', () => {
+  test('names the first wrong field; inside a union, the branch that got furthest', () => {
+    expect(checkResponse(SearchResponse, { components: [], next_cursor: null })).toEqual({ ok: true, value: { components: [], next_cursor: null } });
+    expect(checkResponse(SearchResponse, null)).toMatchObject({ ok: false, field: '(the whole body)' });
+    expect(checkResponse(SearchResponse, { components: [{ name: 'x' }], next_cursor: null })).toMatchObject({ ok: false, field: 'components[0].description' });
+    const unresolved = { name: 'x', range: '*', error: { code: 'HSM_ELSE', message: 'm' } };
+    expect(checkResponse(ResolveResponse, { components: [unresolved] })).toMatchObject({ ok: false, field: 'components[0].error.code' });
   });
 });

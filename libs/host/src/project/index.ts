@@ -5,3 +5,4 @@ export { syncProject, planProject, inspectProject, recoverIfInterrupted, type Re
 export { applyPlan, type ApplyOptions } from './apply-plan.js';
 export { matchingState, writeSyncState, computeFingerprint, STATE_FILE, type SyncState } from './sync-state.js';
 export { describeCheckout, checkoutSlot, readSlot, writeSlot, dotenvTracked, instanceOf, writeInstanceEnv, checkoutProjectName, refuseForeignContainers, type Checkout } from './instance.js';
+export { readManifestText } from './read-manifest.js';

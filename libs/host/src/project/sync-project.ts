@@ -15,6 +15,7 @@ import { loadProject, checkoutsPresent, type LoadedProject, type LoadOptions, ty
 import { JOURNAL_FILE } from './find-project-dir.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
 import { dotenvIgnored, instanceOf, refuseTrackedDotenv, writeInstanceEnv } from './instance.js';
+import { refreshSchemaCopies } from '../txn/schema-copy.js';
 
 /** Where the pipeline reports progress (the CLI's output, styled there). */
 export interface Reporter {
@@ -36,6 +37,11 @@ export interface SyncOptions extends Omit<ApplyOptions, 'reporter'>, Pick<LoadOp
   edit?: ProjectEdit;
   /** Do not refuse host ports something else on this machine listens on (CI with its own service containers). */
   noPortCheck?: boolean;
+  /**
+   * The JSON Schemas of the hsm that runs (null: none shipped): `.hsm/` gets a copy when hsm.yaml's `$schema`
+   * line points there (docs/user-guide.md "Editor support").
+   */
+  schemaDir?: string | null;
   /** Runs inside the lock after the resolve, before planning (`hsm mode … dev` clones a missing checkout). */
   beforePlan?: (project: LoadedProject) => Promise<void>;
 }
@@ -79,8 +85,11 @@ export async function recoverIfInterrupted(dir: string, reporter: Reporter, wait
   }
 }
 
-/** Step two: core's pure planner on what loadProject read (plus which dev checkouts exist). */
-export function planProject(project: LoadedProject): SyncPlan {
+/**
+ * Step two: core's pure planner on what loadProject read (plus which dev checkouts exist). `writing`: the plan is
+ * for a command that writes (it also turns an older hsm's absolute `$schema` line into the relative one).
+ */
+export function planProject(project: LoadedProject, writing = false): SyncPlan {
   return planSync({
     manifest: project.manifest,
     manifestText: project.manifestText,
@@ -91,13 +100,16 @@ export function planProject(project: LoadedProject): SyncPlan {
     checkouts: checkoutsPresent(project),
     projectDir: project.dir,
     overlay: project.overlay,
+    portableSchemaLine: writing,
   });
 }
 
 /** `hsm why`: the project read and resolved (after recovering an interrupted sync), no plan. */
-export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline' | 'refresh' | 'folderCache'>): Promise<LoadedProject> {
+export async function inspectProject(dir: string, reporter: Reporter, options: Pick<SyncOptions, 'command' | 'waitSeconds' | 'builtin' | 'offline' | 'refresh' | 'folderCache' | 'schemaDir'>): Promise<LoadedProject> {
   await recoverIfInterrupted(dir, reporter, options.waitSeconds, options.command);
-  return loadProject(dir, { builtin: options.builtin, offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
+  const project = await loadProject(dir, { builtin: options.builtin, offline: options.offline, refresh: options.refresh, folderCache: options.folderCache, log: (m) => reporter.debug(m), step: (l) => reporter.step(l) });
+  refreshSchemaCopies(dir, project.manifestText, options.schemaDir);
+  return project;
 }
 
 export async function syncProject(dir: string, reporter: Reporter, options: SyncOptions): Promise<SyncReport> {
@@ -123,7 +135,9 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
       step: (l) => reporter.step(l),
     });
     if (options.beforePlan) await options.beforePlan(project);
-    const planned = planProject(project);
+    const planned = planProject(project, !readOnly);
+    // from the hsm.yaml this command leaves (a rewritten `$schema` line included), not from a second read
+    refreshSchemaCopies(dir, planned.changes.find((c) => c.path === 'hsm.yaml')?.after ?? project.files['hsm.yaml'], options.schemaDir);
     // this checkout's Compose project name and host ports: in `.env`'s hsm block, never in a committed file
     const quick = Boolean(options.manifestOnly);
     const instance = await instanceOf(project, planned, { store: !readOnly && !quick, quick });

@@ -2,10 +2,11 @@
  * The registry service's protocol (SPEC §9) as typed calls, one request each (RegistryHttp carries them):
  * nothing here decides what to ask for or keeps anything (remote-registry.ts decides, registry-cache.ts keeps).
  * Every answer is checked before it is returned: a definition is validated with the shared schema and hashed
- * here, and must hash to the digest the service states (HSM_DIGEST_MISMATCH otherwise); an answer of the wrong
- * shape is HSM_REGISTRY_ERROR naming the registry and the URL.
+ * here, and must hash to the digest the service states (HSM_DIGEST_MISMATCH otherwise). Every body is parsed with
+ * the response schema the service itself answers with (libs/core registry-api): an answer of another shape is
+ * HSM_REGISTRY_ERROR naming the registry, the URL and the first wrong field.
  */
-import { ErrorCodes, HsmError, NAME_RE, checkDefinition, digestOf, satisfies, type CatalogEntry } from '@hsm/core';
+import { ErrorCodes, HsmError, NAME_RE, RegistryApi, digestOf, satisfies, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
 import type { RegistryHttp } from './registry-http.js';
 import type { ComponentDocument } from './registry-cache.js';
 
@@ -38,8 +39,6 @@ export const RESOLVE_BATCH = 200;
 
 export const versionPath = (name: string, version: string) => `/v1/components/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
 
-const notFound = (e: unknown, ...codes: string[]) => e instanceof HsmError && codes.includes(e.code);
-
 export class RegistryClient {
   constructor(
     readonly http: RegistryHttp,
@@ -55,17 +54,10 @@ export class RegistryClient {
     const q = new URLSearchParams({ limit: '100' });
     if (text) q.set('q', text.slice(0, 100));
     if (provides) q.set('provides', provides);
-    const { json } = await this.http.json({ method: 'GET', path: `/v1/components?${q}`, idempotent: true });
-    const list = (json as { components?: unknown })?.components;
-    if (!Array.isArray(list)) throw this.malformed('/v1/components', 'expected `components: [...]`');
-    return list
-      .filter((c): c is { name: string; description?: unknown; provides?: unknown } => typeof c?.name === 'string')
-      .map((c) => ({
-        name: c.name,
-        description: typeof c.description === 'string' ? c.description : '',
-        provides: Array.isArray(c.provides) ? c.provides.filter((p): p is string => typeof p === 'string') : [],
-        registry: this.registry,
-      }));
+    const path = `/v1/components?${q}`;
+    const { json } = await this.http.json({ method: 'GET', path, idempotent: true });
+    const { components } = this.parse(RegistryApi.SearchResponse, json, path);
+    return components.map((c) => ({ name: c.name, description: c.description, provides: c.provides, registry: this.registry }));
   }
 
   /**
@@ -75,18 +67,11 @@ export class RegistryClient {
   async component(name: string, etag?: string): Promise<'not-modified' | { document: ComponentDocument; etag?: string } | null> {
     if (!NAME_RE.test(name)) return null;
     const path = `/v1/components/${name}`;
-    let r;
-    try {
-      r = await this.http.json({ method: 'GET', path, idempotent: true, headers: etag ? { 'if-none-match': etag } : {} });
-    } catch (e) {
-      if (notFound(e, ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.NOT_FOUND)) return null;
-      throw e;
-    }
-    if (r.status === 304) {
-      if (!etag) throw this.malformed(path, 'answered 304 to an unconditional request');
-      return 'not-modified';
-    }
-    return { document: this.componentDocument(path, r.json), etag: r.etag };
+    const r = await this.conditionalGet(path, etag, [ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.NOT_FOUND]);
+    if (r === null || r === 'not-modified') return r;
+    const d = this.parse(RegistryApi.ComponentDocument, r.json, path);
+    const versions = d.versions.map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked }));
+    return { document: { name: d.name, description: d.description, provides: d.provides, versions }, etag: r.etag };
   }
 
   /**
@@ -95,18 +80,26 @@ export class RegistryClient {
    */
   async version(name: string, version: string, cachedDigest?: string): Promise<'not-modified' | CatalogEntry | null> {
     const path = versionPath(name, version);
+    const r = await this.conditionalGet(path, cachedDigest && `"${cachedDigest}"`, [ErrorCodes.VERSION_NOT_FOUND, ErrorCodes.COMPONENT_NOT_FOUND]);
+    if (r === null || r === 'not-modified') return r;
+    return this.verifiedEntry(path, this.parse(RegistryApi.VersionDocument, r.json, path), name, version);
+  }
+
+  /**
+   * A GET, conditional on `validator` (an ETag) when given: null when the service answers with one of the
+   * `missing` codes, `'not-modified'` for a 304 (an error without a validator), else the answer.
+   */
+  private async conditionalGet(path: string, validator: string | undefined, missing: string[]): Promise<'not-modified' | { json: unknown; etag?: string } | null> {
     let r;
     try {
-      r = await this.http.json({ method: 'GET', path, idempotent: true, headers: cachedDigest ? { 'if-none-match': `"${cachedDigest}"` } : {} });
+      r = await this.http.json({ method: 'GET', path, idempotent: true, headers: validator ? { 'if-none-match': validator } : {} });
     } catch (e) {
-      if (notFound(e, ErrorCodes.VERSION_NOT_FOUND, ErrorCodes.COMPONENT_NOT_FOUND)) return null;
+      if (e instanceof HsmError && missing.includes(e.code)) return null;
       throw e;
     }
-    if (r.status === 304) {
-      if (!cachedDigest) throw this.malformed(path, 'answered 304 to an unconditional request');
-      return 'not-modified';
-    }
-    return this.verifiedEntry(path, r.json, name, version);
+    if (r.status !== 304) return r;
+    if (!validator) throw this.malformed(path, 'answered 304 to an unconditional request');
+    return 'not-modified';
   }
 
   /**
@@ -121,22 +114,17 @@ export class RegistryClient {
       const body = { components: batch.map((b) => (b.includeYanked ? { name: b.name, range: b.range, include_yanked: true } : { name: b.name, range: b.range })) };
       // a read: safe to repeat after a failure
       const { json } = await this.http.json({ method: 'POST', path, body, idempotent: true });
-      const list = (json as { components?: unknown })?.components;
-      if (!Array.isArray(list) || list.length !== batch.length) throw this.malformed(path, `expected \`components\` with ${batch.length} entries`);
-      list.forEach((item: unknown, k: number) => {
+      const list = this.parse(RegistryApi.ResolveResponse, json, path).components;
+      if (list.length !== batch.length) throw this.malformed(path, `expected \`components\` with ${batch.length} entries, got ${list.length}`);
+      list.forEach((item, k) => {
         const asked = batch[k];
-        const err = (item as { error?: { code?: unknown } })?.error;
-        if (err && typeof err === 'object') {
+        if ('error' in item) {
           // COMPONENT_NOT_FOUND: the name is not here; UNSATISFIABLE: no version for this range
-          if (err.code === ErrorCodes.COMPONENT_NOT_FOUND) return void out.push({ missing: 'component' });
-          if (err.code === ErrorCodes.UNSATISFIABLE) return void out.push({ missing: 'version' });
-          throw this.malformed(path, `unexpected error ${String(err.code)} for ${asked.name}`);
+          return void out.push({ missing: item.error.code === ErrorCodes.COMPONENT_NOT_FOUND ? 'component' : 'version' });
         }
-        const version = (item as { version?: unknown })?.version;
-        if (typeof version !== 'string') throw this.malformed(path, `entry ${k} has no version`);
-        const entry = this.verifiedEntry(path, item, asked.name, version);
+        const entry = this.verifiedEntry(path, item, asked.name, item.version);
         if (!satisfies(entry.version, asked.range)) throw this.malformed(path, `${entry.name} ${entry.version} does not satisfy the range asked for (${asked.range})`);
-        const yanked = (item as { yanked?: unknown }).yanked === true;
+        const yanked = item.yanked === true;
         if (yanked && !asked.includeYanked) throw this.malformed(path, `${entry.name} ${entry.version} is yanked, which was not asked for`);
         out.push({ entry: { ...entry, yanked } });
       });
@@ -147,7 +135,7 @@ export class RegistryClient {
   /** Checks a token against the service (`GET /v1/tokens` needs any valid token); throws HSM_AUTH when refused. */
   async verifyToken(): Promise<void> {
     try {
-      await this.http.json({ method: 'GET', path: '/v1/tokens', idempotent: true });
+      this.parse(RegistryApi.TokenList, (await this.http.json({ method: 'GET', path: '/v1/tokens', idempotent: true })).json, '/v1/tokens');
     } catch (e) {
       if (e instanceof HsmError && (e.code === ErrorCodes.UNAUTHENTICATED || e.code === ErrorCodes.FORBIDDEN || e.code === ErrorCodes.AUTH)) {
         throw new HsmError(ErrorCodes.AUTH, `registry ${this.registry} rejected the token: ${e.message}`, { hint: 'check the token (ask the registry operator for one with the scopes you need)', exitCode: 1 });
@@ -161,46 +149,40 @@ export class RegistryClient {
     const path = versionPath(definition.name, definition.version);
     // PUT of the same bytes is idempotent on the service (200), so a lost answer may be retried safely
     const r = await this.http.json({ method: 'PUT', path, body: definition, idempotent: true });
-    const body = r.json as { digest?: unknown };
-    const digest = typeof body?.digest === 'string' ? body.digest : '';
+    const { digest } = this.parse(RegistryApi.PublishResponse, r.json, path);
     if (digest !== digestOf(definition)) {
-      throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.where(path)} recorded ${definition.name} ${definition.version} with digest ${digest || '(none)'}, not ${digestOf(definition)}`, {
+      throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.where(path)} recorded ${definition.name} ${definition.version} with digest ${digest}, not ${digestOf(definition)}`, {
         hint: 'the service stored different content than was sent: ask its operator',
       });
     }
     return { name: definition.name, version: definition.version, digest, created: r.status === 201 };
   }
 
-  /** A version document from the service → a catalog entry whose digest is computed here, never taken on trust. */
-  private verifiedEntry(path: string, doc: unknown, name: string, version: string): CatalogEntry {
-    const d = doc as { name?: unknown; version?: unknown; digest?: unknown; definition?: unknown };
-    if (!d || typeof d !== 'object' || typeof d.digest !== 'string' || d.definition === undefined) throw this.malformed(path, `no definition and digest for ${name} ${version}`);
-    let definition;
-    try {
-      definition = checkDefinition(d.definition, `${name} ${version}`);
-    } catch (e) {
-      throw new HsmError(ErrorCodes.REGISTRY_ERROR, `${this.where(path)} serves an invalid definition: ${(e as Error).message}`, { hint: 'ask the registry operator; nothing was changed here' });
-    }
+  /** A version document the schema accepted → a catalog entry whose digest is computed here, never taken on trust. */
+  private verifiedEntry(path: string, doc: { digest: string; definition: ComponentDefinition }, name: string, version: string): CatalogEntry {
+    const { definition } = doc;
     if (definition.name !== name || definition.version !== version) {
       throw this.malformed(path, `asked for ${name} ${version}, got ${definition.name} ${definition.version}`);
     }
     const digest = digestOf(definition);
-    if (digest !== d.digest) {
+    if (digest !== doc.digest) {
       throw new HsmError(ErrorCodes.DIGEST_MISMATCH, `${this.where(path)} serves content for ${name} ${version} that does not match its own digest`, {
-        details: [`stated: ${d.digest}`, `content: ${digest}`],
+        details: [`stated: ${doc.digest}`, `content: ${digest}`],
         hint: 'the registry was changed behind its API: ask its operator; nothing was changed here',
       });
     }
     return { name, version, digest, yanked: false, definition };
   }
 
-  private componentDocument(path: string, json: unknown): ComponentDocument {
-    const d = json as ComponentDocument;
-    if (!d || typeof d.name !== 'string' || !Array.isArray(d.versions)) throw this.malformed(path, 'expected a component document');
-    const versions = d.versions
-      .filter((v) => v && typeof v.version === 'string' && typeof v.digest === 'string')
-      .map((v) => ({ version: v.version, digest: v.digest, yanked: v.yanked === true }));
-    return { name: d.name, description: typeof d.description === 'string' ? d.description : null, provides: Array.isArray(d.provides) ? d.provides.filter((p) => typeof p === 'string') : [], versions };
+  /** The body parsed with its shared response schema; another shape is HSM_REGISTRY_ERROR naming the field. */
+  private parse<S extends Parameters<typeof RegistryApi.checkResponse>[0]>(schema: S, json: unknown, path: string): ReturnType<S['parse']> {
+    const r = RegistryApi.checkResponse(schema, json);
+    if (r.ok) return r.value as ReturnType<S['parse']>;
+    // a definition the shared schema refuses: published around the service's own check, or by a newer hsm
+    if (/(^|\.)definition($|[.[])/.test(r.field)) {
+      throw new HsmError(ErrorCodes.REGISTRY_ERROR, `${this.where(path)} serves an invalid definition: \`${r.field}\`: ${r.message}`, { hint: 'ask the registry operator; nothing was changed here' });
+    }
+    throw this.malformed(path, `\`${r.field}\`: ${r.message}`);
   }
 
   malformed(path: string, what: string): HsmError {

@@ -4,7 +4,7 @@
  * only. Every failure is an HsmError naming the registry and the URL; the token is sent as a header and never
  * appears in a message.
  */
-import { ErrorCodes, HsmError } from '@hsm/core';
+import { ErrorCodes, HsmError, RegistryApi } from '@hsm/core';
 
 export interface RegistryHttpOptions {
   /** The registry's name in hsm.yaml (or the URL when there is none), used in every message. */
@@ -213,7 +213,7 @@ export class RegistryHttp {
     // other 4xx: the server's own code and message (publish shows them as is)
     return {
       error: new HsmError(server?.code ?? ErrorCodes.REGISTRY_ERROR, `${where}: HTTP ${status}${said || ` ${text.slice(0, 200)}`}`, {
-        hint: server?.hint ?? hintFor(server?.code),
+        hint: hintFor(server?.code),
       }),
       retryable: false,
     };
@@ -248,17 +248,18 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The service's `{ "error": { "code", "message" } }`, when the body is one. */
-function serverError(text: string): { code: string; message: string; hint?: string } | undefined {
+/** The service's `{ "error": { "code", "message" } }` (the shared ErrorBody schema), when the body is one. */
+function serverError(text: string): { code: string; message: string } | undefined {
+  let body: unknown;
   try {
-    const e = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown; hint?: unknown } })?.error;
-    if (e && typeof e.code === 'string' && /^HSM_[A-Z_]{1,60}$/.test(e.code) && typeof e.message === 'string') {
-      return { code: e.code, message: e.message.slice(0, 1000), hint: typeof e.hint === 'string' ? e.hint.slice(0, 500) : undefined };
-    }
+    body = JSON.parse(text);
   } catch {
-    // not JSON: the caller shows the status
+    return undefined; // not JSON: the caller shows the status
   }
-  return undefined;
+  const r = RegistryApi.checkResponse(RegistryApi.ErrorBody, body);
+  // a code longer than any hsm has is not one: the caller shows the status
+  if (!r.ok || r.value.error.code.length > 64) return undefined;
+  return { code: r.value.error.code, message: r.value.error.message.slice(0, 1000) };
 }
 
 function hintFor(code: string | undefined): string {

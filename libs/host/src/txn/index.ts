@@ -3,4 +3,4 @@ export { applyFiles, type ApplyFilesOptions, type AfterWriteContext, type FileCh
 export { recoverInterrupted, type RecoveryResult } from './recover-interrupted.js';
 export { parseProjectPath, resolveProjectPath, type ProjectPath } from './project-path.js';
 export { writeFileDurable } from './durable-fs.js';
-export { keepSchemaCopies } from './schema-copy.js';
+export { keepSchemaCopies, refreshSchemaCopies, SCHEMA_FILES } from './schema-copy.js';
