@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestOf, resolve, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
+import { digestOf, resolve, type HsmError, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
 import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
 import { ADMIN_TOKEN, createToken, startService, type Service } from './service.js';
 
@@ -335,5 +335,19 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
     handler = (q, s) => s.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_REQUEST_INVALID', message: `bad ${q.headers.authorization}` } }));
     const echoed = await failure(http().json(get));
     expect(echoed.message).toContain('[redacted]');
+  });
+
+  test('a 4xx code this build does not know is HSM_REGISTRY_ERROR, the server\'s code kept in details; a known one passes through', async () => {
+    handler = (_q, s) => s.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_FROM_THE_FUTURE', message: 'newer rule' } }));
+    const unknown = (await failure(http().json(get))) as HsmError;
+    expect(unknown.code).toBe('HSM_REGISTRY_ERROR');
+    expect(unknown.details).toEqual(["the registry's error code: HSM_FROM_THE_FUTURE"]);
+    expect(unknown.exitCode).toBe(1);
+    handler = (_q, s) => s.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_NOT_A_SCOPE', message: 'no' } }));
+    const auth = (await failure(http().json(get))) as HsmError;
+    expect([auth.code, auth.details]).toEqual(['HSM_AUTH', ["the registry's error code: HSM_NOT_A_SCOPE"]]);
+    handler = (_q, s) => s.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_VERSION_EXISTS', message: 'taken' } }));
+    const known = (await failure(http().json(get))) as HsmError;
+    expect([known.code, known.details]).toEqual(['HSM_VERSION_EXISTS', []]);
   });
 });

@@ -3,7 +3,7 @@
  * line and column, the field path, and a "did you mean" for unknown keys.
  */
 import { z } from 'zod';
-import { HsmError } from './errors.js';
+import { HsmError, type ErrorCode } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { locate, type YamlSource } from './yaml-source.js';
 
@@ -53,7 +53,7 @@ export function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>,
   return def?.type === 'object' ? Object.keys(def.shape) : [];
 }
 
-export function issueToError(code: string, src: YamlSource, schema: z.ZodType, issue: z.core.$ZodIssue, hint: string): HsmError {
+export function issueToError(code: ErrorCode, src: YamlSource, schema: z.ZodType, issue: z.core.$ZodIssue, hint: string): HsmError {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = knownKeysAt(schema, issue.path, valueAt(src.value, issue.path));
@@ -98,7 +98,7 @@ export function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unkno
 }
 
 /** Validates a parsed YAML document against `schema`; throws the first problem as a located HsmError. */
-export function validateSource<T extends z.ZodType>(schema: T, src: YamlSource, code: string, hint: string): z.infer<T> {
+export function validateSource<T extends z.ZodType>(schema: T, src: YamlSource, code: ErrorCode, hint: string): z.infer<T> {
   const r = schema.safeParse(src.value);
   if (r.success) return r.data;
   const issues = [...r.error.issues].sort((a, b) => rank(a) - rank(b));
