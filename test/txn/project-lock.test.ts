@@ -136,7 +136,7 @@ describe('acquireProjectLock', () => {
 
   test('taking and releasing the lock costs about a millisecond', async () => {
     const dir = project();
-    (await acquireProjectLock(dir, { command: 'warm-up' })).release();
+    await (await acquireProjectLock(dir, { command: 'warm-up' })).release();
     const rounds = 200;
     const started = process.hrtime.bigint();
     for (let i = 0; i < rounds; i++) await (await acquireProjectLock(dir, { command: 'hsm sync' })).release();
