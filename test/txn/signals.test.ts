@@ -1,5 +1,5 @@
 /**
- * SPEC §7.6: SIGINT, SIGTERM or SIGHUP during a sync restores every file at once (no recovery needed), stops the
+ * SPEC §7.7: SIGINT, SIGTERM or SIGHUP during a sync restores every file at once (no recovery needed), stops the
  * running child process (uv), releases the lock, and fails with HSM_INTERRUPTED so the CLI exits non-zero.
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
