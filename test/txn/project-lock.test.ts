@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { acquireProjectLock, type LockHolder } from '../../libs/host/src/txn/index.js';
-import { buildDriver, removeDir, runDriver, scratchDir } from './helpers.js';
+import { buildDriver, runDriver } from './helpers.js';
+import { removeDir, scratchDir } from '../support/files.js';
 import { codeOf } from '../support/hsm-errors.js';
 
 const dirs: string[] = [];
