@@ -44,7 +44,7 @@ export function hsm(args: string[], options: { cwd: string; env?: Record<string,
 }
 
 // scratch directories and snapshots live in files.ts; re-exported for the CLI tests that import them from here
-export { ARTIFACTS, mtimes, snapshot, tempDir } from './files.js';
+export { mtimes, snapshot, tempDir } from './files.js';
 
 /** The error code of a failed run: from --json output, or the `error[CODE]` line. */
 export function errorCode(run: HsmRun): string | undefined {

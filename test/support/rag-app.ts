@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tempDir } from './files.js';
 
 /** langchain-rag with redis in dev mode, a vector store and embeddings; `exporters` adds an M-of-N group. */
-export function ragAppManifest(options: { exporters?: boolean } = {}): string {
+function ragAppManifest(options: { exporters?: boolean } = {}): string {
   return `version: 1
 name: rag-app
 components:

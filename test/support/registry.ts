@@ -48,7 +48,7 @@ export interface TestResponse {
 
 /** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
 /** The configuration test services run with: loopback, the test admin token, limits out of the way. */
-export function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
+function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
   return {
     databaseUrl,
     host: '127.0.0.1',
