@@ -28,7 +28,6 @@ const base = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  testTimeout: 120000,
 };
 
 // Three tiers (docs/spec.md §11, README "Tests"); every test file is in exactly one (test/test-tiers.test.ts checks).
@@ -55,6 +54,7 @@ const not = (globs) => globs.map((g) => `!${g.replace('<rootDir>', ROOT)}`);
 
 export default {
   maxWorkers: 2,
+  testTimeout: 120000, // a global option: jest ignores it inside a project
   projects: [
     { ...base, displayName: 'unit', testMatch: [...UNIT, ...not(MEDIUM), ...not(E2E)] },
     { ...base, displayName: 'medium', testMatch: [...MEDIUM, ...not(E2E)] },
