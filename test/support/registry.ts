@@ -46,7 +46,6 @@ export interface TestResponse {
   json: any;
 }
 
-/** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
 /** The configuration test services run with: loopback, the test admin token, limits out of the way. */
 function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
   return {
@@ -65,6 +64,7 @@ function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConf
   };
 }
 
+/** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
 export async function startRegistry(overrides: Partial<RegistryConfig> = {}, shareDatabase?: TestDatabase): Promise<TestRegistry> {
   const db: TestDatabase = shareDatabase ? { url: shareDatabase.url, drop: async () => undefined } : await freshDatabase();
   if (!shareDatabase) await migrate(db.url, MIGRATIONS_DIR);
