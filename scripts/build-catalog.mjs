@@ -29,7 +29,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     await rename(tmp, resolve(out));
     console.error(`wrote ${out} (${JSON.parse(json).components.length} component versions)`);
   } catch (e) {
-    console.error(e && e.code ? `error[${e.code}]: ${e.location ? e.location + ': ' : ''}${e.message}` : e);
+    console.error(e?.code ? `error[${e.code}]: ${e.location ? e.location + ': ' : ''}${e.message}` : e);
     process.exit(1);
   }
 }

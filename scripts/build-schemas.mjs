@@ -22,7 +22,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
   const out = join(root, 'schemas');
   mkdirSync(out, { recursive: true });
-  let stale = [];
+  const stale = [];
   for (const [file, text] of Object.entries(schemaTexts())) {
     const path = join(out, file);
     const current = existsSync(path) ? readFileSync(path, 'utf8') : null;

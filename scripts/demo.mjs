@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/free-port.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const hsmBin = join(root, 'apps', 'cli', 'bin', 'hsm.js');
@@ -37,16 +37,6 @@ writeFileSync(
 );
 writeFileSync(join(checkout, 'src', 'qdrant_client', '__init__.py'), '__version__ = "1.99.0.dev0"\nSOURCE = "your local checkout"\n');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let step = 0;
 function hsm(...args) {

@@ -1,4 +1,4 @@
-/** The design card's boundaries (STYLE.md §1, §5, §11), checked on the source so they cannot erode silently. */
+/** The layout's boundaries (docs/spec.md §2, §10), checked on the source so they cannot erode silently. */
 import { describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

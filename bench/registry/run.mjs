@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autocannon as cannon, budgetLine, cleanups, database, freePort, here, log, pin, root, startServer, waitFor } from './support.mjs';
+import { autocannon as cannon, cleanups, database, freePort, here, log, pin, root, startServer, waitFor } from './support.mjs';
 import { scaleBench } from './scale.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -53,7 +53,7 @@ async function verdaccioBench() {
   const dbUrl = await database();
   await migrate(dbUrl, join(root, 'prisma/migrations'));
   const regPort = await freePort();
-  const hsmServer = startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
+  startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
     DATABASE_URL: dbUrl, PORT: String(regPort), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production',
   });
   const reg = `http://127.0.0.1:${regPort}`;
@@ -104,7 +104,7 @@ async function verdaccioBench() {
     'server: { keepAliveTimeout: 60 }',
     '',
   ].join('\n'));
-  const vServer = startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
+  startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
   const vurl = `http://127.0.0.1:${vPort}/${pkgName}`;
   await waitFor(vurl);
   const vres = await fetch(vurl);

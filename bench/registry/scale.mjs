@@ -44,7 +44,7 @@ async function measure(label, components, versionsPerComponent, ctx) {
   const { migrate } = await import(join(root, 'apps/registry/dist/database/migrate.js'));
   const dbUrl = await database();
   await migrate(dbUrl, join(root, 'prisma/migrations'));
-  let t = Date.now();
+  const t = Date.now();
   const count = await seedCatalog(pg, dbUrl, core, components, versionsPerComponent);
   log(`${label}: seeded ${count} versions of ${components} components in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const db = new pg.Client({ connectionString: dbUrl });

@@ -9,7 +9,9 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/free-port.mjs';
+
+export { freePort };
 
 export const here = fileURLToPath(new URL('.', import.meta.url));
 export const root = join(here, '..', '..');
@@ -22,16 +24,6 @@ export function log(msg) {
   process.stderr.write(`bench: ${msg}\n`);
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitFor(url, ms = 30_000) {
   const until = Date.now() + ms;

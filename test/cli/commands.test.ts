@@ -87,6 +87,8 @@ describe('editing the stack', () => {
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('HSM_INTERFACE_UNFILLED');
     expect(r.json.error.hint).toMatch(/hsm use \S+ /);
+    // the chain the terminal prints under the message is in --json too
+    expect(r.json.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/langchain-rag/)]));
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).not.toContain('langchain-rag');
   });
 

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { hsm, tempDir } from '../support/hsm-cli.js';
+import { hsm } from '../support/hsm-cli.js';
+import { ragAppProject } from '../support/rag-app.js';
 
 const CHROMIUM = process.env.HSM_CHROMIUM ?? '/usr/bin/chromium';
 const MERMAID = join(createRequire(import.meta.url).resolve('mermaid/package.json'), '..', 'dist', 'mermaid.min.js');
@@ -25,20 +25,7 @@ afterAll(async () => {
 
 describe('hsm graph → Mermaid', () => {
   test('parses and renders, naming every component, service and group', async () => {
-    const dir = await tempDir('hsm-mermaid-');
-    await writeFile(
-      join(dir, 'hsm.yaml'),
-      `version: 1
-name: rag-app
-components:
-  langchain-rag: {}
-  redis: { mode: dev }
-groups:
-  vector-store: { policy: one, use: qdrant-adapter }
-  embeddings: { policy: one, use: openai-embeddings }
-  exporters: { policy: many, use: [prometheus-exporter, otel-exporter] }
-`,
-    );
+    const dir = await ragAppProject({ exporters: true });
     const r = await hsm(['graph'], { cwd: dir });
     expect(r.code).toBe(0);
     const json = JSON.parse((await hsm(['graph', '--format', 'json'], { cwd: dir })).stdout);

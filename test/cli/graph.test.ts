@@ -4,26 +4,11 @@
  * determinism across runs, and that nothing but `--output` is written.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { hsm, tempDir } from '../support/hsm-cli.js';
-
-const MANIFEST = `version: 1
-name: rag-app
-components:
-  langchain-rag: {}
-  redis: { mode: dev }
-groups:
-  vector-store: { policy: one, use: qdrant-adapter }
-  embeddings: { policy: one, use: openai-embeddings }
-`;
-
-async function project(): Promise<string> {
-  const dir = await tempDir('hsm-graph-');
-  await writeFile(join(dir, 'hsm.yaml'), MANIFEST);
-  return dir;
-}
+import { hsm } from '../support/hsm-cli.js';
+import { ragAppProject as project } from '../support/rag-app.js';
 
 function texts(node: unknown): string[] {
   if (node === null || typeof node !== 'object') return [];

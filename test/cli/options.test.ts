@@ -63,7 +63,7 @@ describe('hsm set / hsm add --with', () => {
     r = await hsm(['set', 'svc', 'port=18081', '--local', '--no-install'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(await readFile(join(dir, 'hsm.yaml'), 'utf8')).toBe(manifest);
-    expect(await readFile(join(dir, 'hsm.local.yaml'), 'utf8')).toMatch(/components:\n  svc:\n    with:\n      port: 18081\n/);
+    expect(await readFile(join(dir, 'hsm.local.yaml'), 'utf8')).toMatch(/components:\n {2}svc:\n {4}with:\n {6}port: 18081\n/);
     expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toContain('127.0.0.1:${HSM_PORT_SVC_18081:-18081}:80');
     const status = await hsm(['status', '--json'], { cwd: dir });
     expect(status.json.options).toEqual({ svc: { port: 18081, version: '1.1', workers: 4 } });

@@ -19,7 +19,8 @@ import {
   type ResolvedComponent,
 } from '@hsm/core';
 import { composeConfigCheck, composeExec, composeRun, detectCompose, dockerInfo, runProcess } from '@hsm/host';
-import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, freePort, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { freePort } from '../support/free-port.mjs';
 
 const status = await dockerStatus();
 const describeDocker = status.ok || !SKIP_DOCKER ? describe : describe.skip;

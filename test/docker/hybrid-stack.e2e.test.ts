@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess, type RunResult } from '@hsm/host';
-import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, freePort, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { freePort } from '../support/free-port.mjs';
+import { snapshot } from '../support/files.js';
 import { buildWheel, makeCheckout, uvTestEnv } from '../support/python-fixtures.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -151,12 +153,11 @@ describeDocker('hybrid stack end to end (hsm add / up / mode dev / up / down)', 
     await mkdir(join(dir, 'reg', 'broken'), { recursive: true });
     await writeFile(join(dir, 'reg', 'broken', '1.0.0.yaml'), `name: broken\nversion: 1.0.0\nservices:\n  broken:\n    image: ${BASE_IMAGE}\n    depends_on: [nowhere]\n`);
     const tracked = ['hsm.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.yml', 'docker-compose.hsm.yml', 'hsm.env', '.env'];
-    const snapshot = async () => Promise.all(tracked.map(async (f) => [f, existsSync(join(dir, f)) ? await readFile(join(dir, f), 'utf8') : null]));
-    const before = await snapshot();
+    const before = snapshot(dir, tracked);
     const r = await hsm('add', 'broken');
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('HSM_COMPOSE_INVALID');
     expect(r.stderr).toContain('nowhere');
-    expect(await snapshot()).toEqual(before);
+    expect(snapshot(dir, tracked)).toEqual(before);
   }, 300_000);
 });

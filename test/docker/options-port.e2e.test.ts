@@ -13,7 +13,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess, type RunResult } from '@hsm/host';
-import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, freePort, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { freePort } from '../support/free-port.mjs';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const HSM = join(repo, 'apps/cli/bin/hsm.js');
@@ -43,8 +44,14 @@ env:
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect({ host, port, timeout: 1000 });
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('timeout', () => (socket.destroy(), done(false)));
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
     socket.once('error', () => done(false));
   });
 }

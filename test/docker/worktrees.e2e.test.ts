@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess, type RunResult } from '@hsm/host';
-import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, freePort, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
+import { freePort } from '../support/free-port.mjs';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const HSM = join(repo, 'apps/cli/bin/hsm.js');

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hsm, snapshot, tempDir } from '../support/hsm-cli.js';
-import { createToken, startService, type Service } from './service.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
 
-let service: Service;
+let service: TestRegistry;
 let root: string;
 let env: Record<string, string>;
 let token: string;
@@ -75,8 +75,8 @@ const locked = async (dir: string) => {
 };
 
 beforeAll(async () => {
-  service = await startService();
-  token = await createToken(service, ['publish'], 'older');
+  service = await startRegistry();
+  token = (await service.createToken(['publish'], 'older')).token;
   root = await tempDir('hsm-older-');
   env = { HOME: root, XDG_CACHE_HOME: join(root, 'cache'), XDG_CONFIG_HOME: join(root, 'config') };
   for (const d of DEFINITIONS) {

@@ -8,11 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestOf, resolve, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
+import { digestOf, resolve, type HsmError, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
 import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
-import { ADMIN_TOKEN, createToken, startService, type Service } from './service.js';
+import { ADMIN_TOKEN, startRegistry, type TestRegistry } from '../support/registry.js';
 
-let service: Service;
+let service: TestRegistry;
 let cacheRoot: string;
 
 const def = (name: string, version: string, extra: Record<string, unknown> = {}) => ({
@@ -42,7 +42,7 @@ const manifestWith = (components: Record<string, { version?: string; registry?: 
   ({ version: 1, name: 'client-test', registries, components }) as Manifest;
 
 beforeAll(async () => {
-  service = await startService();
+  service = await startRegistry();
   cacheRoot = await mkdtemp(join(tmpdir(), 'hsm-client-cache-'));
   for (const d of [def('rc-a', '1.0.0', { requires: ['rc-b@^1'] }), def('rc-a', '2.0.0', { requires: ['rc-b@^2'] }), def('rc-b', '1.0.0'), def('rc-b', '1.5.0'), def('rc-b', '2.0.0'), def('rc-c', '1.0.0')]) await put(d);
 }, 60_000);
@@ -221,7 +221,7 @@ describe('fetch against the real service', () => {
 
   test('tokens: HSM_TOKEN_<NAME> first, then hsm login (0600); a publish token publishes, a read token is refused', async () => {
     const config = await mkdtemp(join(tmpdir(), 'hsm-cfg-'));
-    const publishToken = await createToken(service, ['publish'], 'rc-team');
+    const publishToken = (await service.createToken(['publish'], 'rc-team')).token;
     const file = await storeToken(`${service.url}/`, publishToken, config);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await tokenFor({ name: 'my-team', url: service.url }, {}, config)).toBe(publishToken);
@@ -229,7 +229,7 @@ describe('fetch against the real service', () => {
 
     const out = await remote({ token: publishToken }).publish(def('rc-pub', '1.0.0'));
     expect(out).toMatchObject({ created: true, digest: digestOf(def('rc-pub', '1.0.0')) });
-    const readOnly = await createToken(service, ['read'], 'rc-team');
+    const readOnly = (await service.createToken(['read'], 'rc-team')).token;
     const refused = await remote({ token: readOnly })
       .publish(def('rc-pub', '1.0.1'))
       .catch((e: Error & { code: string }) => e);
@@ -335,5 +335,19 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
     handler = (q, s) => s.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_REQUEST_INVALID', message: `bad ${q.headers.authorization}` } }));
     const echoed = await failure(http().json(get));
     expect(echoed.message).toContain('[redacted]');
+  });
+
+  test('a 4xx code this build does not know is HSM_REGISTRY_ERROR, the server\'s code kept in details; a known one passes through', async () => {
+    handler = (_q, s) => s.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_FROM_THE_FUTURE', message: 'newer rule' } }));
+    const unknown = (await failure(http().json(get))) as HsmError;
+    expect(unknown.code).toBe('HSM_REGISTRY_ERROR');
+    expect(unknown.details).toEqual(["the registry's error code: HSM_FROM_THE_FUTURE"]);
+    expect(unknown.exitCode).toBe(1);
+    handler = (_q, s) => s.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_NOT_A_SCOPE', message: 'no' } }));
+    const auth = (await failure(http().json(get))) as HsmError;
+    expect([auth.code, auth.details]).toEqual(['HSM_AUTH', ["the registry's error code: HSM_NOT_A_SCOPE"]]);
+    handler = (_q, s) => s.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_VERSION_EXISTS', message: 'taken' } }));
+    const known = (await failure(http().json(get))) as HsmError;
+    expect([known.code, known.details]).toEqual(['HSM_VERSION_EXISTS', []]);
   });
 });

@@ -14,9 +14,9 @@ import pg from 'pg';
 import { digestOf } from '@hsm/core';
 import { buildWheel, uvTestEnv } from '../support/python-fixtures.js';
 import { errorCode, hsm, snapshot, tempDir } from '../support/hsm-cli.js';
-import { createToken, startService, type Service } from './service.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
 
-let service: Service;
+let service: TestRegistry;
 let root: string;
 let env: Record<string, string>;
 let project: string;
@@ -36,8 +36,8 @@ const run = (args: string[], extra: { input?: string; env?: Record<string, strin
 const count = (method: string, prefix: string) => service.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
 
 beforeAll(async () => {
-  service = await startService();
-  publishToken = await createToken(service, ['publish'], 'platform');
+  service = await startRegistry();
+  publishToken = (await service.createToken(['publish'], 'platform')).token;
   root = await tempDir('hsm-team-');
   const wheels = join(root, 'wheels');
   await buildWheel(wheels, { name: 'demo-lib', version: '1.0.0' });

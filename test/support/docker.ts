@@ -3,7 +3,6 @@
  * base image (built by scripts/ci/start-docker.sh, never pulled) there. A test that needs Docker fails with
  * `reason` when one is missing, unless HSM_E2E_DOCKER=skip says to skip it.
  */
-import { createServer } from 'node:net';
 import { detectCompose, dockerInfo, runProcess, type ComposeCommand } from '@hsm/host';
 
 export const BASE_IMAGE = 'hsm-test/busybox:1';
@@ -28,18 +27,6 @@ export async function dockerStatus(): Promise<DockerStatus> {
   return { ok: true, engine: info.serverVersion, compose };
 }
 
-/** A TCP port on 127.0.0.1 nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** GET http://127.0.0.1:PORT/PATH until it answers 200 (or `timeoutMs` passes); the body. */
 export async function httpGetText(port: number, path = '/', timeoutMs = 30_000): Promise<string> {

@@ -1,8 +1,6 @@
-/** Runs the built `hsm` binary in a temp project, as a user would, and snapshots files for byte comparisons. */
+/** Runs the built `hsm` binary in a temp project, as a user would. */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,24 +43,8 @@ export function hsm(args: string[], options: { cwd: string; env?: Record<string,
   });
 }
 
-export function tempDir(prefix = 'hsm-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
-
-export const ARTIFACTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.yml', 'docker-compose.hsm.yml', 'hsm.env', '.env'];
-
-/** Bytes (or null when absent) of each artifact, for "byte-identical" assertions. */
-export function snapshot(dir: string, files: string[] = ARTIFACTS): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const f of files) out[f] = existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'latin1') : null;
-  return out;
-}
-
-export function mtimes(dir: string, files: string[] = ARTIFACTS): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const f of files) out[f] = existsSync(join(dir, f)) ? statSync(join(dir, f)).mtimeMs : null;
-  return out;
-}
+// scratch directories and snapshots live in files.ts; re-exported for the CLI tests that import them from here
+export { mtimes, snapshot, tempDir } from './files.js';
 
 /** The error code of a failed run: from --json output, or the `error[CODE]` line. */
 export function errorCode(run: HsmRun): string | undefined {

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, 
 import path from 'node:path';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { applyFiles, recoverInterrupted } from '../../libs/host/src/txn/index.js';
-import { removeDir, scratchDir, snapshot } from './helpers.js';
+import { removeDir, scratchDir, treeSnapshot } from '../support/files.js';
 import { CHANGES, NEW_UV_LOCK, writeOldProject } from './fixture.js';
 import { codeOf } from '../support/hsm-errors.js';
 
@@ -53,7 +53,7 @@ describe('applyFiles', () => {
 
   test('afterWrite failing rolls every file back byte for byte, guarded ones included, and re-throws its error', async () => {
     const dir = project();
-    const before = snapshot(dir);
+    const before = treeSnapshot(dir);
     const untouched = new Date('2020-01-01T00:00:00Z');
     utimesSync(path.join(dir, 'hsm.yaml'), untouched, untouched);
     const error = await applyFiles(dir, CHANGES, {
@@ -67,7 +67,7 @@ describe('applyFiles', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HSM_UV_FAILED' });
     utimesSync(path.join(dir, 'hsm.yaml'), untouched, untouched);
-    expect(snapshot(dir)).toEqual(before);
+    expect(treeSnapshot(dir)).toEqual(before);
     expect(existsSync(journalPath(dir))).toBe(false);
   });
 
@@ -81,9 +81,9 @@ describe('applyFiles', () => {
 
   test('an error without a code becomes HSM_IO after the rollback', async () => {
     const dir = project();
-    const before = snapshot(dir);
+    const before = treeSnapshot(dir);
     expect(await codeOf(applyFiles(dir, CHANGES, { afterWrite: async () => Promise.reject(new Error('boom')) }))).toBe('HSM_IO');
-    expect(snapshot(dir)).toEqual(before);
+    expect(treeSnapshot(dir)).toEqual(before);
   });
 
   test('afterWrite succeeding: its changes to guarded files stay', async () => {
@@ -94,10 +94,10 @@ describe('applyFiles', () => {
 
   test.each([['../outside.txt'], ['/etc/hsm-test'], ['a/../../x'], ['.hsm/lock'], [''], ['.']])('refuses %j with HSM_PATH_UNSAFE and writes nothing', async (bad) => {
     const dir = project();
-    const before = snapshot(dir);
+    const before = treeSnapshot(dir);
     expect(await codeOf(applyFiles(dir, [{ path: 'hsm.lock', after: 'x' }, { path: bad, after: 'x' }]))).toBe('HSM_PATH_UNSAFE');
     expect(await codeOf(applyFiles(dir, [{ path: 'hsm.lock', after: 'x' }], { alsoGuard: [bad] }))).toBe('HSM_PATH_UNSAFE');
-    expect(snapshot(dir)).toEqual(before);
+    expect(treeSnapshot(dir)).toEqual(before);
     expect(existsSync(path.join(dir, '.hsm'))).toBe(false);
   });
 
@@ -141,12 +141,12 @@ describe('recoverInterrupted', () => {
 
   test('a torn journal (crash while writing it) is removed; nothing was touched', async () => {
     const dir = project();
-    const before = snapshot(dir);
+    const before = treeSnapshot(dir);
     mkdirSync(path.join(dir, '.hsm/txn'), { recursive: true });
     writeFileSync(journalPath(dir), '{"version":1,"id":"abc","state":"pend');
     expect(await recoverInterrupted(dir)).toMatchObject({ recovered: false });
     expect(existsSync(journalPath(dir))).toBe(false);
-    expect(snapshot(dir)).toEqual(before);
+    expect(treeSnapshot(dir)).toEqual(before);
   });
 
   test('a committed journal is just removed', async () => {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes } from '@hsm/core';
 import { acquireProjectLock, applyPlan, loadProject, planProject, type Reporter } from '@hsm/host';
-import { scratchDir } from './helpers.js';
+import { scratchDir } from '../support/files.js';
 import { rejected } from '../support/hsm-errors.js';
 
 const quiet: Reporter = { log() {}, warn() {}, debug() {}, step: () => () => {}, quiet: true, verbose: false };

@@ -6,7 +6,8 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildDriver, removeDir, runDriver, scratchDir, snapshot } from './helpers.js';
+import { buildDriver, runDriver } from './helpers.js';
+import { removeDir, scratchDir, treeSnapshot } from '../support/files.js';
 import { CHANGES, CREATED_DIR_COUNT, JOURNALED_COUNT, NEW_UV_LOCK, WRITE_COUNT, writeOldProject } from './fixture.js';
 
 let driver: string;
@@ -23,7 +24,7 @@ function freshProject(): string {
 }
 
 function stateOf(dir: string): 'OLD' | 'NEW' | 'MIXED' {
-  const now = snapshot(dir);
+  const now = treeSnapshot(dir);
   if (JSON.stringify(now) === JSON.stringify(OLD)) return 'OLD';
   if (JSON.stringify(now) === JSON.stringify(NEW)) return 'NEW';
   return 'MIXED';
@@ -32,11 +33,11 @@ function stateOf(dir: string): 'OLD' | 'NEW' | 'MIXED' {
 beforeAll(async () => {
   driver = await buildDriver();
   const oldDir = freshProject();
-  OLD = snapshot(oldDir);
+  OLD = treeSnapshot(oldDir);
   const newDir = freshProject();
   const run = await runDriver(driver, ['apply', newDir, SPEC]);
   expect(run.result).toEqual({ ok: 'applied' });
-  NEW = snapshot(newDir);
+  NEW = treeSnapshot(newDir);
   expect(NEW).not.toEqual(OLD);
   expect(NEW['gen/env/hsm.env']).toBeDefined();
   expect(NEW['stale.env']).toBeUndefined();

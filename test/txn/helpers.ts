@@ -1,40 +1,12 @@
-/** Shared by the transaction tests: a scratch project, a snapshot of its files, and the bundled driver. */
-import { mkdtempSync, readdirSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+/** Shared by the transaction tests: the bundled driver (scratch dirs and snapshots: test/support/files.ts). */
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { scratchDir } from '../support/files.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-
-export function scratchDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `hsm-${prefix}-`));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** Every file and folder under `dir` except `.hsm/`: path → mode + bytes (hex). */
-export function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (child === '.hsm') continue;
-      const stat = lstatSync(path.join(dir, child));
-      const mode = (stat.mode & 0o7777).toString(8);
-      if (stat.isDirectory()) {
-        out[`${child}/`] = `dir ${mode}`;
-        walk(child);
-      } else out[child] = `${mode} ${readFileSync(path.join(dir, child)).toString('hex')}`;
-    }
-  };
-  walk('');
-  return out;
-}
 
 /** Bundles test/txn/driver.ts with libs/host/src into one file: always built from the current source. */
 export async function buildDriver(): Promise<string> {

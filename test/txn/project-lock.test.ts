@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { acquireProjectLock, type LockHolder } from '../../libs/host/src/txn/index.js';
-import { buildDriver, removeDir, runDriver, scratchDir } from './helpers.js';
+import { buildDriver, runDriver } from './helpers.js';
+import { removeDir, scratchDir } from '../support/files.js';
 import { codeOf } from '../support/hsm-errors.js';
 
 const dirs: string[] = [];
@@ -136,7 +137,7 @@ describe('acquireProjectLock', () => {
 
   test('taking and releasing the lock costs about a millisecond', async () => {
     const dir = project();
-    (await acquireProjectLock(dir, { command: 'warm-up' })).release();
+    await (await acquireProjectLock(dir, { command: 'warm-up' })).release();
     const rounds = 200;
     const started = process.hrtime.bigint();
     for (let i = 0; i < rounds; i++) await (await acquireProjectLock(dir, { command: 'hsm sync' })).release();

@@ -29,7 +29,7 @@ describe('python fixtures', () => {
   test('buildWheel writes a wheel whose RECORD hashes match, with Requires-Dist', async () => {
     const wheel = await buildWheel(join(root, 'w'), { name: 'demo-y', version: '2.0.0', dependencies: ['demo-dep>=1'], modules: { 'demo_y/__init__.py': 'X = 1\n', 'demo_y/sub.py': 'Y = 2\n' } });
     expect(wheel).toMatch(/demo_y-2\.0\.0-py3-none-any\.whl$/);
-    const check = String.raw`
+    const check = `
 import base64, hashlib, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 rows = [r.split(",") for r in z.read("demo_y-2.0.0.dist-info/RECORD").decode().splitlines()]

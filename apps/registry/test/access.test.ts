@@ -1,7 +1,7 @@
 /** The registry's tokens, operations endpoints and access settings (SPEC §9) against the real service on a real PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ErrorCodes } from '@hsm/core';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 let publisher: string;

@@ -1,6 +1,6 @@
 /** The auth matrix: anonymous / read / publish (owner) / admin / other team × every endpoint. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 type Role = 'anonymous' | 'read' | 'publish' | 'admin' | 'other-team';
 const ROLES: Role[] = ['anonymous', 'read', 'publish', 'admin', 'other-team'];

@@ -3,7 +3,7 @@
  * a publish or yank through one instance must reach readers of every other one (PostgreSQL notifications).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let a: TestRegistry;
 let b: TestRegistry;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { digestOf, ErrorCodes } from '@hsm/core';
-import { definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 const CLIENTS = 20;
 const VERSIONS_PER_CLIENT = 12;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ErrorCodes } from '@hsm/core';
 import { RegistryHttp } from '@hsm/host';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 beforeAll(async () => {

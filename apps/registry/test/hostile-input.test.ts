@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { ErrorCodes } from '@hsm/core';
-import { ADMIN_TOKEN, definition, sendRaw, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, sendRaw, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 let publisher: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { migrate, readMigrations } from '../src/database/migrate.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
-import { freshDatabase, type TestDatabase } from './support/database.js';
+import { freshDatabase, type TestDatabase } from '../../../test/support/registry-database.js';
 
 const CLEANUP = '20261201210000_delete_components_without_versions';
 

@@ -13,7 +13,7 @@ import { ErrorCodes } from '@hsm/core';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { migrate, readMigrations } from '../src/database/migrate.js';
 import { MIGRATIONS_DIR } from '../src/paths.js';
-import { freshDatabase, type TestDatabase } from './support/database.js';
+import { freshDatabase, type TestDatabase } from '../../../test/support/registry-database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * schemathesis.test.ts checks the service against it; this file checks the document's own promises.)
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { sendRaw, startRegistry, type TestRegistry } from './support/registry.js';
+import { sendRaw, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 let doc: any;

@@ -1,7 +1,7 @@
 /** The registry stores and serves typed options (issue 11): validated at publish, newest version's in search and the document. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ErrorCodes } from '@hsm/core';
-import { definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 let publisher: string;

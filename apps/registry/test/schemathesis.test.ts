@@ -10,7 +10,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 const CONFIG = join(import.meta.dirname, 'schemathesis.toml');
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ErrorCodes } from '@hsm/core';
 import { readSeed, seedRegistry } from '../src/seed.js';
 import { SEED_DIR } from '../src/paths.js';
-import { ADMIN_TOKEN, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let reg: TestRegistry;
 let dir: string;

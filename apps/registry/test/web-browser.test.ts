@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startRegistry, type TestRegistry } from './support/registry.js';
-import { YANKED, publishFixtureCatalog } from './support/web-catalog.js';
+import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
+import { YANKED, publishFixtureCatalog } from '../../../test/support/web-catalog.js';
 
 const CHROMIUM = process.env.HSM_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');

@@ -4,8 +4,8 @@
  * pages on or off. The browser tier (web-browser.test.ts) clicks through the same pages in Chromium.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
-import { HOSTILE_DESCRIPTION, YANKED, publishFixtureCatalog } from './support/web-catalog.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
+import { HOSTILE_DESCRIPTION, YANKED, publishFixtureCatalog } from '../../../test/support/web-catalog.js';
 import { CONTENT_SECURITY_POLICY } from '../src/web/web.controller.js';
 
 let reg: TestRegistry;

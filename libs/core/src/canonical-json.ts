@@ -1,4 +1,4 @@
-/** Canonical JSON (sorted keys, no whitespace) and the sha256 digest of a definition (SPEC §5). */
+/** Canonical JSON (sorted keys, no whitespace) and the sha256 digest of a definition (SPEC §4). */
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {

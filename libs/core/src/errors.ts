@@ -45,7 +45,6 @@ export const ErrorCodes = {
   INTERRUPTED: 'HSM_INTERRUPTED',
   DRIFT: 'HSM_DRIFT',
   LOCK_OUTDATED: 'HSM_LOCK_OUTDATED',
-  NOT_A_GROUP_MEMBER: 'HSM_NOT_A_GROUP_MEMBER',
   OFFLINE_MISSING: 'HSM_OFFLINE_MISSING',
   NETWORK: 'HSM_NETWORK',
   REGISTRY_ERROR: 'HSM_REGISTRY_ERROR',
@@ -86,6 +85,12 @@ export const ErrorCodes = {
   INSTANCE_CLASH: 'HSM_INSTANCE_CLASH',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
+/** A code from outside this build (a registry server's JSON) is one of ours only if this build knows it. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return KNOWN_CODES.has(code);
+}
 
 /** Exit code for each error code: 2 for bad input / usage, 3 for drift, 1 for everything else. */
 const INPUT_ERRORS = new Set<string>([
@@ -139,26 +144,33 @@ export interface HsmErrorOptions {
 }
 
 export class HsmError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly location?: string;
   readonly details: string[];
   readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: HsmErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: HsmErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HsmError';
     this.code = code;
     this.hint = options.hint;
     this.location = options.location;
-    this.details = options.details ?? [];
+    // details quote other tools (uv's stderr names index URLs): credentials in a URL never reach the output
+    this.details = (options.details ?? []).map(redactUrlCredentials);
     this.exitCode = options.exitCode ?? exitCodeFor(code);
   }
 
-  toJSON(): { code: string; message: string; hint?: string } {
+  /** The `--json` form: `{code, message, hint?, details?}` (hint and details only when there are some). */
+  toJSON(): { code: ErrorCode; message: string; hint?: string; details?: string[] } {
     const message = this.location ? `${this.location}: ${this.message}` : this.message;
-    return { code: this.code, message, ...(this.hint ? { hint: this.hint } : {}) };
+    return { code: this.code, message, ...(this.hint ? { hint: this.hint } : {}), ...(this.details.length ? { details: this.details } : {}) };
   }
+}
+
+/** `scheme://user:secret@host` → `scheme://[redacted]@host`. */
+function redactUrlCredentials(line: string): string {
+  return line.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"`]+@/gi, '$1[redacted]@');
 }
 
 export function isHsmError(e: unknown): e is HsmError {

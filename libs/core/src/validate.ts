@@ -3,7 +3,7 @@
  * line and column, the field path, and a "did you mean" for unknown keys.
  */
 import { z } from 'zod';
-import { HsmError } from './errors.js';
+import { HsmError, type ErrorCode } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { locate, type YamlSource } from './yaml-source.js';
 
@@ -16,44 +16,51 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(top level)';
 }
 
+/** The slice of zod's internal schema definition that knownKeysAt walks. */
+type SchemaNode = {
+  _zod?: {
+    def?: { type: string; innerType?: SchemaNode; in?: SchemaNode; options?: SchemaNode[]; shape?: Record<string, SchemaNode>; valueType?: SchemaNode; element?: SchemaNode };
+  };
+};
+
 /** Keys a strict object schema accepts at `path`, for "did you mean". Best effort: unwraps wrappers. */
 export function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>, value?: unknown): string[] {
-  let s: unknown = schema;
+  let s: SchemaNode | undefined = schema as SchemaNode;
   let v: unknown = value;
-  const unwrap = (x: any, val: unknown): any => {
+  const unwrap = (node: SchemaNode | undefined, val: unknown): SchemaNode | undefined => {
+    let x = node;
     for (let i = 0; i < 20 && x; i++) {
       const def = x._zod?.def;
       if (!def) return x;
       if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly' || def.type === 'nonoptional') x = def.innerType;
       else if (def.type === 'pipe') x = def.in;
       else if (def.type === 'union') {
-        const objs = def.options.filter((o: any) => unwrap(o, val)?._zod?.def?.type === 'object');
+        const objs = (def.options ?? []).filter((o) => unwrap(o, val)?._zod?.def?.type === 'object');
         if (objs.length === 0) return x;
         // prefer the option whose keys overlap the value's keys most
         const keys = val && typeof val === 'object' ? Object.keys(val as object) : [];
-        objs.sort((a: any, b: any) => score(unwrap(b, val), keys) - score(unwrap(a, val), keys));
+        objs.sort((a, b) => score(unwrap(b, val), keys) - score(unwrap(a, val), keys));
         x = objs[0];
       } else return x;
     }
     return x;
   };
-  const score = (o: any, keys: string[]): number => keys.filter((k) => k in (o?._zod?.def?.shape ?? {})).length;
+  const score = (o: SchemaNode | undefined, keys: string[]): number => keys.filter((k) => k in (o?._zod?.def?.shape ?? {})).length;
   for (const p of path) {
     s = unwrap(s, v);
-    const def = (s as any)?._zod?.def;
+    const def = s?._zod?.def;
     if (!def) return [];
-    if (def.type === 'object') s = def.shape[p as string];
+    if (def.type === 'object') s = def.shape?.[p as string];
     else if (def.type === 'record') s = def.valueType;
     else if (def.type === 'array') s = def.element;
     else return [];
-    v = v && typeof v === 'object' ? (v as any)[p as any] : undefined;
+    v = valueAt(v, [p]);
   }
-  s = unwrap(s, v);
-  const def = (s as any)?._zod?.def;
-  return def?.type === 'object' ? Object.keys(def.shape) : [];
+  const def = unwrap(s, v)?._zod?.def;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
-export function issueToError(code: string, src: YamlSource, schema: z.ZodType, issue: z.core.$ZodIssue, hint: string): HsmError {
+export function issueToError(code: ErrorCode, src: YamlSource, schema: z.ZodType, issue: z.core.$ZodIssue, hint: string): HsmError {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = knownKeysAt(schema, issue.path, valueAt(src.value, issue.path));
@@ -89,16 +96,16 @@ function describeUnion(issue: z.core.$ZodIssue & { code: 'invalid_union' }): str
 }
 
 export function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: any = value;
+  let v = value;
   for (const p of path) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = v[p as any];
+    v = (v as Record<PropertyKey, unknown>)[p];
   }
   return v;
 }
 
 /** Validates a parsed YAML document against `schema`; throws the first problem as a located HsmError. */
-export function validateSource<T extends z.ZodType>(schema: T, src: YamlSource, code: string, hint: string): z.infer<T> {
+export function validateSource<T extends z.ZodType>(schema: T, src: YamlSource, code: ErrorCode, hint: string): z.infer<T> {
   const r = schema.safeParse(src.value);
   if (r.success) return r.data;
   const issues = [...r.error.issues].sort((a, b) => rank(a) - rank(b));

@@ -5,7 +5,7 @@
  */
 import { noteParse } from './parse-probe.js';
 import { Document, LineCounter, parseDocument, isNode, type Node } from 'yaml';
-import { HsmError, ErrorCodes } from './errors.js';
+import { HsmError, ErrorCodes, type ErrorCode } from './errors.js';
 
 export const YAML_LIMITS = { maxBytes: 1024 * 1024, maxAliases: 64, maxDepth: 64 } as const;
 
@@ -17,7 +17,7 @@ export interface YamlSource {
   value: unknown;
 }
 
-export function parseYamlSource(file: string, text: string, code: string = ErrorCodes.MANIFEST_INVALID): YamlSource {
+export function parseYamlSource(file: string, text: string, code: ErrorCode = ErrorCodes.MANIFEST_INVALID): YamlSource {
   if (text.length > YAML_LIMITS.maxBytes) {
     throw new HsmError(ErrorCodes.YAML_TOO_COMPLEX, `${file} is larger than ${YAML_LIMITS.maxBytes} bytes`, {
       hint: 'hsm files are small; check that the right file was given',

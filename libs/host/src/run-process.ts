@@ -4,7 +4,7 @@
  * node:child_process rather than execa: it is already in memory, and the CLI's start-up budget is tight.
  */
 import { spawn } from 'node:child_process';
-import { HsmError, ErrorCodes } from '@hsm/core/errors'; // the error type alone: keeps the CLI's no-op path lean
+import { HsmError, ErrorCodes, type ErrorCode } from '@hsm/core/errors'; // the error type alone: keeps the CLI's no-op path lean
 
 export interface RunOptions {
   cwd?: string;
@@ -19,7 +19,7 @@ export interface RunOptions {
   input?: string;
   timeoutMs?: number;
   /** Error code when the command exits non-zero (default HSM_PROCESS_FAILED). */
-  errorCode?: string;
+  errorCode?: ErrorCode;
   /** Hint when it fails. */
   hint?: string;
   /** Do not throw on a non-zero exit; return the result instead. */

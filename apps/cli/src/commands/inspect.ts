@@ -125,7 +125,7 @@ async function firstWith(registries: LoadedRegistry[], name: string): Promise<In
     if (r.remote) {
       const remote = r.remote;
       const doc = await remote.component(name);
-      if (doc && doc.versions.length) return { registry: remote.name, versions: doc.versions, entry: (v) => remote.version(name, v) };
+      if (doc?.versions.length) return { registry: remote.name, versions: doc.versions, entry: (v) => remote.version(name, v) };
       continue;
     }
     const found = findVersions([r.snapshot], name)[0];

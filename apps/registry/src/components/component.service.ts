@@ -227,7 +227,9 @@ export class ComponentService {
       }),
     );
     const chunks: Buffer[] = [OPEN];
-    parts.forEach((p, i) => chunks.push(...(i ? [COMMA] : []), ...p));
+    parts.forEach((p, i) => {
+      chunks.push(...(i ? [COMMA] : []), ...p);
+    });
     chunks.push(CLOSE);
     return Buffer.concat(chunks);
   }

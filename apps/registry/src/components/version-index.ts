@@ -56,7 +56,7 @@ export class VersionIndex {
       const waits = stale.length ? [this.reload(stale)] : [];
       for (const k of keys) {
         const p = this.pending.get(k);
-        if (p) waits.push(p);
+        if (p !== undefined) waits.push(p);
       }
       await Promise.all(waits);
     }

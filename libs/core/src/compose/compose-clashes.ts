@@ -5,7 +5,7 @@
  * file:line of both sides.
  */
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import { HsmError, ErrorCodes } from '../errors.js';
+import { HsmError, ErrorCodes, type ErrorCode } from '../errors.js';
 import { publishedPorts, bindingsClash, type PortBinding } from './published-ports.js';
 import { interpolate, type ComposeEnv } from './compose-project.js';
 
@@ -32,7 +32,7 @@ interface Located extends PortBinding {
 }
 
 interface Clash {
-  code: string;
+  code: ErrorCode;
   message: string;
   location: string;
   hint: string;

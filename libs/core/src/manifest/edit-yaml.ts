@@ -106,7 +106,7 @@ function nestValue(rest: YamlPath, value: unknown): unknown {
 /** End offset of the last line occupied by a block map's content (before trailing newline). */
 function blockEnd(text: string, map: YAMLMap<Node, Node | null>): number {
   const last = map.items[map.items.length - 1] as Pair<Node, Node | null>;
-  const end = last.value && last.value.range ? last.value.range[1] : (last.key as Node).range![1];
+  const end = last.value?.range ? last.value.range[1] : (last.key as Node).range![1];
   // a trailing comment on the same line belongs to the pair
   if (end > 0 && text[end - 1] === '\n') return stripBreak(text, end);
   return lineEnd(text, Math.max(end - 1, 0));
@@ -139,7 +139,7 @@ function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unk
     const key = pair.key as Node;
     const val = pair.value;
     const isCollection = value !== null && typeof value === 'object';
-    if (val && val.range && val.range[1] > val.range[0] && (isScalar(val) || (val as { flow?: boolean }).flow || !isCollection)) {
+    if (val?.range && val.range[1] > val.range[0] && (isScalar(val) || (val as { flow?: boolean }).flow || !isCollection)) {
       if (!isCollection && !isScalar(val) && !(val as { flow?: boolean }).flow) {
         // block collection replaced by a scalar: drop the block lines after the key
         const start = key.range![1];
@@ -152,7 +152,7 @@ function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unk
     // null / empty value, or a block collection replaced by a collection: re-render after the colon
     const keyCol = columnOf(text, key.range![0]);
     const colon = text.indexOf(':', key.range![1]);
-    const end = val && val.range && val.range[1] > val.range[0] ? blockEndOf(text, val) : colon + 1;
+    const end = val?.range && val.range[1] > val.range[0] ? blockEndOf(text, val) : colon + 1;
     if (isCollection && !Array.isArray(value) && Object.keys(value as object).length > 0) {
       const body = renderBlockPair('x', value, keyCol, unit, nl, quoteKeys);
       return splice(text, colon + 1, end, body.slice(body.indexOf(':') + 1));
@@ -174,14 +174,14 @@ function setInDoc(text: string, doc: Document.Parsed, path: YamlPath, value: unk
     const line = renderBlockPair(key, v, col, unit, nl, quoteKeys);
     return splice(text, at, at, nl + line);
   }
-  if (map && map.flow && map.items.length === 0 && parentPair && !commentFollows(text, map.range![1])) {
+  if (map?.flow && map.items.length === 0 && parentPair && !commentFollows(text, map.range![1])) {
     // `components: {}` grows into a block map, the way people write it by hand
     const keyNode = parentPair.key as Node;
     const col = columnOf(text, keyNode.range![0]);
     const colon = text.indexOf(':', keyNode.range![1]);
     return splice(text, colon + 1, map.range![1], nl + renderBlockPair(key, v, col + unit, unit, nl, quoteKeys));
   }
-  if (map && map.flow) {
+  if (map?.flow) {
     const obj = { ...(map.toJSON() as Record<string, unknown>), [key]: v };
     return splice(text, map.range![0], map.range![1], renderFlow(obj, quoteKeys));
   }
@@ -231,7 +231,7 @@ function deleteInDoc(text: string, doc: Document.Parsed, path: YamlPath): string
     return splice(text, colon + 1, blockEndOf(text, parent), ' {}' + note);
   }
   const start = lineStart(text, (pair.key as Node).range![0]);
-  const valueEnd = pair.value && pair.value.range && pair.value.range[1] > pair.value.range[0] ? blockEndOf(text, pair.value) : lineEnd(text, (pair.key as Node).range![1]);
+  const valueEnd = pair.value?.range && pair.value.range[1] > pair.value.range[0] ? blockEndOf(text, pair.value) : lineEnd(text, (pair.key as Node).range![1]);
   let end = valueEnd;
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;

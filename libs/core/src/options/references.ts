@@ -43,7 +43,9 @@ interface Walkable {
 function walk(d: Walkable, visit: (text: string, path: (string | number)[]) => void, keyProblem: (path: (string | number)[]) => void): void {
   const go = (v: unknown, path: (string | number)[]) => {
     if (typeof v === 'string') visit(v, path);
-    else if (Array.isArray(v)) v.forEach((x, i) => go(x, [...path, i]));
+    else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) go(x, [...path, i]);
+    }
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k.includes('${{')) keyProblem([...path, k]);

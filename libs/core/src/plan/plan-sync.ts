@@ -1,7 +1,7 @@
 /**
  * The planner: from the manifest, the resolution and the current files, computes every artifact in memory.
  * Pure: the shell reads the files before and applies the plan after; everything that can fail fails here,
- * before the first write (SPEC §7 step 3).
+ * before the first write (SPEC §7.4).
  */
 import type { Manifest, LocalOverlay } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';

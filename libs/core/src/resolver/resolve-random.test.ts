@@ -50,7 +50,7 @@ function randomCatalog(r: () => number): { defs: ComponentDefinition[]; roots: R
   const roots: Record<string, { version?: string }> = {};
   for (const name of NAMES) if (r() < 0.4) roots[name] = r() < 0.5 ? {} : { version: RANGES[Math.floor(r() * RANGES.length)] };
   const group = r() < 0.35 ? NAMES.filter(() => r() < 0.3) : undefined;
-  return { defs, roots, group: group && group.length ? group : undefined };
+  return { defs, roots, group: group?.length ? group : undefined };
 }
 
 function consistent(assign: Map<string, ComponentDefinition>, roots: Roots, group: Group): boolean {

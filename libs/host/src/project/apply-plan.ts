@@ -1,5 +1,5 @@
 /**
- * Step three (SPEC §7): apply a plan inside the transaction — journal (the prior bytes are the ones the plan was
+ * Step three (SPEC §7.6): apply a plan inside the transaction — journal (the prior bytes are the ones the plan was
  * computed from) → write → `uv sync` → `docker compose config` → commit, then record the no-op fingerprint from
  * the bytes now in place. Call it holding the project lock, with the project loadProject read.
  */

@@ -1,5 +1,5 @@
 /**
- * Step one of every command that looks at the stack (SPEC §7): read the project once into a value — the files
+ * Step one of every command that looks at the stack (SPEC §7.3): read the project once into a value — the files
  * with their bytes and journal states, hsm.yaml / hsm.local.yaml / hsm.lock parsed, an edit command's changes
  * applied to the texts, the registries loaded and the stack resolved. Planning (core's planSync) and applying
  * (applyPlan) work from this value and never read the files again.

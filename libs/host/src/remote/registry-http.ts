@@ -4,7 +4,7 @@
  * only. Every failure is an HsmError naming the registry and the URL; the token is sent as a header and never
  * appears in a message.
  */
-import { ErrorCodes, HsmError, RegistryApi } from '@hsm/core';
+import { ErrorCodes, HsmError, RegistryApi, isErrorCode, type ErrorCode } from '@hsm/core';
 
 export interface RegistryHttpOptions {
   /** The registry's name in hsm.yaml (or the URL when there is none), used in every message. */
@@ -184,6 +184,9 @@ export class RegistryHttp {
     const server = serverError(text);
     const said = server ? `: ${server.code}: ${server.message}` : '';
     const where = this.where(req.path);
+    // a newer server may answer with a code this build does not know: ours is HSM_REGISTRY_ERROR, the server's stays in details
+    const code: ErrorCode | undefined = server && isErrorCode(server.code) ? server.code : undefined;
+    const details = server && !code ? [`the registry's error code: ${server.code}`] : undefined;
     if (status === 429) {
       const seconds = Number(retryAfter);
       return {
@@ -203,8 +206,9 @@ export class RegistryHttp {
     }
     if (status === 401 || status === 403) {
       return {
-        error: new HsmError(server?.code ?? ErrorCodes.AUTH, `${where} refused the request (HTTP ${status})${said}`, {
+        error: new HsmError(code ?? ErrorCodes.AUTH, `${where} refused the request (HTTP ${status})${said}`, {
           hint: `log in with \`hsm login ${this.name}\` or set ${tokenEnvName(this.name)}`,
+          details,
           exitCode: 1,
         }),
         retryable: false,
@@ -212,8 +216,9 @@ export class RegistryHttp {
     }
     // other 4xx: the server's own code and message (publish shows them as is)
     return {
-      error: new HsmError(server?.code ?? ErrorCodes.REGISTRY_ERROR, `${where}: HTTP ${status}${said || ` ${text.slice(0, 200)}`}`, {
-        hint: hintFor(server?.code),
+      error: new HsmError(code ?? ErrorCodes.REGISTRY_ERROR, `${where}: HTTP ${status}${said || ` ${text.slice(0, 200)}`}`, {
+        hint: hintFor(code),
+        details,
       }),
       retryable: false,
     };

@@ -145,7 +145,7 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
     if (committed) throw ioError('the sync was committed but its journal could not be removed', error);
     const cause = interrupt.signal.aborted ? interrupt.signal.reason : error;
     if (!interrupt.signal.aborted) interrupt.abort(cause);
-    if (afterWrite) await settle(afterWrite);
+    if (afterWrite !== undefined) await settle(afterWrite);
     if (journalWritten) {
       try {
         await rollBack(projectDir, journal);

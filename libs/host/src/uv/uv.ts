@@ -45,13 +45,6 @@ export async function uvSync(projectDir: string, options: UvOptions = {}): Promi
   });
 }
 
-/** Updates uv.lock without installing (`uv lock`), for `hsm sync --no-install`. */
-export async function uvLock(projectDir: string, options: UvOptions = {}): Promise<void> {
-  await runUv(['lock', ...flags(options)], projectDir, options, {
-    hint: `see uv's messages above; run \`uv lock\` in ${projectDir} to reproduce`,
-  });
-}
-
 function flags(options: UvOptions): string[] {
   return [
     ...(options.frozen ? ['--locked'] : []),

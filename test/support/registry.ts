@@ -1,22 +1,41 @@
-/** Starts the real service (migrated database, Nest app on a free port) for a test file, and a small client. */
-import { request as httpRequest } from 'node:http';
+/**
+ * The real registry service (apps/registry) for every test that needs one — the service's own tests and the
+ * client's: a migrated PostgreSQL database, the Nest app on a free 127.0.0.1 port, and a small client. `stop()` and
+ * `start()` take the service away and bring it back on the same URL (the database outlives it), so a client test can
+ * go offline; `requests` counts what the HTTP server saw.
+ */
+import { request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from '../../src/create-app.js';
-import type { RegistryConfig } from '../../src/config.js';
-import { migrate } from '../../src/database/migrate.js';
-import { JsonLogger } from '../../src/logger.js';
-import { MIGRATIONS_DIR } from '../../src/paths.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { createApp } from '../../apps/registry/src/create-app.js';
+import type { RegistryConfig } from '../../apps/registry/src/config.js';
+import { migrate } from '../../apps/registry/src/database/migrate.js';
+import { JsonLogger } from '../../apps/registry/src/logger.js';
+import { MIGRATIONS_DIR } from '../../apps/registry/src/paths.js';
+import { freshDatabase, type TestDatabase } from './registry-database.js';
 
 export const ADMIN_TOKEN = 'hsm_test_bootstrap_admin_token_0123456789';
+
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+}
 
 export interface TestRegistry {
   url: string;
   db: TestDatabase;
   logs: string[];
+  /** The running app (the one `start()` brought back, after a `stop()`). */
   app: INestApplication;
+  /** Requests served, as the HTTP server saw them (so the hot path before Express counts too); reset with `length = 0`. */
+  requests: RequestLine[];
   request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<TestResponse>;
   createToken(scopes: string[], team?: string, extra?: Record<string, unknown>): Promise<{ id: string; token: string }>;
+  /** Stops the service; the database stays. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  /** Stops the service and drops the database (unless shared). */
   close(): Promise<void>;
 }
 
@@ -27,9 +46,8 @@ export interface TestResponse {
   json: any;
 }
 
-/** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
 /** The configuration test services run with: loopback, the test admin token, limits out of the way. */
-export function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
+function testRegistryConfig(databaseUrl: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
   return {
     databaseUrl,
     host: '127.0.0.1',
@@ -46,15 +64,28 @@ export function testRegistryConfig(databaseUrl: string, overrides: Partial<Regis
   };
 }
 
+/** With `shareDatabase`, a second instance on another registry's database (it does not drop it on close). */
 export async function startRegistry(overrides: Partial<RegistryConfig> = {}, shareDatabase?: TestDatabase): Promise<TestRegistry> {
   const db: TestDatabase = shareDatabase ? { url: shareDatabase.url, drop: async () => undefined } : await freshDatabase();
   if (!shareDatabase) await migrate(db.url, MIGRATIONS_DIR);
   const config = testRegistryConfig(db.url, overrides);
   const logs: string[] = [];
-  const app = await createApp(config, new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [], (l) => logs.push(l)));
-  await app.listen(0, '127.0.0.1');
-  const addr = app.getHttpServer().address() as import('node:net').AddressInfo;
-  const url = `http://127.0.0.1:${addr.port}`;
+  const requests: RequestLine[] = [];
+  let port = 0;
+  let running: INestApplication | undefined;
+  const start = async (): Promise<INestApplication> => {
+    const app = await createApp(config, new JsonLogger(config.logLevel, config.adminToken ? [config.adminToken] : [], (l) => logs.push(l)));
+    await app.listen(port, '127.0.0.1');
+    const server = app.getHttpServer() as HttpServer;
+    port = (server.address() as import('node:net').AddressInfo).port;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      res.on('finish', () => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode }));
+    });
+    running = app;
+    return app;
+  };
+  await start();
+  const url = `http://127.0.0.1:${port}`;
 
   const request: TestRegistry['request'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -75,19 +106,31 @@ export async function startRegistry(overrides: Partial<RegistryConfig> = {}, sha
     return { status: res.status, headers: res.headers, text, json };
   };
 
+  const stop = async (): Promise<void> => {
+    await running?.close();
+    running = undefined;
+  };
   return {
     url,
     db,
     logs,
-    app,
+    get app() {
+      if (!running) throw new Error('the test registry is stopped');
+      return running;
+    },
+    requests,
     request,
     async createToken(scopes, team, extra = {}) {
       const r = await request('POST', '/v1/tokens', { token: ADMIN_TOKEN, body: { name: `t-${scopes.join('-')}`, scopes, ...(team ? { team } : {}), ...extra } });
       if (r.status !== 201) throw new Error(`token creation failed: ${r.status} ${r.text}`);
       return { id: r.json.id, token: r.json.token };
     },
+    stop,
+    async start() {
+      await start();
+    },
     async close() {
-      await app.close();
+      await stop();
       await db.drop();
     },
   };
