@@ -186,6 +186,23 @@ describe('read hot path', () => {
     expect(invalid.json.error).toEqual((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] }, token: reader })).json.error);
     expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(415);
   });
+
+  test('search: answered before Express when anonymous, byte for byte as the controller answers; bad queries still get their 400', async () => {
+    await put('hot-search', '1.0.0', definition('hot-search', '1.0.0', { provides: ['hot-store'], description: 'Hot "quoted" search\\ü' }));
+    for (const qs of ['q=hot', 'q=HOT&limit=1', 'provides=hot-store', 'q=hot&cursor=hot', 'q=quoted+search', 'q=%22QUOTED%22', '', 'limit=2']) {
+      const hot = await reg.request('GET', `/v1/components?${qs}`);
+      const viaNest = await reg.request('GET', `/v1/components?${qs}`, { token: reader });
+      expect(hot.status).toBe(200);
+      expect(hot.text).toBe(viaNest.text);
+      expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
+    }
+    for (const qs of ['limit=0', 'q=a&q=b', 'cursor=Not_A_Name', 'unknown=1', 'q[x]=1']) {
+      const hot = await reg.request('GET', `/v1/components?${qs}`);
+      const viaNest = await reg.request('GET', `/v1/components?${qs}`, { token: reader });
+      expect(hot.status).toBe(400);
+      expect(hot.text).toBe(viaNest.text);
+    }
+  });
 });
 
 describe('search', () => {

@@ -19,7 +19,7 @@ import { BoundedCache } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 import { VersionIndex, type IndexedComponent } from './version-index.js';
-import { SearchIndex } from './search-index.js';
+import { hitJson, SearchIndex } from './search-index.js';
 
 /** A serialised JSON document with its entity tag. */
 export interface Document {
@@ -134,6 +134,12 @@ export class ComponentService {
     const page = hits.slice(0, q.limit);
     const next = hits.length > q.limit ? page[page.length - 1].name : null;
     return { components: page, next_cursor: next };
+  }
+
+  /** The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path). */
+  async searchBody(q: RegistryApi.SearchQuery): Promise<Buffer> {
+    const r = await this.search(q);
+    return Buffer.from(`{"components":[${r.components.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(r.next_cursor)}}`);
   }
 
   /** The cached component document, if there is a current one (no database access). */

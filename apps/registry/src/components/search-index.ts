@@ -14,17 +14,30 @@ import { ComponentRepository, type SearchHit, type SearchQuery } from './compone
 import { ChangeFeed } from '../database/change-feed.js';
 import { normalizeName } from './component-name.js';
 
-interface Entry {
-  hit: SearchHit;
-  /** Lower-cased name and description, matched as ILIKE '%text%' matches. */
-  name: string;
-  description: string;
+/** Each hit's JSON, serialised once (the hot path splices it into an answer). */
+const serialised = new WeakMap<SearchHit, string>();
+
+/** `JSON.stringify(hit)`, from memory when the hit came from the index. */
+export function hitJson(hit: SearchHit): string {
+  return serialised.get(hit) ?? JSON.stringify(hit);
 }
 
+/** Search text never holds control characters (RegistryApi.SearchQuery), so this separator never matches inside one. */
+const SEPARATOR = '\u0000';
+
 export class SearchIndex {
-  private entries: Entry[] = [];
-  /** Position of each entry by its name as published (the cursor). */
+  /** In the database's name order. */
+  private hits: SearchHit[] = [];
+  /** Position of each hit by its name as published (the cursor). */
   private position = new Map<string, number>();
+  /**
+   * Every hit's lower-cased name and description, `name SEPARATOR description SEPARATOR …` in list order, and
+   * where each hit's part starts: one native substring search over the whole catalog instead of two per entry.
+   */
+  private haystack = '';
+  private starts = new Int32Array(0);
+  /** Positions of the hits providing each interface, ascending. */
+  private byProvides = new Map<string, number[]>();
   private loaded: Promise<void> | null = null;
   private readonly stale = new Set<string>();
   private refreshing: Promise<void> | null = null;
@@ -43,8 +56,7 @@ export class SearchIndex {
       return;
     }
     this.generation++;
-    this.entries = [];
-    this.position = new Map();
+    this.install([]);
     this.loaded = null;
     this.refreshing = null;
     this.stale.clear();
@@ -63,15 +75,58 @@ export class SearchIndex {
       if (at === undefined) return this.components.search(q); // a position between names: the database's collation decides
       from = at + 1;
     }
-    const text = q.text?.toLowerCase();
-    const hits: SearchHit[] = [];
-    for (let i = from; i < this.entries.length && hits.length < (q.limit ?? Infinity); i++) {
-      const e = this.entries[i];
-      if (q.provides !== undefined && !e.hit.provides.includes(q.provides)) continue;
-      if (text !== undefined && !e.name.includes(text) && !e.description.includes(text) && !e.hit.provides.includes(text)) continue;
-      hits.push(e.hit);
+    const limit = q.limit ?? Infinity;
+    const out: SearchHit[] = [];
+    if (q.text === undefined || q.text === '') {
+      if (q.provides === undefined) return this.hits.slice(from, from + limit);
+      for (const i of this.providers(q.provides, from)) {
+        if (out.length >= limit) break;
+        out.push(this.hits[i]);
+      }
+      return out;
     }
-    return hits;
+    const text = q.text.toLowerCase();
+    // hits whose name or description holds the text, merged in order with those providing an interface named so
+    const named = this.providers(text, from);
+    let n = 0;
+    let next = this.nextMatch(text, from);
+    while (out.length < limit) {
+      const i = n < named.length && named[n] <= next ? named[n] : next;
+      if (i >= this.hits.length) break;
+      if (i === next) next = this.nextMatch(text, i + 1);
+      if (n < named.length && named[n] === i) n++;
+      if (q.provides === undefined || this.hits[i].provides.includes(q.provides)) out.push(this.hits[i]);
+    }
+    return out;
+  }
+
+  /** Position of the first hit at or after `from` whose name or description holds `text` (lower case); the length if none. */
+  private nextMatch(text: string, from: number): number {
+    if (from >= this.hits.length) return this.hits.length;
+    const at = this.haystack.indexOf(text, this.starts[from]);
+    if (at < 0) return this.hits.length;
+    // the hit whose part holds `at`: the last start at or before it
+    let lo = from;
+    let hi = this.hits.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Positions at or after `from` of the hits providing `name`. */
+  private providers(name: string, from: number): number[] {
+    const all = this.byProvides.get(name) ?? [];
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo ? all.slice(lo) : all;
   }
 
   private async load(): Promise<void> {
@@ -94,20 +149,17 @@ export class SearchIndex {
     try {
       const fresh = new Map((await this.components.search({ normalizedNames: names })).map((h) => [normalizeName(h.name), h]));
       if (generation !== this.generation) return;
-      const known = new Map(this.entries.map((e, i) => [normalizeName(e.hit.name), i]));
+      const known = new Map(this.hits.map((h, i) => [normalizeName(h.name), i]));
       if ([...fresh.keys()].some((k) => !known.has(k))) {
         this.install(await this.components.search({}), generation);
         return;
       }
-      const drop = new Set<number>();
+      const hits = [...this.hits];
       for (const k of names) {
         const i = known.get(k);
-        if (i === undefined) continue;
-        const h = fresh.get(k);
-        if (h) this.entries[i] = entryOf(h);
-        else drop.add(i);
+        if (i !== undefined) hits[i] = fresh.get(k) ?? DROPPED;
       }
-      if (drop.size) this.install(this.entries.filter((_, i) => !drop.has(i)).map((e) => e.hit), generation);
+      this.install(hits.filter((h) => h !== DROPPED), generation);
     } catch (e) {
       if (generation === this.generation) for (const k of names) this.stale.add(k);
       throw e;
@@ -118,11 +170,26 @@ export class SearchIndex {
 
   private install(hits: SearchHit[], generation = this.generation): void {
     if (generation !== this.generation) return;
-    this.entries = hits.map(entryOf);
+    this.hits = hits;
     this.position = new Map(hits.map((h, i) => [h.name, i]));
+    this.starts = new Int32Array(hits.length);
+    const parts: string[] = [];
+    let offset = 0;
+    this.byProvides = new Map();
+    hits.forEach((h, i) => {
+      if (!serialised.has(h)) serialised.set(h, JSON.stringify(h));
+      const part = `${h.name.toLowerCase()}${SEPARATOR}${h.description.toLowerCase()}${SEPARATOR}`;
+      this.starts[i] = offset;
+      offset += part.length;
+      parts.push(part);
+      for (const p of new Set(h.provides)) {
+        const list = this.byProvides.get(p);
+        if (list) list.push(i);
+        else this.byProvides.set(p, [i]);
+      }
+    });
+    this.haystack = parts.join('');
   }
 }
 
-function entryOf(hit: SearchHit): Entry {
-  return { hit, name: hit.name.toLowerCase(), description: hit.description.toLowerCase() };
-}
+const DROPPED: SearchHit = { name: '', description: '', provides: [], options: {}, team: '' };
