@@ -178,6 +178,10 @@ describe('read hot path', () => {
     expect(hot.text).toBe(viaNest.text);
     expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
     expect(hot.json.components.map((c: any) => c.version ?? c.error.code)).toEqual(['1.1.0', ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.UNSATISFIABLE, '1.0.0']);
+    // the same bytes again: the remembered answer, the same bytes and headers
+    const again = await reg.request('POST', '/v1/resolve', { body });
+    expect(again.text).toBe(hot.text);
+    expect(headersOf(again.headers)).toEqual(headersOf(hot.headers));
     const bad = await reg.request('POST', '/v1/resolve', { raw: '{"components": [', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/^body is not valid JSON/);

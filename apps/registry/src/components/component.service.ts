@@ -28,6 +28,9 @@ export interface Document {
   body: Buffer;
 }
 
+/** The most the remembered resolve answers may hold (bytes). */
+const RESOLVE_ANSWER_BYTES = 32 * 1024 * 1024;
+
 /** What an entry costs beyond its body, key and ETag: the objects around them and the hot path's header lists. */
 const ENTRY_OVERHEAD = 640;
 
@@ -60,6 +63,13 @@ export class ComponentService {
   readonly searchIndex: SearchIndex;
   private readonly loading = new Map<string, Promise<Document>>();
   private epoch = 0;
+  /**
+   * Whole resolve answers by the exact request bytes (the hot path's): a project's cold syncs — each teammate's,
+   * every CI run — send the same batch again and again. Any change empties it (an answer depends on every
+   * listed component's versions); its own budget, an eighth of the cache's, at most RESOLVE_ANSWER_BYTES.
+   */
+  private answers: BoundedCache<string, Buffer>;
+  private readonly answerBudget: number;
 
   constructor(
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
@@ -68,13 +78,20 @@ export class ComponentService {
     private readonly feed: ChangeFeed,
   ) {
     this.documents = new BoundedCache(config.cacheBytes, (key, doc) => key.length + doc.etag.length + doc.body.length + ENTRY_OVERHEAD);
+    this.answerBudget = Math.min(Math.floor(config.cacheBytes / 8), RESOLVE_ANSWER_BYTES);
+    this.answers = this.newAnswers();
     this.index = new VersionIndex(components, feed);
     this.searchIndex = new SearchIndex(components, feed);
     feed.subscribe((name) => this.invalidate(name));
   }
 
+  private newAnswers(): BoundedCache<string, Buffer> {
+    return new BoundedCache(this.answerBudget, (key, body) => key.length + body.length + ENTRY_OVERHEAD);
+  }
+
   private invalidate(normalizedName: string | null): void {
     this.epoch++;
+    if (this.answers.size) this.answers = this.newAnswers();
     this.index.invalidate(normalizedName);
     this.searchIndex.invalidate(normalizedName);
     if (normalizedName === null) this.documents.deleteWhere((k) => k.startsWith('c:'));
@@ -215,6 +232,19 @@ export class ComponentService {
    * Newest non-yanked version matching each range (yanked ones too with `include_yanked`), in request order;
    * misses are reported per entry. Version lists come from the in-memory index, documents from the cache.
    */
+  /** The answer given before to exactly these request bytes, if nothing changed since (no parsing, no lookups). */
+  cachedResolveAnswer(requestBytes: string): Buffer | undefined {
+    return this.feed.live ? this.answers.get(requestBytes) : undefined;
+  }
+
+  /** resolve(), remembering the answer under the exact request bytes it was parsed from (cachedResolveAnswer). */
+  async resolveRemembered(requests: ResolveRequest[], requestBytes: string): Promise<Buffer> {
+    const epoch = this.epoch;
+    const body = await this.resolve(requests);
+    if (this.feed.live && epoch === this.epoch) this.answers.set(requestBytes, body);
+    return body;
+  }
+
   async resolve(requests: ResolveRequest[]): Promise<Buffer> {
     const keys = requests.map((r) => normalizeName(r.name));
     const lists = await this.index.lists([...new Set(keys)]);
