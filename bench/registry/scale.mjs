@@ -71,8 +71,10 @@ async function measure(label, components, versionsPerComponent, ctx) {
   });
 
   const rand = (list) => list[Math.floor(Math.random() * list.length)];
-  const resolveBodies = (k) =>
-    Array.from({ length: 200 }, () => ({
+  // 200 bodies, each sent again and again (as a project's syncs do: the service remembers those answers), and
+  // 20,000 (far more answers than it remembers at 10 KB each: the cost of resolving itself)
+  const resolveBodies = (k, count = 200) =>
+    Array.from({ length: count }, () => ({
       path: '/v1/resolve',
       body: JSON.stringify({ components: Array.from({ length: k }, () => ({ name: rand(names), range: rand(['*', '>=1', '^0 || ^1']) })) }),
     }));
@@ -84,6 +86,7 @@ async function measure(label, components, versionsPerComponent, ctx) {
     { key: 'searchQ', label: 'search q=', requests: words.map((w) => ({ path: `/v1/components?q=${w}` })) },
     { key: 'searchProvides', label: 'search provides=', requests: provides.map((p) => ({ path: `/v1/components?provides=${p}` })) },
     { key: 'resolve10', label: 'POST /v1/resolve (10 names)', method: 'POST', headers: { 'content-type': 'application/json' }, requests: resolveBodies(10) },
+    { key: 'resolve10new', label: 'POST /v1/resolve (10 names, 20,000 bodies)', method: 'POST', headers: { 'content-type': 'application/json' }, requests: resolveBodies(10, 20_000) },
     { key: 'resolve50', label: 'POST /v1/resolve (50 names)', method: 'POST', headers: { 'content-type': 'application/json' }, requests: resolveBodies(50) },
     { key: 'publish', label: 'publish (PUT new version)', connections: 10, headers: { authorization: `Bearer ${ctx.admin}` }, publish: { names } },
   ];
@@ -121,7 +124,7 @@ export async function scaleBench(ctx) {
     await readEvicting('plain node', {}, []),
     await readEvicting('MALLOC_ARENA_MAX=2, --max-old-space-size=160', { MALLOC_ARENA_MAX: '2' }, [`--max-old-space-size=${128 + tight / 1024 / 1024}`]),
   ];
-  const keys = ['version', 'component', 'notModified', 'searchQ', 'searchProvides', 'resolve10', 'resolve50', 'publish'];
+  const keys = ['version', 'component', 'notModified', 'searchQ', 'searchProvides', 'resolve10', 'resolve10new', 'resolve50', 'publish'];
   const rows = [['scenario', 'small req/s', 'p99 ms', 'large req/s', 'p99 ms', 'large/small', 'errors']];
   for (const k of keys) {
     rows.push([small[k].label, Math.round(small[k].reqs), small[k].p99, Math.round(large[k].reqs), large[k].p99, `${(large[k].reqs / small[k].reqs).toFixed(2)}×`, small[k].errors + large[k].errors]);
@@ -146,5 +149,6 @@ export async function scaleBench(ctx) {
   }
   for (const c of [small, large]) {
     process.stdout.write(budgetLine(`resolve (10 names) on the ${c.label} ≥ 0.5× GET version; p99 ≤ 20 ms`, c.resolve10.reqs / c.version.reqs, c.resolve10.reqs >= 0.5 * c.version.reqs && c.resolve10.p99 <= 20) + '\n');
+    process.stdout.write(`    (20,000 different bodies instead, mostly not remembered: ${(c.resolve10new.reqs / c.version.reqs).toFixed(2)}× GET version, p99 ${c.resolve10new.p99} ms)\n`);
   }
 }
