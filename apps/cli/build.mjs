@@ -41,6 +41,21 @@ const buildId = `${version}+${buildHash.digest('hex').slice(0, 16)}`;
 // stale chunks from earlier builds would only waste disk: start clean
 for (const f of existsSync(dist) ? readdirSync(dist) : []) if (/\.(js|js\.map)$/.test(f)) rmSync(join(dist, f));
 
+// the built-in catalog, checked here in full (every definition against the schema, every digest as the registry
+// computes it) and sealed: the bundle carries the text's sha256 and takes a catalog.json with that seal as it is,
+// instead of checking it again at the start of every command
+const catalogScript = join(root, 'scripts', 'build-catalog.mjs');
+let catalogSeal;
+if (existsSync(catalogScript)) {
+  const { buildCatalogJson } = await import(pathToFileURL(catalogScript).href);
+  const core = await import(pathToFileURL(join(root, 'libs', 'core', 'dist', 'index.js')).href);
+  const catalog = await buildCatalogJson(join(root, 'registry-seed'));
+  core.loadBuiltinCatalog(catalog);
+  catalogSeal = core.catalogSeal(catalog);
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(join(dist, 'catalog.json'), catalog);
+}
+
 await build({
   entryPoints: [join(here, 'src/main.ts')],
   outdir: dist,
@@ -51,17 +66,11 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  define: { __HSM_VERSION__: JSON.stringify(version), __HSM_BUILD__: JSON.stringify(buildId) },
+  define: { __HSM_VERSION__: JSON.stringify(version), __HSM_BUILD__: JSON.stringify(buildId), ...(catalogSeal ? { __HSM_CATALOG_SEAL__: JSON.stringify(catalogSeal) } : {}) },
   plugins: [englishOnlyZod],
   banner: { js: "import { createRequire as __hsmCreateRequire } from 'node:module'; const require = __hsmCreateRequire(import.meta.url);" },
 });
 
-// the built-in catalog
-const catalogScript = join(root, 'scripts', 'build-catalog.mjs');
-if (existsSync(catalogScript)) {
-  const { buildCatalogJson } = await import(pathToFileURL(catalogScript).href);
-  writeFileSync(join(dist, 'catalog.json'), await buildCatalogJson(join(root, 'registry-seed')));
-}
 
 // JSON Schemas for editors (schemas/ is generated from zod by scripts/build-schemas.mjs)
 const { schemaTexts } = await import(pathToFileURL(join(root, 'scripts', 'build-schemas.mjs')).href);

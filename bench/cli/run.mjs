@@ -73,7 +73,7 @@ const results = [];
 function report(what, value, baseline, budget, unit = 'ms') {
   const ratio = value / baseline;
   results.push({ what, value, baseline, ratio, budget });
-  console.log(`${what.padEnd(44)} ${value.toFixed(1).padStart(7)} ${unit} vs ${baseline.toFixed(1).padStart(7)} ${unit}  ratio ${ratio.toFixed(2)} (budget ≤ ${budget})  ${ratio <= budget ? 'ok' : 'OVER'}`);
+  console.log(`${what.padEnd(44)} ${value.toFixed(1).padStart(7)} ${unit} vs ${baseline.toFixed(1).padStart(7)} ${unit}  ratio ${ratio.toFixed(2)} (budget ≤ ${budget})  ${ratio <= budget ? 'MET' : 'MISSED'}`);
 }
 
 // 1. --version

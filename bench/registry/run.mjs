@@ -164,7 +164,7 @@ async function verdaccioBench() {
   process.stdout.write(`\nregistry benchmark: ${CONNECTIONS} connections, ${DURATION}s per scenario, ${pin ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}\n\n`);
   for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ') + '\n');
   process.stdout.write(`\nbudget (SPEC §12): GET version/component ≥ 5× Verdaccio (304 path ≥ 10×), p99 ≤ 20 ms at 50 connections\n`);
-  const verdict = (ok) => (ok ? 'ok' : 'MISSED');
+  const verdict = (ok) => (ok ? 'MET' : 'MISSED');
   process.stdout.write(`  GET version   ${(results.version.reqs / v.reqs).toFixed(1)}× ${verdict(results.version.reqs >= 5 * v.reqs && results.version.p99 <= 20)}\n`);
   process.stdout.write(`  GET component ${(results.component.reqs / v.reqs).toFixed(1)}× ${verdict(results.component.reqs >= 5 * v.reqs && results.component.p99 <= 20)}\n`);
   process.stdout.write(`  304 path      ${(results.component304.reqs / v304.reqs).toFixed(1)}× ${verdict(results.component304.reqs >= 10 * v304.reqs && results.component304.p99 <= 20)}\n`);

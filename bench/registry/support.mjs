@@ -149,7 +149,7 @@ export function table(rows) {
 
 export const mib = (b) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
-/** `  <what>  <value><unit>  ok|MISSED` */
+/** `  <what>  <value><unit>  MET|MISSED` */
 export function budgetLine(what, value, ok, unit = '×') {
-  return `  ${what}: ${typeof value === 'number' ? value.toFixed(unit === '×' ? 2 : 1) : value}${unit === '×' ? '×' : ` ${unit}`} ${ok ? 'ok' : 'MISSED'}`;
+  return `  ${what}: ${typeof value === 'number' ? value.toFixed(unit === '×' ? 2 : 1) : value}${unit === '×' ? '×' : ` ${unit}`} ${ok ? 'MET' : 'MISSED'}`;
 }

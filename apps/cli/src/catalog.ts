@@ -15,6 +15,10 @@ export function builtinCatalogPath(): string | null {
   return catalogCandidates().find((f) => existsSync(f)) ?? null;
 }
 
+/** The seal of the catalog.json this build wrote and checked (apps/cli/build.mjs); absent outside the bundle. */
+declare const __HSM_CATALOG_SEAL__: string | undefined;
+const CATALOG_SEAL = typeof __HSM_CATALOG_SEAL__ === 'string' ? __HSM_CATALOG_SEAL__ : undefined;
+
 let builtinCache: RegistrySnapshot | undefined;
 export function builtinRegistry(): RegistrySnapshot {
   if (builtinCache) return builtinCache;
@@ -22,5 +26,5 @@ export function builtinRegistry(): RegistrySnapshot {
   if (!file) {
     throw new HsmError(ErrorCodes.INTERNAL, `the built-in catalog is missing (looked for ${catalogCandidates().join(', ')})`, { hint: 'rebuild hsm: `npm run build`' });
   }
-  return (builtinCache = loadBuiltinCatalog(readFileSync(file, 'utf8')));
+  return (builtinCache = loadBuiltinCatalog(readFileSync(file, 'utf8'), 'builtin', CATALOG_SEAL));
 }

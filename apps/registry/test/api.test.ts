@@ -178,6 +178,10 @@ describe('read hot path', () => {
     expect(hot.text).toBe(viaNest.text);
     expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
     expect(hot.json.components.map((c: any) => c.version ?? c.error.code)).toEqual(['1.1.0', ErrorCodes.COMPONENT_NOT_FOUND, ErrorCodes.UNSATISFIABLE, '1.0.0']);
+    // the same bytes again: the remembered answer, the same bytes and headers
+    const again = await reg.request('POST', '/v1/resolve', { body });
+    expect(again.text).toBe(hot.text);
+    expect(headersOf(again.headers)).toEqual(headersOf(hot.headers));
     const bad = await reg.request('POST', '/v1/resolve', { raw: '{"components": [', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/^body is not valid JSON/);
@@ -185,6 +189,23 @@ describe('read hot path', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.json.error).toEqual((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'hot', range: 'not a range!' }] }, token: reader })).json.error);
     expect((await reg.request('POST', '/v1/resolve', { raw: JSON.stringify(body), headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+  });
+
+  test('search: answered before Express when anonymous, byte for byte as the controller answers; bad queries still get their 400', async () => {
+    await put('hot-search', '1.0.0', definition('hot-search', '1.0.0', { provides: ['hot-store'], description: 'Hot "quoted" search\\ü' }));
+    for (const qs of ['q=hot', 'q=HOT&limit=1', 'provides=hot-store', 'q=hot&cursor=hot', 'q=quoted+search', 'q=%22QUOTED%22', '', 'limit=2']) {
+      const hot = await reg.request('GET', `/v1/components?${qs}`);
+      const viaNest = await reg.request('GET', `/v1/components?${qs}`, { token: reader });
+      expect(hot.status).toBe(200);
+      expect(hot.text).toBe(viaNest.text);
+      expect(headersOf(hot.headers)).toEqual(headersOf(viaNest.headers));
+    }
+    for (const qs of ['limit=0', 'q=a&q=b', 'cursor=Not_A_Name', 'unknown=1', 'q[x]=1']) {
+      const hot = await reg.request('GET', `/v1/components?${qs}`);
+      const viaNest = await reg.request('GET', `/v1/components?${qs}`, { token: reader });
+      expect(hot.status).toBe(400);
+      expect(hot.text).toBe(viaNest.text);
+    }
   });
 });
 

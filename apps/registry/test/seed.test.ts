@@ -1,5 +1,5 @@
 /** registry:seed publishes the catalog into a fresh service, idempotently. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -66,6 +66,13 @@ describe('registry:seed', () => {
       const second = await seedRegistry({ registryUrl: fresh.url, token: ADMIN_TOKEN, dir: SEED_DIR });
       expect(second.published).toEqual([]);
       expect(second.unchanged).toHaveLength(defs.length);
+      // the CLI takes the digests of its sealed catalog.json as they are (issue 15): they must be the registry's
+      const shipped = JSON.parse(await readFile(join(SEED_DIR, '..', 'apps', 'cli', 'dist', 'catalog.json'), 'utf8')) as { components: { name: string; version: string; digest: string }[] };
+      expect(shipped.components).toHaveLength(defs.length);
+      for (const c of shipped.components) {
+        const doc = await fresh.request('GET', `/v1/components/${c.name}/versions/${c.version}`);
+        expect(`${c.name}@${c.version} ${doc.json.digest}`).toBe(`${c.name}@${c.version} ${c.digest}`);
+      }
     } finally {
       await fresh.close();
     }

@@ -51,7 +51,10 @@ export interface SearchQuery {
   text?: string;
   provides?: string;
   after?: string;
-  limit: number;
+  /** Every hit when absent. */
+  limit?: number;
+  /** Only these components (normalised names): the search index re-reading what changed. */
+  normalizedNames?: string[];
 }
 
 export interface SearchHit {
@@ -139,6 +142,7 @@ export class ComponentRepository {
     }
     if (q.provides) where.provides = { has: q.provides };
     if (q.after) where.name = { gt: q.after };
+    if (q.normalizedNames) where.normalizedName = { in: q.normalizedNames };
     const rows = await this.prisma.component.findMany({
       where,
       orderBy: { name: 'asc' },

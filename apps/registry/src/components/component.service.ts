@@ -9,8 +9,7 @@
  * version lists from the VersionIndex (memory, kept current by the same feed).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import semver from 'semver';
-import { checkDefinition, definitionCapabilities, digestOf, ErrorCodes, HsmError, RegistryApi, sortKeys, type ComponentDefinition } from '@hsm/core';
+import { checkDefinition, definitionCapabilities, digestOf, ErrorCodes, HsmError, parsedRange, RegistryApi, sortKeys, type ComponentDefinition } from '@hsm/core';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
@@ -20,6 +19,7 @@ import { BoundedCache } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 import { VersionIndex, type IndexedComponent } from './version-index.js';
+import { hitJson, SearchIndex } from './search-index.js';
 
 /** A serialised JSON document with its entity tag. */
 export interface Document {
@@ -27,6 +27,9 @@ export interface Document {
   /** UTF-8 JSON, in its own allocation (not a slice of a shared pool, which eviction could not free). */
   body: Buffer;
 }
+
+/** The most the remembered resolve answers may hold (bytes). */
+const RESOLVE_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /** What an entry costs beyond its body, key and ETag: the objects around them and the hot path's header lists. */
 const ENTRY_OVERHEAD = 640;
@@ -57,9 +60,16 @@ export class ComponentService {
   /** Version documents under `v:<name>@<version>`, component documents under `c:<name>`. */
   readonly documents: BoundedCache<string, Document>;
   readonly index: VersionIndex;
-  private readonly ranges = new Map<string, semver.Range>();
+  readonly searchIndex: SearchIndex;
   private readonly loading = new Map<string, Promise<Document>>();
   private epoch = 0;
+  /**
+   * Whole resolve answers by the exact request bytes (the hot path's): a project's cold syncs — each teammate's,
+   * every CI run — send the same batch again and again. Any change empties it (an answer depends on every
+   * listed component's versions); its own budget, an eighth of the cache's, at most RESOLVE_ANSWER_BYTES.
+   */
+  private answers: BoundedCache<string, Buffer>;
+  private readonly answerBudget: number;
 
   constructor(
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
@@ -68,13 +78,22 @@ export class ComponentService {
     private readonly feed: ChangeFeed,
   ) {
     this.documents = new BoundedCache(config.cacheBytes, (key, doc) => key.length + doc.etag.length + doc.body.length + ENTRY_OVERHEAD);
+    this.answerBudget = Math.min(Math.floor(config.cacheBytes / 8), RESOLVE_ANSWER_BYTES);
+    this.answers = this.newAnswers();
     this.index = new VersionIndex(components, feed);
+    this.searchIndex = new SearchIndex(components, feed);
     feed.subscribe((name) => this.invalidate(name));
+  }
+
+  private newAnswers(): BoundedCache<string, Buffer> {
+    return new BoundedCache(this.answerBudget, (key, body) => key.length + body.length + ENTRY_OVERHEAD);
   }
 
   private invalidate(normalizedName: string | null): void {
     this.epoch++;
+    if (this.answers.size) this.answers = this.newAnswers();
     this.index.invalidate(normalizedName);
+    this.searchIndex.invalidate(normalizedName);
     if (normalizedName === null) this.documents.deleteWhere((k) => k.startsWith('c:'));
     else this.documents.delete(`c:${normalizedName}`);
   }
@@ -128,10 +147,16 @@ export class ComponentService {
 
   /** The cursor is the last name of the previous page: any valid name is a position to continue from. */
   async search(q: RegistryApi.SearchQuery): Promise<RegistryApi.SearchResponse> {
-    const hits = await this.components.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
+    const hits = await this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
     const page = hits.slice(0, q.limit);
     const next = hits.length > q.limit ? page[page.length - 1].name : null;
     return { components: page, next_cursor: next };
+  }
+
+  /** The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path). */
+  async searchBody(q: RegistryApi.SearchQuery): Promise<Buffer> {
+    const r = await this.search(q);
+    return Buffer.from(`{"components":[${r.components.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(r.next_cursor)}}`);
   }
 
   /** The cached component document, if there is a current one (no database access). */
@@ -207,28 +232,50 @@ export class ComponentService {
    * Newest non-yanked version matching each range (yanked ones too with `include_yanked`), in request order;
    * misses are reported per entry. Version lists come from the in-memory index, documents from the cache.
    */
+  /** The answer given before to exactly these request bytes, if nothing changed since (no parsing, no lookups). */
+  cachedResolveAnswer(requestBytes: string): Buffer | undefined {
+    return this.feed.live ? this.answers.get(requestBytes) : undefined;
+  }
+
+  /** resolve(), remembering the answer under the exact request bytes it was parsed from (cachedResolveAnswer). */
+  async resolveRemembered(requests: ResolveRequest[], requestBytes: string): Promise<Buffer> {
+    const epoch = this.epoch;
+    const body = await this.resolve(requests);
+    if (this.feed.live && epoch === this.epoch) this.answers.set(requestBytes, body);
+    return body;
+  }
+
   async resolve(requests: ResolveRequest[]): Promise<Buffer> {
-    const lists = await this.index.lists([...new Set(requests.map((r) => normalizeName(r.name)))]);
-    const parts = await Promise.all(
-      requests.map(async (r): Promise<Buffer[]> => {
-        const c = lists.get(normalizeName(r.name));
-        if (!c || c.versions.length === 0) {
-          return [Buffer.from(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } }))];
-        }
-        const best = this.newest(c, r.range, r.include_yanked === true);
-        if (best < 0) {
-          const message = `no ${r.include_yanked ? '' : 'non-yanked '}version of ${c.name} satisfies ${r.range}`;
-          return [Buffer.from(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } }))];
-        }
-        const doc = await this.versionDocument(r.name, c.versions[best]);
+    const keys = requests.map((r) => normalizeName(r.name));
+    const lists = await this.index.lists([...new Set(keys)]);
+    // per entry: a whole answer (a miss), or the head of one and its version document — taken from the cache at
+    // once, loaded only when missing, so a warm batch awaits nothing per entry
+    const heads: string[] = [];
+    const docs: (Document | Promise<Document> | null)[] = [];
+    requests.forEach((r, i) => {
+      const c = lists.get(keys[i]);
+      let best = -1;
+      if (!c || c.versions.length === 0) {
+        heads.push(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } }));
+      } else if ((best = this.newest(c, r.range, r.include_yanked === true)) < 0) {
+        const message = `no ${r.include_yanked ? '' : 'non-yanked '}version of ${c.name} satisfies ${r.range}`;
+        heads.push(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } }));
+      } else {
         // splice the cached document instead of re-serialising the definition
-        const head = `{"range":${JSON.stringify(r.range)},${r.include_yanked ? `"yanked":${c.yanked[best]},` : ''}`;
-        return [Buffer.from(head), doc.body.subarray(1)];
-      }),
-    );
+        heads.push(`{"range":${JSON.stringify(r.range)},${r.include_yanked ? `"yanked":${c.yanked[best]},` : ''}`);
+        const version = c.versions[best];
+        docs[i] = this.documents.get(`v:${keys[i]}@${version}`) ?? this.versionDocument(r.name, version);
+        return;
+      }
+      docs[i] = null;
+    });
+    const ready = docs.some((d) => d instanceof Promise) ? await Promise.all(docs) : (docs as (Document | null)[]);
     const chunks: Buffer[] = [OPEN];
-    parts.forEach((p, i) => {
-      chunks.push(...(i ? [COMMA] : []), ...p);
+    heads.forEach((head, i) => {
+      if (i) chunks.push(COMMA);
+      chunks.push(Buffer.from(head));
+      const doc = ready[i];
+      if (doc) chunks.push(doc.body.subarray(1));
     });
     chunks.push(CLOSE);
     return Buffer.concat(chunks);
@@ -236,11 +283,8 @@ export class ComponentService {
 
   /** Index into `c.versions` of the newest version satisfying `range`, or -1. */
   private newest(c: IndexedComponent, range: string, includeYanked: boolean): number {
-    let r = this.ranges.get(range);
-    if (!r) {
-      if (this.ranges.size >= 10_000) this.ranges.clear();
-      this.ranges.set(range, (r = new semver.Range(range)));
-    }
+    const r = parsedRange(range);
+    if (!r) return -1; // not reached: the request schema accepts valid ranges only
     for (let i = 0; i < c.versions.length; i++) {
       if ((includeYanked || !c.yanked[i]) && r.test(c.versions[i])) return i;
     }

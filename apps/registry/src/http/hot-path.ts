@@ -8,8 +8,12 @@
  * request every cold sync depends on): the body is read and validated with the controller's own schema, and
  * anything but a valid request answered without error — bad JSON, a schema problem, a database error — is
  * handed to Express with the body already read (`PREREAD`), so the answer is exactly the controller's.
+ * An anonymous search (GET /v1/components?…) is answered here too: the query string is parsed as Express parses
+ * it (node:querystring, its "simple" parser) and validated with the controller's schema; anything invalid is the
+ * controller's to answer.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { RegistryConfig } from '../config.js';
 import { etagMatches, type ComponentService, type Document } from '../components/component.service.js';
 import { RegistryApi, isHsmError } from '@hsm/core';
@@ -17,6 +21,7 @@ import { PREREAD, mediaTypeProblem, type PreRead } from './read-body.js';
 import { parseStrictJson } from './strict-json.js';
 
 const PREFIX = '/v1/components/';
+const SEARCH = '/v1/components';
 const IF_NONE_MATCH = new RegExp(RegistryApi.IF_NONE_MATCH);
 
 export function installHotPath(server: Server, components: ComponentService, config: RegistryConfig): void {
@@ -27,8 +32,25 @@ export function installHotPath(server: Server, components: ComponentService, con
     for (const l of next) l(req, res);
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!serveFromCache(req, res, components) && !serveResolve(req, res, components, config, express)) express(req, res);
+    if (!serveFromCache(req, res, components) && !serveSearch(req, res, components, express) && !serveResolve(req, res, components, config, express)) express(req, res);
   });
+}
+
+function serveSearch(req: IncomingMessage, res: ServerResponse, components: ComponentService, express: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+  const url = req.url ?? '';
+  if (req.method !== 'GET' || req.headers.authorization !== undefined) return false;
+  const q = url.indexOf('?');
+  if ((q < 0 ? url : url.slice(0, q)) !== SEARCH) return false;
+  const parsed = RegistryApi.SearchQuery.safeParse(parseQuery(q < 0 ? '' : url.slice(q + 1)));
+  if (!parsed.success) return false;
+  components.searchBody(parsed.data).then(
+    (body) => {
+      res.writeHead(200, ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)]);
+      res.end(body);
+    },
+    () => express(req, res), // a database error: the controller's answer (503)
+  );
+  return true;
 }
 
 function serveResolve(req: IncomingMessage, res: ServerResponse, components: ComponentService, config: RegistryConfig, express: (req: IncomingMessage, res: ServerResponse) => void): boolean {
@@ -40,6 +62,14 @@ function serveResolve(req: IncomingMessage, res: ServerResponse, components: Com
   req.on('error', () => res.destroy());
   req.on('end', () => {
     const bytes = Buffer.concat(chunks);
+    const send = (body: Buffer) => {
+      res.writeHead(200, ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)]);
+      res.end(body);
+    };
+    // the same bytes answered before, and nothing changed since: the same answer (it was valid then, so it is now)
+    const key = bytes.toString('latin1');
+    const remembered = components.cachedResolveAnswer(key);
+    if (remembered) return send(remembered);
     const handOver = () => {
       (req as PreRead)[PREREAD] = bytes;
       express(req, res);
@@ -53,10 +83,7 @@ function serveResolve(req: IncomingMessage, res: ServerResponse, components: Com
       return handOver();
     }
     if (!parsed.success) return handOver();
-    components.resolve(parsed.data.components).then((body) => {
-      res.writeHead(200, ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length)]);
-      res.end(body);
-    }, handOver);
+    components.resolveRemembered(parsed.data.components, key).then(send, handOver);
   });
   return true;
 }

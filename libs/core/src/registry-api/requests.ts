@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import semver from 'semver';
+import { isValidRange } from '../resolver/versions.js';
 import { COMPONENT_NAME, EXACT_VERSION, IF_NONE_MATCH, LOOKUP_NAME, PLAIN_TEXT, RANGE, SEARCH_TEXT, TIMESTAMP_1970_2999, UUID } from './patterns.js';
 
 const re = (pattern: string) => new RegExp(pattern);
@@ -28,7 +29,7 @@ export const VersionRange = z
   .min(1)
   .max(200)
   .regex(re(RANGE), 'must be a semver range like `^1.4`, `>=2 <3` or `*`')
-  .refine((r) => semver.validRange(r) !== null, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
+  .refine(isValidRange, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
 
 export const IfNoneMatch = z.string().max(2000).regex(re(IF_NONE_MATCH), 'must be one or more entity tags, or `*`');
 

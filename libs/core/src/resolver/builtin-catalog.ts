@@ -3,6 +3,7 @@
  * beside the CLI bundle) and back. Pure: the caller reads the file.
  */
 import { ErrorCodes, HsmError } from '../errors.js';
+import { createHash } from 'node:crypto';
 import { canonicalJson, digestOf } from '../canonical-json.js';
 import { checkDefinition } from '../load.js';
 import { InterfaceDefinition } from '../schema/definition.js';
@@ -29,8 +30,19 @@ export function catalogJsonOf(snapshot: RegistrySnapshot): string {
   return canonicalJson({ format: CATALOG_FORMAT, components, interfaces }) + '\n';
 }
 
-/** Parses the catalog JSON, validating each definition and its digest: a corrupt build fails loudly. */
-export function loadBuiltinCatalog(jsonText: string, name = 'builtin'): RegistrySnapshot {
+/** The seal of a catalog text: its sha256, computed by the build after the text passed every check. */
+export function catalogSeal(jsonText: string): string {
+  return 'sha256:' + createHash('sha256').update(jsonText).digest('hex');
+}
+
+/**
+ * Parses the catalog JSON, validating each definition and its digest: a corrupt build fails loudly.
+ * With `seal` (what catalogSeal gave the build for the text it checked, shipped inside the bundle), a text with
+ * that very seal was validated and digested at build time, so it is taken as it is (the checks cost ~50 ms of
+ * every command's start); any other text — damaged, edited, another catalog — is checked in full.
+ */
+export function loadBuiltinCatalog(jsonText: string, name = 'builtin', seal?: string): RegistrySnapshot {
+  if (seal !== undefined && catalogSeal(jsonText) === seal) return sealedCatalog(JSON.parse(jsonText) as CatalogJson, name);
   const bad = (why: string) =>
     new HsmError(ErrorCodes.DEFINITION_INVALID, `the built-in catalog is damaged: ${why}`, { hint: 'reinstall hsm (or rebuild it with `npm run build`)' });
   let data: CatalogJson;
@@ -56,5 +68,17 @@ export function loadBuiltinCatalog(jsonText: string, name = 'builtin'): Registry
     if (!r.success) throw bad(`interface ${String(i?.name)} is invalid`);
     interfaces.set(r.data.name, r.data);
   }
+  return { name, kind: 'builtin', complete: true, components, interfaces };
+}
+
+/** A catalog whose text the build checked (loadBuiltinCatalog): the same snapshot, without checking again. */
+function sealedCatalog(data: CatalogJson, name: string): RegistrySnapshot {
+  const components = new Map<string, CatalogEntry[]>();
+  for (const c of data.components) {
+    const list = components.get(c.name) ?? [];
+    list.push({ name: c.name, version: c.version, digest: c.digest, yanked: c.yanked === true, definition: c.definition as CatalogEntry['definition'] });
+    components.set(c.name, list);
+  }
+  const interfaces = new Map<string, InterfaceDefinition>(data.interfaces.map((i) => [i.name, i as InterfaceDefinition]));
   return { name, kind: 'builtin', complete: true, components, interfaces };
 }

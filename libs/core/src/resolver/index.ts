@@ -3,5 +3,5 @@ export { explainWhy, describeReason, interfaceCandidates } from './describe.js';
 export * from './lock-from-resolution.js';
 export * from './search-catalog.js';
 export * from './builtin-catalog.js';
-export { satisfies, sortVersionsDesc } from './versions.js';
+export { isValidRange, parsedRange, satisfies, sortVersionsDesc } from './versions.js';
 export * from './outdated.js';

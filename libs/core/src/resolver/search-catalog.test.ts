@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { searchCatalog, findVersions } from './search-catalog.js';
-import { catalogJsonOf, loadBuiltinCatalog } from './builtin-catalog.js';
+import { catalogJsonOf, catalogSeal, loadBuiltinCatalog } from './builtin-catalog.js';
 import { digestOf } from '../canonical-json.js';
 import { HsmError } from '../errors.js';
 import type { CatalogEntry, RegistrySnapshot } from '../model.js';
@@ -59,6 +59,15 @@ describe('catalog JSON', () => {
     const json = catalogJsonOf(builtin);
     expect(catalogJsonOf(loadBuiltinCatalog(json))).toBe(json);
     expect(loadBuiltinCatalog(json).components.get('valkey')!.find((e) => e.version === '8.1.2')!.yanked).toBe(true);
+  });
+  test('a sealed text is taken as it is, giving the same snapshot as the full check; any other text is checked in full', () => {
+    const json = catalogJsonOf(builtin);
+    const seal = catalogSeal(json);
+    expect(loadBuiltinCatalog(json, 'builtin', seal)).toEqual(loadBuiltinCatalog(json));
+    // an edited definition keeps its old digest: with the seal of the original text it is still refused
+    const edited = json.replace('"description":"Redis server"', '"description":"Evil server"');
+    expect(edited).not.toBe(json);
+    expect(() => loadBuiltinCatalog(edited, 'builtin', seal)).toThrow(HsmError);
   });
   test('damaged input is a coded error', () => {
     const data = JSON.parse(catalogJsonOf(builtin));

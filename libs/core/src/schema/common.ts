@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import semver from 'semver';
+import { isValidRange } from '../resolver/versions.js';
 
 /** Component and interface names: lowercase [a-z0-9-], 1-64 chars, no leading/trailing/double dash. */
 export const NAME_RE = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,63}$/;
@@ -15,7 +16,7 @@ export const Version = z
 export const Range = z
   .string()
   .max(200)
-  .refine((r) => semver.validRange(r) !== null, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
+  .refine(isValidRange, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
 
 /** A relative, forward-slash path that stays inside the project (no `..` escape, not absolute). */
 export const RelativePath = z
