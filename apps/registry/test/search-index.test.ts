@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ComponentRepository } from '../src/components/component.repository.js';
-import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from './support/registry.js';
+import { ADMIN_TOKEN, definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 
 let a: TestRegistry;
 let b: TestRegistry;
