@@ -41,11 +41,7 @@ const E2E = [
   '<rootDir>/apps/registry/test/{web-browser,start-command,schemathesis}.test.ts',
 ];
 /** Medium: adapters against the real thing — uv, git, PostgreSQL, Docker, sockets, the transaction on disk. */
-const MEDIUM = [
-  '<rootDir>/libs/host/src/compose/host-ports.test.ts',
-  '<rootDir>/test/{txn,uv,docker,registry-client}/**/*.test.ts',
-  '<rootDir>/apps/registry/test/**/*.test.ts',
-];
+const MEDIUM = ['<rootDir>/libs/host/src/compose/host-ports.test.ts', '<rootDir>/test/{txn,uv,docker,registry-client}/**/*.test.ts', '<rootDir>/apps/registry/test/**/*.test.ts'];
 /** Unit: pure functions next to their code (no process, no network), and static checks of the repository. */
 const UNIT = ['<rootDir>/{libs,apps}/*/src/**/*.test.ts', '<rootDir>/test/*.test.ts'];
 // negations need the path itself: jest replaces <rootDir> only at the start of a pattern

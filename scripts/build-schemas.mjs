@@ -9,8 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(join(root, 'libs/core/dist/index.js'));
 
 export function schemaTexts() {
-  const gen = (schema, id, title) =>
-    JSON.stringify({ ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }), $id: id, title }, null, 2) + '\n';
+  const gen = (schema, id, title) => JSON.stringify({ ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }), $id: id, title }, null, 2) + '\n';
   return {
     'hsm.schema.json': gen(core.Manifest, 'hsm.schema.json', 'hsm.yaml — hsm project manifest'),
     'hsm.local.schema.json': gen(core.LocalOverlay, 'hsm.local.schema.json', 'hsm.local.yaml — personal dev overlay'),

@@ -37,7 +37,6 @@ writeFileSync(
 );
 writeFileSync(join(checkout, 'src', 'qdrant_client', '__init__.py'), '__version__ = "1.99.0.dev0"\nSOURCE = "your local checkout"\n');
 
-
 let step = 0;
 function hsm(...args) {
   console.log(`\n${bold(`[${++step}] $ hsm ${args.join(' ')}`)}`);
@@ -66,7 +65,7 @@ show('hsm.yaml');
 show('pyproject.toml');
 show('docker-compose.hsm.yml');
 show('hsm.env');
-python("from importlib.metadata import version; print(\"qdrant-client\", version(\"qdrant-client\"), \"from PyPI\")");
+python('from importlib.metadata import version; print("qdrant-client", version("qdrant-client"), "from PyPI")');
 hsm('mode', 'qdrant-adapter', 'dev', '--path', '../qdrant-client');
 show('hsm.local.yaml');
 show('pyproject.toml');

@@ -44,9 +44,7 @@ const USED_WITHOUT_IMPORT = new Set(['rxjs']);
 
 describe('dependencies', () => {
   test('every package is named with one range across the root and all workspaces', () => {
-    const clashes = [...rangesByPackage()]
-      .filter(([, byRange]) => byRange.size > 1)
-      .map(([name, byRange]) => `${name}: ${[...byRange].map(([range, where]) => `${range} (${where.join(', ')})`).join(' vs ')}`);
+    const clashes = [...rangesByPackage()].filter(([, byRange]) => byRange.size > 1).map(([name, byRange]) => `${name}: ${[...byRange].map(([range, where]) => `${range} (${where.join(', ')})`).join(' vs ')}`);
     expect(clashes).toEqual([]);
   });
 

@@ -44,7 +44,11 @@ describe('SPEC § references', () => {
     const sections = sectionsOf(readFileSync(join(REPO, 'docs', 'spec.md'), 'utf8'));
     expect(sections.size).toBeGreaterThan(20);
     const cited = ['libs', 'apps', 'test', 'bench', 'scripts', 'docs', 'prisma'].flatMap((d) => files(join(REPO, d))).concat(join(REPO, 'README.md'));
-    const missing = cited.flatMap((f) => citationsIn(readFileSync(f, 'utf8')).filter((n) => !sections.has(n)).map((n) => `${relative(REPO, f)}: §${n}`));
+    const missing = cited.flatMap((f) =>
+      citationsIn(readFileSync(f, 'utf8'))
+        .filter((n) => !sections.has(n))
+        .map((n) => `${relative(REPO, f)}: §${n}`),
+    );
     expect(cited.length).toBeGreaterThan(100);
     expect(missing).toEqual([]);
   });

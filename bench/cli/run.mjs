@@ -32,7 +32,11 @@ const env = {
 };
 
 // 51 tiny wheels: bench-pkg-0 … bench-pkg-50
-spawnSync('python3', ['-c', `
+spawnSync(
+  'python3',
+  [
+    '-c',
+    `
 import zipfile, sys, os
 for i in range(51):
     name = f"bench_pkg_{i}"
@@ -42,7 +46,11 @@ for i in range(51):
         z.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\\nName: bench-pkg-{i}\\nVersion: 1.0.0\\n")
         z.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\\nGenerator: bench\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
         z.writestr(f"{info}/RECORD", "")
-`, wheels], { stdio: 'inherit' });
+`,
+    wheels,
+  ],
+  { stdio: 'inherit' },
+);
 
 function run(cmd, args, cwd) {
   const t = process.hrtime.bigint();
@@ -82,7 +90,10 @@ const versionMs = time(N, () => run(process.execPath, [hsmBin, '--version'], wor
 report('hsm --version vs node -e 0', versionMs, nodeMs, 1.5);
 
 // 2. no-op sync on a 50-component stack
-const big = project('stack50', Array.from({ length: 50 }, (_, i) => `bench-pkg-${i}`));
+const big = project(
+  'stack50',
+  Array.from({ length: 50 }, (_, i) => `bench-pkg-${i}`),
+);
 run(process.execPath, [hsmBin, 'sync', '-q'], big);
 const uvNoop = time(N, () => run(uvBin, ['sync', '-q'], big));
 const hsmNoop = time(N, () => run(process.execPath, [hsmBin, 'sync', '-q'], big));

@@ -90,7 +90,9 @@ try {
   requests = 0;
   const refreshMs = await time(() => run(team, ['sync', '-q', '--refresh']));
   const refreshRequests = requests / (N + 1);
-  console.log(`no-op hsm sync, team registry (warm cache) ${teamMs.toFixed(1).padStart(7)} ms vs folder registry ${folderMs.toFixed(1).padStart(7)} ms  ratio ${(teamMs / folderMs).toFixed(2)} (budget ≤ 1.1)  ${teamMs <= 1.1 * folderMs ? 'MET' : 'MISSED'}`);
+  console.log(
+    `no-op hsm sync, team registry (warm cache) ${teamMs.toFixed(1).padStart(7)} ms vs folder registry ${folderMs.toFixed(1).padStart(7)} ms  ratio ${(teamMs / folderMs).toFixed(2)} (budget ≤ 1.1)  ${teamMs <= 1.1 * folderMs ? 'MET' : 'MISSED'}`,
+  );
   console.log(`requests at the service during ${N + 1} warm no-op syncs: ${warmRequests}, and ${N + 1} without the fast path: ${fullRequests} (budget 0)  ${warmRequests + fullRequests === 0 ? 'MET' : 'MISSED'}`);
   console.log(`  (without the fast path: ${fullMs.toFixed(1)} ms; first sync, cold cache: ${cold.toFixed(1)} ms, ${coldRequests} requests; sync --refresh: ${refreshMs.toFixed(1)} ms, ${refreshRequests} requests)`);
   console.log(`\nruns: ${N} (median), node ${process.version}`);
@@ -99,4 +101,3 @@ try {
   for (const c of cleanups.reverse()) await c().catch(() => {});
   rmSync(work, { recursive: true, force: true });
 }
-

@@ -22,7 +22,10 @@ const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'],
 
 const tgz = must(spawnSync(process.execPath, [join(root, 'scripts/package/pack-npm.mjs'), '--out', artifacts], { encoding: 'utf8' }), 'pack').trim();
 must(spawnSync(uvBin, ['build', '--wheel', '--out-dir', artifacts, root], { encoding: 'utf8', env: { ...process.env, UV_PYTHON: python } }), 'uv build');
-const wheel = join(artifacts, readdirSync(artifacts).find((f) => f.endsWith('.whl')));
+const wheel = join(
+  artifacts,
+  readdirSync(artifacts).find((f) => f.endsWith('.whl')),
+);
 
 const tools = join(work, 'tools');
 mkdirSync(tools);

@@ -14,7 +14,9 @@ import { instancePorts, publishedPorts, portVariable, MAX_SLOT, SLOT_STRIDE } fr
 const seed = join(import.meta.dirname, '../../registry-seed');
 const declared = new Map();
 let components = 0;
-for (const name of readdirSync(seed).filter((n) => n !== 'groups').sort()) {
+for (const name of readdirSync(seed)
+  .filter((n) => n !== 'groups')
+  .sort()) {
   const newest = readdirSync(join(seed, name)).sort().pop();
   const def = parse(readFileSync(join(seed, name, newest), 'utf8'));
   components++;
@@ -40,7 +42,7 @@ function collisions(portsOf) {
 }
 const offset = (slot) => Object.fromEntries(stack.map((d) => [d.key, d.port + SLOT_STRIDE * slot]));
 let state = 1;
-const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const busy = new Set(Array.from({ length: 6000 }, () => 1024 + Math.floor(random() * 64000)));
 
 const t0 = performance.now();
@@ -50,5 +52,7 @@ const perCall = (performance.now() - t0) / 100;
 console.log(`catalog: ${components} components, ${stack.length} distinct declared host ports; slots 0-${MAX_SLOT}`);
 console.log(`plain offset (declared + ${SLOT_STRIDE}*slot): ${collisions(offset)} ports used twice`);
 console.log(`hsm instancePorts:                   ${collisions((s) => instancePorts(stack, s))} ports used twice`);
-console.log(`hsm instancePorts, ${busy.size} ports in use:  ${collisions((s) => instancePorts(stack, s, busy))} ports used twice, none of them in use: ${[...Array(MAX_SLOT).keys()].every((i) => Object.values(instancePorts(stack, i + 1, busy)).every((p) => !busy.has(p)))}`);
+console.log(
+  `hsm instancePorts, ${busy.size} ports in use:  ${collisions((s) => instancePorts(stack, s, busy))} ports used twice, none of them in use: ${[...Array(MAX_SLOT).keys()].every((i) => Object.values(instancePorts(stack, i + 1, busy)).every((p) => !busy.has(p)))}`,
+);
 console.log(`one instancePorts call: ${perCall.toFixed(3)} ms`);

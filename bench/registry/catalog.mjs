@@ -8,10 +8,18 @@
  */
 import { randomUUID } from 'node:crypto';
 
-const WORDS = ('vector graph stream cache queue search store index event metric trace auth image audio text chat rag embed ' +
-  'rank parse crawl sync batch relay proxy gate vault ledger pulse orbit delta prism flux atlas nova echo forge hive lumen').split(' ');
+const WORDS = (
+  'vector graph stream cache queue search store index event metric trace auth image audio text chat rag embed ' +
+  'rank parse crawl sync batch relay proxy gate vault ledger pulse orbit delta prism flux atlas nova echo forge hive lumen'
+).split(' ');
 const KINDS = 'adapter worker service client server bridge api agent loader exporter'.split(' ');
-const INTERFACES = Array.from({ length: 200 }, (_, i) => (i < 20 ? ['embeddings', 'vector-store', 'queue', 'cache', 'object-store', 'search', 'llm', 'metrics', 'tracing', 'auth', 'kv-store', 'sql-db', 'blob', 'mail', 'scheduler', 'gateway', 'reranker', 'ocr', 'speech', 'vision'][i] : `cap-${i}`));
+const INTERFACES = Array.from({ length: 200 }, (_, i) =>
+  i < 20
+    ? ['embeddings', 'vector-store', 'queue', 'cache', 'object-store', 'search', 'llm', 'metrics', 'tracing', 'auth', 'kv-store', 'sql-db', 'blob', 'mail', 'scheduler', 'gateway', 'reranker', 'ocr', 'speech', 'vision'][
+        i
+      ]
+    : `cap-${i}`,
+);
 
 /** Mulberry32: small, fast, deterministic. */
 function prng(seed) {

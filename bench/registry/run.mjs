@@ -54,14 +54,25 @@ async function verdaccioBench() {
   await migrate(dbUrl, join(root, 'prisma/migrations'));
   const regPort = await freePort();
   startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
-    DATABASE_URL: dbUrl, PORT: String(regPort), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production',
+    DATABASE_URL: dbUrl,
+    PORT: String(regPort),
+    HOST: '127.0.0.1',
+    HSM_ADMIN_TOKEN: ADMIN,
+    HSM_REGISTRY_LOG: 'warn',
+    NODE_ENV: 'production',
   });
   const reg = `http://127.0.0.1:${regPort}`;
   await waitFor(`${reg}/healthz`);
   // the same service without the web pages, on the same database (instances are stateless)
   const bareport = await freePort();
   startServer([process.execPath, join(root, 'apps/registry/dist/main.js')], {
-    DATABASE_URL: dbUrl, PORT: String(bareport), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ADMIN, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production', HSM_REGISTRY_WEB: 'off',
+    DATABASE_URL: dbUrl,
+    PORT: String(bareport),
+    HOST: '127.0.0.1',
+    HSM_ADMIN_TOKEN: ADMIN,
+    HSM_REGISTRY_LOG: 'warn',
+    NODE_ENV: 'production',
+    HSM_REGISTRY_WEB: 'off',
   });
   const bare = `http://127.0.0.1:${bareport}`;
   await waitFor(`${bare}/healthz`);
@@ -92,18 +103,21 @@ async function verdaccioBench() {
   const packument = packumentOfSize(pkgName, `http://127.0.0.1:${vPort}`, versionText.length);
   await mkdir(join(vdir, 'storage', pkgName), { recursive: true });
   await writeFile(join(vdir, 'storage', pkgName, 'package.json'), JSON.stringify(packument));
-  await writeFile(join(vdir, 'config.yaml'), [
-    `storage: ${join(vdir, 'storage')}`,
-    'uplinks: {}',
-    'packages:',
-    "  '**':",
-    '    access: $all',
-    '    publish: $authenticated',
-    'log: { type: stdout, format: pretty, level: error }',
-    'web: { enable: false }',
-    'server: { keepAliveTimeout: 60 }',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(vdir, 'config.yaml'),
+    [
+      `storage: ${join(vdir, 'storage')}`,
+      'uplinks: {}',
+      'packages:',
+      "  '**':",
+      '    access: $all',
+      '    publish: $authenticated',
+      'log: { type: stdout, format: pretty, level: error }',
+      'web: { enable: false }',
+      'server: { keepAliveTimeout: 60 }',
+      '',
+    ].join('\n'),
+  );
   startServer([process.execPath, join(here, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', join(vdir, 'config.yaml'), '--listen', `127.0.0.1:${vPort}`], {});
   const vurl = `http://127.0.0.1:${vPort}/${pkgName}`;
   await waitFor(vurl);
@@ -161,7 +175,9 @@ async function verdaccioBench() {
     }),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  process.stdout.write(`\nregistry benchmark: ${CONNECTIONS} connections, ${DURATION}s per scenario, ${pin ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}\n\n`);
+  process.stdout.write(
+    `\nregistry benchmark: ${CONNECTIONS} connections, ${DURATION}s per scenario, ${pin ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}\n\n`,
+  );
   for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ') + '\n');
   process.stdout.write(`\nbudget (SPEC §12): GET version/component ≥ 5× Verdaccio (304 path ≥ 10×), p99 ≤ 20 ms at 50 connections\n`);
   const verdict = (ok) => (ok ? 'MET' : 'MISSED');
@@ -169,7 +185,9 @@ async function verdaccioBench() {
   process.stdout.write(`  GET component ${(results.component.reqs / v.reqs).toFixed(1)}× ${verdict(results.component.reqs >= 5 * v.reqs && results.component.p99 <= 20)}\n`);
   process.stdout.write(`  304 path      ${(results.component304.reqs / v304.reqs).toFixed(1)}× ${verdict(results.component304.reqs >= 10 * v304.reqs && results.component304.p99 <= 20)}\n`);
   const { page, component } = results;
-  process.stdout.write(`\nweb catalog (issue 14): component page ${Math.round(page.reqs)} req/s, ${(page.reqs / component.reqs).toFixed(2)}× the JSON component document (${Math.round(component.reqs)} req/s); page p99 ${page.p99} ms\n`);
+  process.stdout.write(
+    `\nweb catalog (issue 14): component page ${Math.round(page.reqs)} req/s, ${(page.reqs / component.reqs).toFixed(2)}× the JSON component document (${Math.round(component.reqs)} req/s); page p99 ${page.p99} ms\n`,
+  );
   process.stdout.write(`  JSON API, pages on / off (median of ${ROUNDS} alternating ${abDuration}s rounds):\n`);
   for (const [k, r] of Object.entries(ab)) process.stdout.write(`    GET ${k.padEnd(9)} ${Math.round(r.on)} / ${Math.round(r.off)} req/s = ${(r.on / r.off).toFixed(2)}× ${verdict(r.on >= 0.9 * r.off)}\n`);
 }

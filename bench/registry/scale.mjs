@@ -18,8 +18,14 @@ const LARGE = Number(process.env.BENCH_SCALE_COMPONENTS ?? 10_000);
 async function service(dbUrl, ctx, env = {}, nodeFlags = []) {
   const port = await freePort();
   const server = startServer([process.execPath, ...nodeFlags, join(root, 'apps/registry/dist/main.js')], {
-    DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', HSM_ADMIN_TOKEN: ctx.admin, HSM_REGISTRY_LOG: 'warn', NODE_ENV: 'production',
-    HSM_REGISTRY_WRITES_PER_MINUTE: '100000000', ...env,
+    DATABASE_URL: dbUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    HSM_ADMIN_TOKEN: ctx.admin,
+    HSM_REGISTRY_LOG: 'warn',
+    NODE_ENV: 'production',
+    HSM_REGISTRY_WRITES_PER_MINUTE: '100000000',
+    ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/readyz`);
@@ -120,10 +126,7 @@ export async function scaleBench(ctx) {
     log(`large catalog, cache budget ${mib(tight)}, ${what}: RSS ${mib(out.rssStart)} → ${mib(out.rssAfterAll)} after reading every version (${out.seconds.toFixed(1)} s)`);
     return out;
   };
-  const evictions = [
-    await readEvicting('plain node', {}, []),
-    await readEvicting('MALLOC_ARENA_MAX=2, --max-old-space-size=160', { MALLOC_ARENA_MAX: '2' }, [`--max-old-space-size=${128 + tight / 1024 / 1024}`]),
-  ];
+  const evictions = [await readEvicting('plain node', {}, []), await readEvicting('MALLOC_ARENA_MAX=2, --max-old-space-size=160', { MALLOC_ARENA_MAX: '2' }, [`--max-old-space-size=${128 + tight / 1024 / 1024}`])];
   const keys = ['version', 'component', 'notModified', 'searchQ', 'searchProvides', 'resolve10', 'resolve10new', 'resolve50', 'publish'];
   const rows = [['scenario', 'small req/s', 'p99 ms', 'large req/s', 'p99 ms', 'large/small', 'errors']];
   for (const k of keys) {
@@ -134,7 +137,9 @@ export async function scaleBench(ctx) {
   rows.push(['RSS after reading every version', mib(small.rssAfterAll), '', mib(large.rssAfterAll), '', '', '']);
   rows.push(['RSS at the end', mib(small.rssEnd), '', mib(large.rssEnd), '', '', '']);
   for (const e of evictions) rows.push([`RSS after reading every version, budget ${mib(tight)}, ${e.what}`, '', '', `${mib(e.rssStart)} → ${mib(e.rssAfterAll)}`, '', '', '']);
-  process.stdout.write(`\nregistry at scale: small ${small.components} × 10 (${small.versions} versions), large ${large.components} × 10 (${large.versions} versions); ${CONNECTIONS} connections, ${DURATION}s per scenario, cache budget ${mib(cacheBytes)}\n\n`);
+  process.stdout.write(
+    `\nregistry at scale: small ${small.components} × 10 (${small.versions} versions), large ${large.components} × 10 (${large.versions} versions); ${CONNECTIONS} connections, ${DURATION}s per scenario, cache budget ${mib(cacheBytes)}\n\n`,
+  );
   process.stdout.write(table(rows));
   process.stdout.write('\nbudgets (issue 15):\n');
   for (const k of ['version', 'component', 'notModified', 'searchQ', 'searchProvides', 'resolve10', 'resolve50']) {

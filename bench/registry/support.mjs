@@ -24,7 +24,6 @@ export function log(msg) {
   process.stderr.write(`bench: ${msg}\n`);
 }
 
-
 export async function waitFor(url, ms = 30_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -137,9 +136,11 @@ export async function load(scenario) {
 /** Runs `f` over `items` with `n` in flight. */
 export async function pool(items, n, f) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await f(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]);
+    }),
+  );
 }
 
 export function table(rows) {

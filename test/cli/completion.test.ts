@@ -48,10 +48,7 @@ describe('hsm completion', () => {
     // nothing listens on port 9: a request would fail; the cache alone answers
     mkdirSync(join(cache, 'hsm', 'registries', '127.0.0.1_9', 'components'), { recursive: true });
     writeFileSync(join(cache, 'hsm', 'registries', '127.0.0.1_9', 'components', 'team-billing.json'), JSON.stringify({ etag: '"x"', document: { name: 'team-billing', versions: [] } }));
-    writeFileSync(
-      join(dir, 'hsm.yaml'),
-      'version: 1\nname: app\nregistries:\n  - { name: team, url: "http://127.0.0.1:9" }\ncomponents:\n  redis: {}\ngroups:\n  my-cache: { policy: one, use: redis }\n',
-    );
+    writeFileSync(join(dir, 'hsm.yaml'), 'version: 1\nname: app\nregistries:\n  - { name: team, url: "http://127.0.0.1:9" }\ncomponents:\n  redis: {}\ngroups:\n  my-cache: { policy: one, use: redis }\n');
     const env = { XDG_CACHE_HOME: cache };
     const complete = async (...words: string[]) => (await hsm(['completion', 'complete', '--', ...words], { cwd: dir, env })).stdout.split('\n').filter(Boolean);
     expect(await complete('add', 'team-')).toEqual(['team-billing']);

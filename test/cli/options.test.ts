@@ -165,7 +165,16 @@ describe('secrets', () => {
     await writeFile(join(dir, '.env'), `SVC_TOKEN=${SECRET}\n`);
     const env = { SVC_TOKEN: SECRET };
     const outputs: string[] = [];
-    for (const args of [['sync', '--no-install'], ['set', 'svc', 'port=18085', '--no-install'], ['sync', '--no-install', '--json'], ['plan'], ['status', '--json'], ['info', 'svc', '--json'], ['doctor', '--json'], ['set', 'svc', `token=${SECRET}`, '--no-install', '--verbose']]) {
+    for (const args of [
+      ['sync', '--no-install'],
+      ['set', 'svc', 'port=18085', '--no-install'],
+      ['sync', '--no-install', '--json'],
+      ['plan'],
+      ['status', '--json'],
+      ['info', 'svc', '--json'],
+      ['doctor', '--json'],
+      ['set', 'svc', `token=${SECRET}`, '--no-install', '--verbose'],
+    ]) {
       const r = await hsm(args, { cwd: dir, env });
       outputs.push(r.stdout, r.stderr);
     }

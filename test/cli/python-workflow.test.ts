@@ -116,7 +116,7 @@ describe('hsm with real uv', () => {
     expect(existsSync(checkout)).toBe(true); // never deleted
   });
 
-  test('mode dev with no checkout clones the definition\'s git source at its ref, and never deletes it', async () => {
+  test("mode dev with no checkout clones the definition's git source at its ref, and never deletes it", async () => {
     const dir = await project();
     // a real git repository holding the package source, tagged like a release
     const origin = join(root, `origin-${Date.now()}`);

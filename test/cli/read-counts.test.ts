@@ -55,8 +55,12 @@ describe('reads and parses per command', () => {
     const over = Object.entries(table).flatMap(([name, c]) => [
       // project files only: `.hsm/` is hsm's own transaction state, read by the journal and lock code (the `$schema`
       // line's copy is refreshed from the hsm.yaml the pipeline read: no command reads hsm.yaml twice)
-      ...Object.entries(c.reads).filter(([f, n]) => n > 1 && !f.startsWith('.hsm')).map(([f, n]) => `${name}: read ${f} ${n}×`),
-      ...Object.entries(c.parses).filter(([f, n]) => n > allowed(name, f)).map(([f, n]) => `${name}: parsed ${f} ${n}×`),
+      ...Object.entries(c.reads)
+        .filter(([f, n]) => n > 1 && !f.startsWith('.hsm'))
+        .map(([f, n]) => `${name}: read ${f} ${n}×`),
+      ...Object.entries(c.parses)
+        .filter(([f, n]) => n > allowed(name, f))
+        .map(([f, n]) => `${name}: parsed ${f} ${n}×`),
     ]);
     expect(over).toEqual([]);
   });

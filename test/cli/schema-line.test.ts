@@ -41,7 +41,7 @@ describe('the $schema line', () => {
     expect(readFileSync(join(dir, '.hsm', 'hsm.schema.json'), 'utf8')).toBe(SCHEMA);
   });
 
-  test('a line pointing elsewhere (a URL, a team schema) is the user\'s: left alone, no copy made', async () => {
+  test("a line pointing elsewhere (a URL, a team schema) is the user's: left alone, no copy made", async () => {
     const dir = await tempDir('hsm-schema-');
     const text = '# yaml-language-server: $schema=https://hsm.example.com/schemas/hsm.schema.json\nversion: 1\nname: shop\ncomponents: {}\n';
     writeFileSync(join(dir, 'hsm.yaml'), text);

@@ -50,34 +50,49 @@ describe('status agrees with sync --check', () => {
   test('on a matrix of projects, before and after sync', async () => {
     const cases: Array<[string, () => Promise<string>]> = [
       ['folder registry, prod', () => folderProject()],
-      ['dev, relative path', async () => {
-        const dir = await folderProject();
-        await mkdir(join(dir, 'packages', 'svc'), { recursive: true });
-        await run(dir, ['mode', 'svc', 'dev', '--no-install', '--no-sync']);
-        return dir;
-      }],
-      ['dev, absolute path', async () => {
-        const dir = await folderProject();
-        await run(dir, ['mode', 'svc', 'dev', '--path', await tempDir('hsm-agree-abs-'), '--no-install', '--no-sync']);
-        return dir;
-      }],
-      ['builtin redis with a user compose file', async () => {
-        const dir = await tempDir('hsm-agree-');
-        await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: agree\ncomponents:\n  redis: {}\n');
-        await writeFile(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: busybox:1\n');
-        return dir;
-      }],
-      ['compose.link env', async () => {
-        const dir = await folderProject('compose:\n  link: env\n');
-        await writeFile(join(dir, 'docker-compose.yml'), 'services:\n  api:\n    image: busybox:1\n');
-        return dir;
-      }],
-      ['python component with a pyproject', async () => {
-        const dir = await tempDir('hsm-agree-');
-        await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: agree\ncomponents:\n  qdrant-adapter: {}\n');
-        await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "agree"\nversion = "1.0"\ndependencies = ["httpx"]\n');
-        return dir;
-      }],
+      [
+        'dev, relative path',
+        async () => {
+          const dir = await folderProject();
+          await mkdir(join(dir, 'packages', 'svc'), { recursive: true });
+          await run(dir, ['mode', 'svc', 'dev', '--no-install', '--no-sync']);
+          return dir;
+        },
+      ],
+      [
+        'dev, absolute path',
+        async () => {
+          const dir = await folderProject();
+          await run(dir, ['mode', 'svc', 'dev', '--path', await tempDir('hsm-agree-abs-'), '--no-install', '--no-sync']);
+          return dir;
+        },
+      ],
+      [
+        'builtin redis with a user compose file',
+        async () => {
+          const dir = await tempDir('hsm-agree-');
+          await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: agree\ncomponents:\n  redis: {}\n');
+          await writeFile(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: busybox:1\n');
+          return dir;
+        },
+      ],
+      [
+        'compose.link env',
+        async () => {
+          const dir = await folderProject('compose:\n  link: env\n');
+          await writeFile(join(dir, 'docker-compose.yml'), 'services:\n  api:\n    image: busybox:1\n');
+          return dir;
+        },
+      ],
+      [
+        'python component with a pyproject',
+        async () => {
+          const dir = await tempDir('hsm-agree-');
+          await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: agree\ncomponents:\n  qdrant-adapter: {}\n');
+          await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "agree"\nversion = "1.0"\ndependencies = ["httpx"]\n');
+          return dir;
+        },
+      ],
     ];
     for (const [name, make] of cases) {
       const dir = await make();

@@ -7,17 +7,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ErrorCodes,
-  HsmError,
-  renderCompose,
-  linkComposeInclude,
-  linkComposeEnv,
-  validateComposeSchema,
-  COMPOSE_HSM_FILE,
-  type ComponentDefinition,
-  type ResolvedComponent,
-} from '@hsm/core';
+import { ErrorCodes, HsmError, renderCompose, linkComposeInclude, linkComposeEnv, validateComposeSchema, COMPOSE_HSM_FILE, type ComponentDefinition, type ResolvedComponent } from '@hsm/core';
 import { composeConfigCheck, composeExec, composeRun, detectCompose, dockerInfo, runProcess } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
 import { freePort } from '../support/free-port.mjs';

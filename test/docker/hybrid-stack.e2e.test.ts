@@ -80,10 +80,7 @@ describeDocker('hybrid stack end to end (hsm add / up / mode dev / up / down)', 
     env = { ...process.env, ...uvTestEnv(wheels, join(root, 'uv-cache')), XDG_CACHE_HOME: join(root, 'xdg-cache'), XDG_CONFIG_HOME: join(root, 'xdg-config'), NO_COLOR: '1' };
     await mkdir(join(dir, 'reg', COMPONENT), { recursive: true });
     await writeFile(join(dir, 'reg', COMPONENT, '1.0.0.yaml'), definition(port));
-    await writeFile(
-      join(dir, 'hsm.yaml'),
-      `# e2e test project\nversion: 1\nname: ${PROJECT}\nbuiltin: false\nregistries:\n  - name: local\n    path: ./reg\ncompose:\n  project_name: ${PROJECT}\n`,
-    );
+    await writeFile(join(dir, 'hsm.yaml'), `# e2e test project\nversion: 1\nname: ${PROJECT}\nbuiltin: false\nregistries:\n  - name: local\n    path: ./reg\ncompose:\n  project_name: ${PROJECT}\n`);
     await writeFile(join(dir, 'pyproject.toml'), `[project]\nname = "e2e-app"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = []\n`);
   });
 

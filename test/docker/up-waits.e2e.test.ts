@@ -77,8 +77,7 @@ describeDocker('hsm up waits until the stack is ready', () => {
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
-  const health = async (service: string) =>
-    (await runProcess(['docker', 'inspect', '--format', '{{.State.Health.Status}}', `${PROJECT}-${service}-1`])).stdout.trim();
+  const health = async (service: string) => (await runProcess(['docker', 'inspect', '--format', '{{.State.Health.Status}}', `${PROJECT}-${service}-1`])).stdout.trim();
 
   test('a service that turns healthy after a delay is healthy when hsm up returns', async () => {
     const r = await hsm(['up', 'slow'], { cwd: dir });

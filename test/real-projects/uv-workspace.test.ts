@@ -46,7 +46,10 @@ beforeAll(async () => {
   ws = join(root, 'project');
   const wheels = join(root, 'wheels');
   const names = await layOut(WORKSPACE, ws, wheels);
-  await buildWheels(wheels, [...new Set([...names, 'hsm-demo-lib', 'hsm-extra'])].map((name) => ({ name, version: '1.0.0' })));
+  await buildWheels(
+    wheels,
+    [...new Set([...names, 'hsm-demo-lib', 'hsm-extra'])].map((name) => ({ name, version: '1.0.0' })),
+  );
   env = { ...uvTestEnv(wheels, join(root, 'uv-cache')), UV_NO_INSTALL_WORKSPACE: '1' };
   const registry = join(root, 'registry');
   const def = async (name: string, body: string) => {

@@ -35,8 +35,7 @@ async function put(d: ReturnType<typeof def>): Promise<void> {
 /** The service logs a request when its response has finished, which can be just after the client has it. */
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
-const remote = (extra: Partial<ConstructorParameters<typeof RemoteRegistry>[0]> = {}) =>
-  new RemoteRegistry({ name: 'team', url: service.url, cacheRoot, ...extra });
+const remote = (extra: Partial<ConstructorParameters<typeof RemoteRegistry>[0]> = {}) => new RemoteRegistry({ name: 'team', url: service.url, cacheRoot, ...extra });
 
 const manifestWith = (components: Record<string, { version?: string; registry?: string }>, registries: Manifest['registries'] = [{ name: 'team', url: 'http://x' }]): Manifest =>
   ({ version: 1, name: 'client-test', registries, components }) as Manifest;
@@ -149,17 +148,11 @@ describe('fetch against the real service', () => {
     const coldLocked = await loop(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock }));
     await settle();
     expect(coldLocked).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
-    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual([
-      'GET /v1/components/rc-a/versions/1.0.0 200',
-      'GET /v1/components/rc-b/versions/1.5.0 200',
-    ]);
+    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual(['GET /v1/components/rc-a/versions/1.0.0 200', 'GET /v1/components/rc-b/versions/1.5.0 200']);
     service.requests.length = 0;
     expect(await loop(remote({ cacheRoot: root, manifest, lock, refresh: true }))).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
     await settle();
-    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual([
-      'GET /v1/components/rc-a/versions/1.0.0 304',
-      'GET /v1/components/rc-b/versions/1.5.0 304',
-    ]);
+    expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual(['GET /v1/components/rc-a/versions/1.0.0 304', 'GET /v1/components/rc-b/versions/1.5.0 304']);
     // hsm.lock still names rc-c (just removed from the stack) with bytes the service no longer serves: removing a
     // tampered component must not be blocked by it; a name the stack needs is checked (see the warm test)
     lock = { version: 1, components: { ...lock.components, 'rc-c': { version: '1.0.0', registry: 'team', digest: `sha256:${'1'.repeat(64)}` } } };
@@ -185,7 +178,7 @@ describe('fetch against the real service', () => {
     await expect(remote({ cacheRoot: root, manifest, offline: true }).fetch(['rc-zzz'])).rejects.toThrow(/rc-zzz/);
   });
 
-  test('outdated: wanted, latest and the locked version\'s yanked flag, for every component in one request', async () => {
+  test("outdated: wanted, latest and the locked version's yanked flag, for every component in one request", async () => {
     await put(def('rc-y', '1.0.0'));
     await put(def('rc-y', '1.1.0'));
     await put(def('rc-y', '2.0.0'));
@@ -261,7 +254,10 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
     new RegistryHttp({ name: 'flaky', url, token: 'hsm_secret_token_abcdefghijkl', timeoutMs: 400, backoffMs: 10, maxBytes: 4096, ...extra });
   const get = { method: 'GET' as const, path: '/v1/components/x', idempotent: true };
   const failure = async (p: Promise<unknown>) => {
-    const e = (await p.then(() => undefined, (x: unknown) => x)) as { code: string; message: string; hint?: string } | undefined;
+    const e = (await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as { code: string; message: string; hint?: string } | undefined;
     expect(e).toBeDefined();
     expect(e!.message).not.toContain('hsm_secret_token');
     return e!;
@@ -324,7 +320,10 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
   });
 
   test('a resolve answer that is not what was asked for is refused before anything is kept', async () => {
-    handler = (_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: `sha256:${'0'.repeat(64)}`, published_at: '2026-01-01T00:00:00.000Z', definition: def('x', '1.0.0') }] }));
+    handler = (_q, s) =>
+      s
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: `sha256:${'0'.repeat(64)}`, published_at: '2026-01-01T00:00:00.000Z', definition: def('x', '1.0.0') }] }));
     const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
     const r = new RemoteRegistry({ name: 'flaky', url, cacheRoot: root, http: { backoffMs: 1 } });
     const e = await failure(r.fetch(['x']));
@@ -337,7 +336,7 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
     expect(echoed.message).toContain('[redacted]');
   });
 
-  test('a 4xx code this build does not know is HSM_REGISTRY_ERROR, the server\'s code kept in details; a known one passes through', async () => {
+  test("a 4xx code this build does not know is HSM_REGISTRY_ERROR, the server's code kept in details; a known one passes through", async () => {
     handler = (_q, s) => s.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'HSM_FROM_THE_FUTURE', message: 'newer rule' } }));
     const unknown = (await failure(http().json(get))) as HsmError;
     expect(unknown.code).toBe('HSM_REGISTRY_ERROR');

@@ -30,8 +30,7 @@ const DEFINITIONS: Record<string, string> = {
   'tr-app/1.0.0.yaml': 'name: tr-app\nversion: 1.0.0\ndescription: team app\nrequires: ["tr-db@^1"]\nservices:\n  tr-app:\n    image: example/tr-app:1.0.0\n',
 };
 
-const run = (args: string[], extra: { input?: string; env?: Record<string, string> } = {}) =>
-  hsm(args, { cwd: project, env: { ...env, ...extra.env }, input: extra.input });
+const run = (args: string[], extra: { input?: string; env?: Record<string, string> } = {}) => hsm(args, { cwd: project, env: { ...env, ...extra.env }, input: extra.input });
 
 const count = (method: string, prefix: string) => service.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
 
@@ -148,11 +147,7 @@ describe('hsm against a team registry', () => {
   test('search and info answer from the registry service and say which registry answered', async () => {
     const search = await run(['search', 'tr-', '--json']);
     expect(search.code).toBe(0);
-    expect(search.json.filter((h: { name: string }) => h.name.startsWith('tr-')).map((h: { name: string; registry: string }) => `${h.name}:${h.registry}`)).toEqual([
-      'tr-app:team',
-      'tr-db:team',
-      'tr-lib:team',
-    ]);
+    expect(search.json.filter((h: { name: string }) => h.name.startsWith('tr-')).map((h: { name: string; registry: string }) => `${h.name}:${h.registry}`)).toEqual(['tr-app:team', 'tr-db:team', 'tr-lib:team']);
     const info = await run(['info', 'tr-db', '--json']);
     expect(info.code).toBe(0);
     expect(info.json).toMatchObject({ registry: 'team', version: '1.2.0', versions: ['1.2.0', '1.0.0'] });
@@ -229,10 +224,7 @@ describe('hsm against a team registry', () => {
     try {
       // 1. different bytes under the same version, digest column updated too (a re-publish behind the API)
       const tampered = { name: 'tr-lib', version: '1.1.0', description: 'team library', python: { package: 'demo-lib', requirement: 'demo-lib==1.0.0' } };
-      await db.query(`UPDATE versions SET definition = $1, digest = $2 WHERE version = '1.1.0' AND component_id = (SELECT id FROM components WHERE name = 'tr-lib')`, [
-        JSON.stringify(tampered),
-        digestOf(tampered),
-      ]);
+      await db.query(`UPDATE versions SET definition = $1, digest = $2 WHERE version = '1.1.0' AND component_id = (SELECT id FROM components WHERE name = 'tr-lib')`, [JSON.stringify(tampered), digestOf(tampered)]);
       await service.stop();
       await service.start(); // the service caches immutable documents in memory
       const warm = await run(['sync', '--refresh']);

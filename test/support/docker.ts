@@ -27,7 +27,6 @@ export async function dockerStatus(): Promise<DockerStatus> {
   return { ok: true, engine: info.serverVersion, compose };
 }
 
-
 /** GET http://127.0.0.1:PORT/PATH until it answers 200 (or `timeoutMs` passes); the body. */
 export async function httpGetText(port: number, path = '/', timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

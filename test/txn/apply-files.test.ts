@@ -20,7 +20,6 @@ function project(): string {
 }
 afterAll(() => dirs.forEach(removeDir));
 
-
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
 const journalPath = (dir: string): string => path.join(dir, '.hsm/txn/journal.json');
 
@@ -95,7 +94,14 @@ describe('applyFiles', () => {
   test.each([['../outside.txt'], ['/etc/hsm-test'], ['a/../../x'], ['.hsm/lock'], [''], ['.']])('refuses %j with HSM_PATH_UNSAFE and writes nothing', async (bad) => {
     const dir = project();
     const before = treeSnapshot(dir);
-    expect(await codeOf(applyFiles(dir, [{ path: 'hsm.lock', after: 'x' }, { path: bad, after: 'x' }]))).toBe('HSM_PATH_UNSAFE');
+    expect(
+      await codeOf(
+        applyFiles(dir, [
+          { path: 'hsm.lock', after: 'x' },
+          { path: bad, after: 'x' },
+        ]),
+      ),
+    ).toBe('HSM_PATH_UNSAFE');
     expect(await codeOf(applyFiles(dir, [{ path: 'hsm.lock', after: 'x' }], { alsoGuard: [bad] }))).toBe('HSM_PATH_UNSAFE');
     expect(treeSnapshot(dir)).toEqual(before);
     expect(existsSync(path.join(dir, '.hsm'))).toBe(false);

@@ -20,7 +20,6 @@ function project(): string {
 }
 afterAll(() => dirs.forEach(removeDir));
 
-
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);

@@ -45,7 +45,6 @@ async function python(dir: string, code: string): Promise<string> {
   return stdout.trim();
 }
 
-
 const USER_PYPROJECT = `# the user's project
 [project]
 name = "app"

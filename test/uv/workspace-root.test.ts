@@ -16,7 +16,11 @@ describe('hsm at a virtual workspace root with two members', () => {
     const root = await tempDir('hsm-ws-root-');
     const ws = join(root, 'ws');
     const wheels = join(root, 'wheels');
-    await buildWheels(wheels, [{ name: 'hsm-dep-a', version: '1.0.0' }, { name: 'hsm-dep-b', version: '1.0.0' }, { name: 'hsm-demo-lib', version: '1.0.0' }]);
+    await buildWheels(wheels, [
+      { name: 'hsm-dep-a', version: '1.0.0' },
+      { name: 'hsm-dep-b', version: '1.0.0' },
+      { name: 'hsm-demo-lib', version: '1.0.0' },
+    ]);
     const env = { ...uvTestEnv(wheels, join(root, 'cache')) };
     await mkdir(join(ws, 'a'), { recursive: true });
     await mkdir(join(ws, 'b'), { recursive: true });

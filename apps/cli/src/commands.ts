@@ -50,7 +50,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'add NAME[@RANGE]... [--dev [--path P]] [--registry R] [--with KEY=VALUE]... [--allow CAP]... [--package MEMBER] [--no-sync]',
     help: '--package MEMBER (at a uv workspace root) writes python.package in hsm.yaml: the member whose pyproject.toml gets the\nPython dependencies, by its project name as in `uv add --package`.\n--allow CAP writes components.NAME.allow in hsm.yaml: a capability the definition may use (see `hsm info NAME`):\nprivileged, cap-add, devices, host-namespaces, no-confinement, host-mounts, docker-socket, public-ports.',
     arity: [1, Infinity],
-    options: { with: { type: 'string', multiple: true }, dev: { type: 'boolean' }, path: { type: 'string' }, registry: { type: 'string' }, allow: { type: 'string', multiple: true }, package: { type: 'string' }, 'no-sync': { type: 'boolean' }, shared: { type: 'boolean' }, ...syncOptions },
+    options: {
+      with: { type: 'string', multiple: true },
+      dev: { type: 'boolean' },
+      path: { type: 'string' },
+      registry: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      package: { type: 'string' },
+      'no-sync': { type: 'boolean' },
+      shared: { type: 'boolean' },
+      ...syncOptions,
+    },
     load: async () => (await import('./commands/edit.js')).add,
   },
   remove: {
@@ -71,7 +81,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   set: {
     summary: "set a component's options (components.NAME.with) and sync",
     usage: 'set NAME KEY=VALUE... [--local] [--no-sync] | set NAME KEY... --unset [--local]',
-    help: 'Writes hsm.yaml (shared with the team) unless --local is given, which writes hsm.local.yaml (this machine only;\nits values win over hsm.yaml\'s). `hsm info NAME` lists the options, their types and allowed values.',
+    help: "Writes hsm.yaml (shared with the team) unless --local is given, which writes hsm.local.yaml (this machine only;\nits values win over hsm.yaml's). `hsm info NAME` lists the options, their types and allowed values.",
     arity: [2, Infinity],
     options: { local: { type: 'boolean' }, unset: { type: 'boolean' }, 'no-sync': { type: 'boolean' }, ...syncOptions },
     load: async () => (await import('./commands/set.js')).set,
@@ -124,7 +134,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   graph: {
     summary: 'draw the resolved stack: Mermaid (default), DOT, JSON, or SVG with --output stack.svg',
     usage: 'graph [--format mermaid|dot|json|svg] [--output FILE] [--offline]',
-    help: 'Components (version, dev/prod), the interface groups they fill (clusters), Compose services with host ports,\n`requires` edges; Python-only components are marked. Same stack → same bytes.\nThe format follows --output\'s extension (.svg, .dot, .json, .mmd) unless --format is given.',
+    help: "Components (version, dev/prod), the interface groups they fill (clusters), Compose services with host ports,\n`requires` edges; Python-only components are marked. Same stack → same bytes.\nThe format follows --output's extension (.svg, .dot, .json, .mmd) unless --format is given.",
     arity: [0, 0],
     options: { format: { type: 'string' }, output: { type: 'string', short: 'o' }, offline: { type: 'boolean' } },
     load: async () => (await import('./commands/graph.js')).graph,
@@ -160,7 +170,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./commands/instance.js')).ports,
   },
   env: {
-    summary: "print this checkout's connection settings (eval \"$(hsm env)\", or --json)",
+    summary: 'print this checkout\'s connection settings (eval "$(hsm env)", or --json)',
     usage: 'env [--json]',
     help: 'The same values as .hsm/env, which hsm sync writes in every checkout: `uv run --env-file .hsm/env …`.',
     arity: [0, 0],

@@ -54,4 +54,3 @@ function requestLog(logger: JsonLogger) {
     next();
   };
 }
-

@@ -87,16 +87,11 @@ const ERROR_STATUSES: Record<number, string> = {
 };
 const retryAfter = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'string', pattern: '^[0-9]+$' } } };
 const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    [...codes, 500, 503].map((c) => [String(c), { description: ERROR_STATUSES[c], ...(c === 429 || c === 503 ? { headers: retryAfter } : {}), ...json(ref('Error')) }]),
-  );
+  Object.fromEntries([...codes, 500, 503].map((c) => [String(c), { description: ERROR_STATUSES[c], ...(c === 429 || c === 503 ? { headers: retryAfter } : {}), ...json(ref('Error')) }]));
 const etag = { ETag: { description: 'entity tag of the document', schema: { type: 'string' } } };
 
 export function openApiDocument(): Json {
-  const requestSchemas = generate(
-    { ComponentDefinition, ResolveRequest: RegistryApi.ResolveRequest, YankRequest: RegistryApi.YankRequest, CreateTokenRequest: RegistryApi.CreateTokenRequest },
-    'input',
-  );
+  const requestSchemas = generate({ ComponentDefinition, ResolveRequest: RegistryApi.ResolveRequest, YankRequest: RegistryApi.YankRequest, CreateTokenRequest: RegistryApi.CreateTokenRequest }, 'input');
   for (const s of Object.values(requestSchemas)) bodyRules(s);
   // the refinement zod cannot express: a component has python, or at least one service
   requestSchemas.ComponentDefinition.anyOf = [{ required: ['python'] }, { required: ['services'], properties: { services: { minProperties: 1 } } }];

@@ -24,7 +24,10 @@ export interface SeedReport {
 /** Reads and validates every definition first, so a bad file fails the run before anything is published. */
 export async function readSeed(dir: string): Promise<ComponentDefinition[]> {
   const out: ComponentDefinition[] = [];
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && e.name !== 'groups').map((e) => e.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && e.name !== 'groups')
+    .map((e) => e.name)
+    .sort();
   for (const name of names) {
     const files = (await readdir(join(dir, name))).filter((f) => f.endsWith('.yaml')).sort();
     for (const f of files) {

@@ -16,8 +16,7 @@ afterAll(async () => {
   await reg?.close();
 });
 
-const put = (name: string, version: string, body: unknown, token = publisher) =>
-  reg.request('PUT', `/v1/components/${name}/versions/${version}`, { token, body });
+const put = (name: string, version: string, body: unknown, token = publisher) => reg.request('PUT', `/v1/components/${name}/versions/${version}`, { token, body });
 
 describe('tokens', () => {
   test('create (admin) returns the secret once; list never shows it; revoke makes it useless', async () => {

@@ -18,8 +18,7 @@ afterAll(async () => {
   await reg?.close();
 });
 
-const put = (name: string, version: string, body: unknown, token = publisher) =>
-  reg.request('PUT', `/v1/components/${name}/versions/${version}`, { token, body });
+const put = (name: string, version: string, body: unknown, token = publisher) => reg.request('PUT', `/v1/components/${name}/versions/${version}`, { token, body });
 
 describe('publish', () => {
   test('new version → 201 with its digest; same bytes again → 200; different bytes → 409', async () => {
@@ -250,13 +249,7 @@ describe('resolve', () => {
     await put('resolver-y', '0.1.0', definition('resolver-y', '0.1.0'));
     const r = await reg.request('POST', '/v1/resolve', {
       body: {
-        components: [
-          { name: 'resolver-x', range: '^1' },
-          { name: 'resolver-y' },
-          { name: 'resolver-x', range: '>=3' },
-          { name: 'missing-one', range: '*' },
-          { name: 'resolver-x', range: '*' },
-        ],
+        components: [{ name: 'resolver-x', range: '^1' }, { name: 'resolver-y' }, { name: 'resolver-x', range: '>=3' }, { name: 'missing-one', range: '*' }, { name: 'resolver-x', range: '*' }],
       },
     });
     expect(r.status).toBe(200);
@@ -300,9 +293,7 @@ describe('publisher record', () => {
     const c = new pg.Client({ connectionString: reg.db.url });
     await c.connect();
     try {
-      const { rows } = await c.query(
-        `SELECT v.publisher_id, v.digest, v.definition FROM versions v JOIN components c ON c.id = v.component_id WHERE c.name = 'redis' AND v.version = '7.2.0'`,
-      );
+      const { rows } = await c.query(`SELECT v.publisher_id, v.digest, v.definition FROM versions v JOIN components c ON c.id = v.component_id WHERE c.name = 'redis' AND v.version = '7.2.0'`);
       expect(rows).toHaveLength(1);
       expect(rows[0].publisher_id).toBe(publisherId);
       expect(rows[0].digest).toBe(digestOf(rows[0].definition));

@@ -37,24 +37,46 @@ describe('cache coherence across instances', () => {
     expect((await b.request('GET', '/v1/components/shared', { headers: { 'if-none-match': first.headers.get('etag')! } })).status).toBe(304);
 
     await a.request('PUT', '/v1/components/shared/versions/1.1.0', { token: ADMIN_TOKEN, body: definition('shared', '1.1.0') });
-    const seen = await eventually(() => b.request('GET', '/v1/components/shared'), (r) => r.json.versions.length === 2);
+    const seen = await eventually(
+      () => b.request('GET', '/v1/components/shared'),
+      (r) => r.json.versions.length === 2,
+    );
     expect(seen.json.versions.map((v: any) => v.version)).toEqual(['1.1.0', '1.0.0']);
     expect(seen.headers.get('etag')).not.toBe(first.headers.get('etag'));
-    const r2 = await eventually(() => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'shared', range: '*' }] } }), (r) => r.json.components[0].version === '1.1.0');
+    const r2 = await eventually(
+      () => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'shared', range: '*' }] } }),
+      (r) => r.json.components[0].version === '1.1.0',
+    );
     expect(r2.json.components[0].version).toBe('1.1.0');
 
     await a.request('POST', '/v1/components/shared/versions/1.1.0/yank', { token: ADMIN_TOKEN });
-    const r3 = await eventually(() => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'shared', range: '*' }] } }), (r) => r.json.components[0].version === '1.0.0');
+    const r3 = await eventually(
+      () => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'shared', range: '*' }] } }),
+      (r) => r.json.components[0].version === '1.0.0',
+    );
     expect(r3.json.components[0].version).toBe('1.0.0');
-    const yanked = await eventually(() => b.request('GET', '/v1/components/shared'), (r) => r.json.versions[0].yanked === true);
+    const yanked = await eventually(
+      () => b.request('GET', '/v1/components/shared'),
+      (r) => r.json.versions[0].yanked === true,
+    );
     expect(yanked.json.versions[0]).toMatchObject({ version: '1.1.0', yanked: true });
   });
 
-  test('resolve answers from B\'s in-memory index: a name unknown to B becomes known once A publishes it', async () => {
-    const before = await b.request('POST', '/v1/resolve', { body: { components: [{ name: 'late', range: '*' }, { name: 'shared', range: '*' }] } });
+  test("resolve answers from B's in-memory index: a name unknown to B becomes known once A publishes it", async () => {
+    const before = await b.request('POST', '/v1/resolve', {
+      body: {
+        components: [
+          { name: 'late', range: '*' },
+          { name: 'shared', range: '*' },
+        ],
+      },
+    });
     expect(before.json.components[0].error.code).toBe('HSM_COMPONENT_NOT_FOUND');
     await a.request('PUT', '/v1/components/late/versions/0.1.0', { token: ADMIN_TOKEN, body: definition('late', '0.1.0') });
-    const after = await eventually(() => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'late', range: '*' }] } }), (r) => r.json.components[0].version === '0.1.0');
+    const after = await eventually(
+      () => b.request('POST', '/v1/resolve', { body: { components: [{ name: 'late', range: '*' }] } }),
+      (r) => r.json.components[0].version === '0.1.0',
+    );
     expect(after.json.components[0]).toMatchObject({ name: 'late', version: '0.1.0' });
   });
 

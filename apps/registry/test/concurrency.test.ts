@@ -22,10 +22,7 @@ async function stored(name: string): Promise<{ version: string; digest: string; 
   const c = new pg.Client({ connectionString: reg.db.url });
   await c.connect();
   try {
-    const { rows } = await c.query(
-      `SELECT v.version, v.digest, v.definition FROM versions v JOIN components c ON c.id = v.component_id WHERE c.name = $1`,
-      [name],
-    );
+    const { rows } = await c.query(`SELECT v.version, v.digest, v.definition FROM versions v JOIN components c ON c.id = v.component_id WHERE c.name = $1`, [name]);
     return rows;
   } finally {
     await c.end();
@@ -72,9 +69,7 @@ describe('concurrent publishes', () => {
 
   test('50 different versions at once: all 50 stored and listed', async () => {
     const versions = Array.from({ length: 50 }, (_, i) => `1.${i}.0`);
-    const results = await Promise.all(
-      versions.map((v) => reg.request('PUT', `/v1/components/many-versions/versions/${v}`, { token, body: definition('many-versions', v) })),
-    );
+    const results = await Promise.all(versions.map((v) => reg.request('PUT', `/v1/components/many-versions/versions/${v}`, { token, body: definition('many-versions', v) })));
     expect(results.map((r) => r.status)).toEqual(versions.map(() => 201));
     const rows = await stored('many-versions');
     expect(rows.map((r) => r.version).sort()).toEqual([...versions].sort());

@@ -229,10 +229,11 @@ describe('10. Node-level refusals', () => {
   });
 
   test('two Authorization headers → 400, whichever comes first', async () => {
-    for (const order of [[ADMIN_TOKEN, 'nope'], ['nope', ADMIN_TOKEN]]) {
-      const answer = await rawSocket(
-        Buffer.from(`GET /v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${order[0]}\r\nAuthorization: Bearer ${order[1]}\r\nConnection: close\r\n\r\n`),
-      );
+    for (const order of [
+      [ADMIN_TOKEN, 'nope'],
+      ['nope', ADMIN_TOKEN],
+    ]) {
+      const answer = await rawSocket(Buffer.from(`GET /v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${order[0]}\r\nAuthorization: Bearer ${order[1]}\r\nConnection: close\r\n\r\n`));
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code).toBe(ErrorCodes.REQUEST_INVALID);
     }

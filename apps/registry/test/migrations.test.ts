@@ -149,9 +149,7 @@ describe('migrations', () => {
       }
       expected.set(table, cols);
     }
-    const rows = await query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
-    );
+    const rows = await query<{ table_name: string; column_name: string }>(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
     const actual = new Map<string, Set<string>>();
     for (const r of rows) actual.set(r.table_name, (actual.get(r.table_name) ?? new Set()).add(r.column_name));
     expect(Object.fromEntries([...actual].map(([t, c]) => [t, [...c].sort()]))).toEqual(Object.fromEntries([...expected].map(([t, c]) => [t, [...c].sort()])));

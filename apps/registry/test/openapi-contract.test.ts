@@ -15,8 +15,7 @@ afterAll(async () => {
   await reg?.close();
 });
 
-const operations = () =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+const operations = () => Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
 const param = (op: any, name: string) => (op.parameters ?? []).map((p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p)).find((p: any) => p.name === name);
 const schemaOf = (s: any): any => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
 
@@ -51,7 +50,11 @@ describe('the OpenAPI document', () => {
   });
 
   test('a method a path does not document → 405 with Allow', async () => {
-    for (const [method, path] of [['TRACE', '/healthz'], ['DELETE', '/v1/components'], ['PATCH', '/v1/components/x/versions/1.0.0']] as const) {
+    for (const [method, path] of [
+      ['TRACE', '/healthz'],
+      ['DELETE', '/v1/components'],
+      ['PATCH', '/v1/components/x/versions/1.0.0'],
+    ] as const) {
       const r = await sendRaw(reg.url, method, path);
       expect([method, path, r.status]).toEqual([method, path, 405]);
       expect(r.headers.allow).toBeTruthy();

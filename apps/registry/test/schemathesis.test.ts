@@ -34,15 +34,28 @@ async function schemathesis(url: string, label: string, extra: string[], maxTime
   const dir = await mkdtemp(join(tmpdir(), `hsm-st-${label}-`));
   try {
     const args = [
-      '--config-file', CONFIG, 'run', `${url}/docs/openapi.json`,
-      '--checks', 'all',
-      '--phases', 'examples,coverage,fuzzing,stateful',
-      '--max-examples', '40',
-      '--max-time', String(maxTime),
-      '--seed', '20261201',
-      '--workers', '2',
-      '--request-timeout', '10',
-      '--report', 'json,har', '--report-dir', dir,
+      '--config-file',
+      CONFIG,
+      'run',
+      `${url}/docs/openapi.json`,
+      '--checks',
+      'all',
+      '--phases',
+      'examples,coverage,fuzzing,stateful',
+      '--max-examples',
+      '40',
+      '--max-time',
+      String(maxTime),
+      '--seed',
+      '20261201',
+      '--workers',
+      '2',
+      '--request-timeout',
+      '10',
+      '--report',
+      'json,har',
+      '--report-dir',
+      dir,
       ...extra,
     ];
     const child = spawn(findSchemathesis(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
@@ -72,7 +85,12 @@ let reg: TestRegistry;
 beforeAll(async () => {
   reg = await startRegistry({ logLevel: 'warn' });
   // something to find: documents, versions to yank, a range to resolve
-  for (const [name, v] of [['redis', '7.2.0'], ['redis', '7.4.1'], ['qdrant', '1.12.0'], ['0', '0.0.0']] as const) {
+  for (const [name, v] of [
+    ['redis', '7.2.0'],
+    ['redis', '7.4.1'],
+    ['qdrant', '1.12.0'],
+    ['0', '0.0.0'],
+  ] as const) {
     const r = await reg.request('PUT', `/v1/components/${name}/versions/${v}`, { token: ADMIN_TOKEN, body: definition(name, v) });
     expect(r.status).toBe(201);
   }

@@ -23,8 +23,7 @@ afterAll(async () => {
   await a?.close();
 });
 
-const publish = (name: string, version: string, extra: Record<string, unknown> = {}) =>
-  a.request('PUT', `/v1/components/${name}/versions/${version}`, { token: ADMIN_TOKEN, body: definition(name, version, extra) });
+const publish = (name: string, version: string, extra: Record<string, unknown> = {}) => a.request('PUT', `/v1/components/${name}/versions/${version}`, { token: ADMIN_TOKEN, body: definition(name, version, extra) });
 
 /** Every query of the matrix, as B answers it over HTTP and as the database query answers it. */
 async function compare(): Promise<{ memory: unknown[]; database: unknown[] }> {
@@ -40,7 +39,11 @@ async function compare(): Promise<{ memory: unknown[]; database: unknown[] }> {
   const memory: unknown[] = [];
   const database: unknown[] = [];
   for (const query of queries) {
-    const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    ).toString();
     const r = await b.request('GET', `/v1/components?${qs}`);
     expect(r.status).toBe(200);
     memory.push({ query, ...r.json });

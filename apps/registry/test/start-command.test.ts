@@ -14,7 +14,6 @@ import { freePort } from '../../../test/support/free-port.mjs';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -40,11 +39,18 @@ describe('registry:start (built)', () => {
       let ready = false;
       while (!ready && Date.now() < until && p.child.exitCode === null) {
         await new Promise((r) => setTimeout(r, 200));
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
       }
       expect(p.err()).toBe('');
       expect(ready).toBe(true);
-      const lines = p.out().trim().split('\n').map((l) => JSON.parse(l));
+      const lines = p
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const announced = lines.find((l) => String(l.msg).includes('embedded PostgreSQL'));
       expect(announced.msg).toContain(join(home, 'hsm', 'registry'));
       expect(p.out()).not.toContain('hsm_start_test_admin_token_000000');
@@ -58,7 +64,10 @@ describe('registry:start (built)', () => {
       let ready2 = false;
       while (!ready2 && Date.now() < until2 && again.child.exitCode === null) {
         await new Promise((r) => setTimeout(r, 200));
-        ready2 = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        ready2 = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
       }
       expect(ready2).toBe(true);
       again.child.kill('SIGTERM');

@@ -113,7 +113,16 @@ describe('mutated inputs give coded errors, never stack traces', () => {
 
   test('hostile YAML is rejected quickly', () => {
     const bombs = [
-      ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 11 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]`)].join('\n'),
+      [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ...Array.from(
+          { length: 11 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+              .fill('*' + String.fromCharCode(97 + i))
+              .join(',')}]`,
+        ),
+      ].join('\n'),
       'components: ' + '['.repeat(5000) + ']'.repeat(5000),
       'x: ' + '{a: '.repeat(3000) + '1' + '}'.repeat(3000),
       'name: ' + 'a'.repeat(2 * 1024 * 1024),

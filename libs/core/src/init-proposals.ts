@@ -37,7 +37,10 @@ export function imageRepo(image: string): string {
   const noDigest = image.split('@')[0];
   const lastColon = noDigest.lastIndexOf(':');
   const repo = lastColon > noDigest.lastIndexOf('/') ? noDigest.slice(0, lastColon) : noDigest;
-  return repo.replace(/^docker\.io\//, '').replace(/^index\.docker\.io\//, '').replace(/^library\//, '');
+  return repo
+    .replace(/^docker\.io\//, '')
+    .replace(/^index\.docker\.io\//, '')
+    .replace(/^library\//, '');
 }
 
 const lastSegment = (repo: string) => repo.slice(repo.lastIndexOf('/') + 1);

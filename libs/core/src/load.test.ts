@@ -2,7 +2,6 @@ import { describe, expect, test } from '@jest/globals';
 import { parseManifest, parseDefinition } from './load.js';
 import { thrown as err } from '../../../test/support/hsm-errors.js';
 
-
 describe('parseManifest', () => {
   test('accepts the spec example', () => {
     const text = `version: 1
@@ -43,7 +42,12 @@ compose:
 
   test('billion laughs is rejected', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     const e = err(() => parseManifest(lines.join('\n')));
     expect(['HSM_YAML_TOO_COMPLEX', 'HSM_MANIFEST_INVALID']).toContain(e.code);
   });
@@ -60,7 +64,8 @@ describe('parseDefinition', () => {
     expect(e.code).toBe('HSM_DEFINITION_INVALID');
   });
   test('accepts the spec example', () => {
-    const d = parseDefinition(`name: qdrant-adapter
+    const d = parseDefinition(
+      `name: qdrant-adapter
 version: 1.4.0
 provides: [vector-store]
 requires:
@@ -81,7 +86,9 @@ services:
       build: { context: ., dockerfile: Dockerfile }
 env:
   QDRANT_URL: http://localhost:6333
-`, 'x.yaml');
+`,
+      'x.yaml',
+    );
     expect(d.requires).toHaveLength(2);
   });
 });

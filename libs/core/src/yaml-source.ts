@@ -93,9 +93,7 @@ export function locate(src: YamlSource, path: ReadonlyArray<PropertyKey>, wantKe
     let node: unknown = n === 0 ? src.doc.contents : src.doc.getIn(sub, true);
     if (wantKey && n === path.length && n > 0) {
       const parent = n === 1 ? src.doc.contents : src.doc.getIn(sub.slice(0, -1), true);
-      const pair = (parent as { items?: Array<{ key: unknown }> })?.items?.find(
-        (p) => p && typeof p === 'object' && isNode(p.key) && (p.key as { value?: unknown }).value === sub[n - 1],
-      );
+      const pair = (parent as { items?: Array<{ key: unknown }> })?.items?.find((p) => p && typeof p === 'object' && isNode(p.key) && (p.key as { value?: unknown }).value === sub[n - 1]);
       if (pair) node = pair.key;
     }
     const range = isNode(node) ? node.range : undefined;

@@ -45,11 +45,7 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
       cwd: options.cwd,
       env: options.env ?? process.env,
       shell: false,
-      stdio: [
-        options.input === undefined ? 'ignore' : 'pipe',
-        options.inherit === 'stderr' ? 2 : options.inherit ? 'inherit' : 'pipe',
-        options.inherit ? 'inherit' : 'pipe',
-      ],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', options.inherit === 'stderr' ? 2 : options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe'],
       signal: options.signal,
       timeout: options.timeoutMs,
     });

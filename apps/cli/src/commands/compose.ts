@@ -3,7 +3,20 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeEnvironment, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import { composeDirOf, composeRun, detectCompose, findProjectDir, readOptional, readManifestText, refusePortsInUse, waitForServices, describePhase, notReadyError, checkoutProjectName, refuseForeignContainers } from '@hsm/host';
+import {
+  composeDirOf,
+  composeRun,
+  detectCompose,
+  findProjectDir,
+  readOptional,
+  readManifestText,
+  refusePortsInUse,
+  waitForServices,
+  describePhase,
+  notReadyError,
+  checkoutProjectName,
+  refuseForeignContainers,
+} from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 import { bundledSchemaDir } from '../schema-dir.js';
@@ -51,7 +64,11 @@ async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandR
 async function checkBeforeUp(dir: string, projectName: string): Promise<void> {
   const generated = readFileSync(join(dir, GENERATED_COMPOSE), 'utf8');
   const dotenv = existsSync(join(dir, '.env')) ? readFileSync(join(dir, '.env'), 'utf8') : null;
-  const unset = unsetSecretVariables(generated, dotenv, Object.keys(process.env).filter((k) => process.env[k] !== ''));
+  const unset = unsetSecretVariables(
+    generated,
+    dotenv,
+    Object.keys(process.env).filter((k) => process.env[k] !== ''),
+  );
   if (unset.length) {
     throw new HsmError(ErrorCodes.SECRET_UNSET, `secret variable${unset.length === 1 ? '' : 's'} not set: ${unset.join(', ')}`, {
       hint: `add ${unset.map((v) => `${v}=…`).join(', ')} to .env (git-ignored) or export ${unset.length === 1 ? 'it' : 'them'}`,

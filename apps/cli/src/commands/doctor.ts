@@ -19,7 +19,13 @@ async function secretChecks(cwd: string): Promise<{ variable: string; set: boole
   }
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null);
   const generated = read(GENERATED_COMPOSE);
-  const unset = new Set(unsetSecretVariables(generated, read('.env'), Object.keys(process.env).filter((k) => process.env[k] !== '')));
+  const unset = new Set(
+    unsetSecretVariables(
+      generated,
+      read('.env'),
+      Object.keys(process.env).filter((k) => process.env[k] !== ''),
+    ),
+  );
   return secretVariablesIn(generated).map((variable) => ({ variable, set: !unset.has(variable) }));
 }
 
@@ -28,7 +34,10 @@ export const doctor: Command = async (ctx) => {
     uvVersion().catch(() => null),
     dockerInfo().catch(() => null),
     detectCompose().catch(() => null),
-    runProcess(['git', '--version'], { allowFailure: true }).then((r) => (r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, '') : null), () => null),
+    runProcess(['git', '--version'], { allowFailure: true }).then(
+      (r) => (r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, '') : null),
+      () => null,
+    ),
   ]);
   const checks = [
     { name: 'node', ok: true, version: process.versions.node, required: true, fix: '' },
@@ -40,7 +49,9 @@ export const doctor: Command = async (ctx) => {
       ok: compose !== null && Number(compose.version.split('.')[0]) >= 2,
       version: compose ? `${compose.version} (${compose.argv.join(' ')})` : null,
       required: false,
-      fix: compose ? `Compose ${compose.version} is v1, which predates the Compose Specification (include, pull_policy: missing): install the Compose v2 plugin` : 'install the Docker Compose v2 plugin (`docker compose`)',
+      fix: compose
+        ? `Compose ${compose.version} is v1, which predates the Compose Specification (include, pull_policy: missing): install the Compose v2 plugin`
+        : 'install the Docker Compose v2 plugin (`docker compose`)',
     },
   ];
   const secrets = await secretChecks(ctx.cwd);

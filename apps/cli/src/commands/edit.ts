@@ -54,27 +54,34 @@ export const add: Command = async (ctx) => {
   }
   if (allow.length && specs.length !== 1) throw new HsmError(ErrorCodes.USAGE, '--allow takes exactly one component', { hint: 'add the others without --allow' });
   const pkg = ctx.values.package as string | undefined;
-  return notFoundOnAdd(specs.map((s) => s.name), () => editAndSync(ctx, 'add', async (edit) => {
-    for (const s of specs) {
-      if (!(s.name in (edit.current.components ?? {}))) {
-        const entry: Record<string, unknown> = {};
-        if (s.range) entry.version = s.range;
-        if (registry) entry.registry = registry;
-        edit.manifest.set(['components', s.name], entry);
-      } else {
-        if (s.range) edit.manifest.set(['components', s.name, 'version'], s.range);
-        if (registry) edit.manifest.set(['components', s.name, 'registry'], registry);
-      }
-    }
-    if (allow.length) {
-      const before = (edit.manifest.get(['components', specs[0].name, 'allow']) ?? []) as string[];
-      edit.manifest.set(['components', specs[0].name, 'allow'], CAPABILITIES.filter((c) => before.includes(c) || allow.includes(c)));
-    }
-    if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
-    // the workspace member that gets the Python dependencies (issue 9 item 1); the plan checks the name
-    if (pkg !== undefined && edit.current.python?.package !== pkg) edit.manifest.set(['python', 'package'], pkg);
-    if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);
-  }));
+  return notFoundOnAdd(
+    specs.map((s) => s.name),
+    () =>
+      editAndSync(ctx, 'add', async (edit) => {
+        for (const s of specs) {
+          if (!(s.name in (edit.current.components ?? {}))) {
+            const entry: Record<string, unknown> = {};
+            if (s.range) entry.version = s.range;
+            if (registry) entry.registry = registry;
+            edit.manifest.set(['components', s.name], entry);
+          } else {
+            if (s.range) edit.manifest.set(['components', s.name, 'version'], s.range);
+            if (registry) edit.manifest.set(['components', s.name, 'registry'], registry);
+          }
+        }
+        if (allow.length) {
+          const before = (edit.manifest.get(['components', specs[0].name, 'allow']) ?? []) as string[];
+          edit.manifest.set(
+            ['components', specs[0].name, 'allow'],
+            CAPABILITIES.filter((c) => before.includes(c) || allow.includes(c)),
+          );
+        }
+        if (dev) setMode(edit, specs[0].name, 'dev', path, Boolean(ctx.values.shared));
+        // the workspace member that gets the Python dependencies (issue 9 item 1); the plan checks the name
+        if (pkg !== undefined && edit.current.python?.package !== pkg) edit.manifest.set(['python', 'package'], pkg);
+        if (withPairs.length) await writeTypedWith(edit, edit.manifest, specs[0].name, withPairs);
+      }),
+  );
 };
 
 /**
@@ -109,7 +116,11 @@ export const remove: Command = async (ctx) => {
       if (!edit.current.groups) continue;
       const groups = groupsOf(edit.manifest);
       for (const [g, spec] of Object.entries(groups)) {
-        if (Array.isArray(spec?.use) && spec.use.includes(name)) edit.manifest.set(['groups', g, 'use'], spec.use.filter((u) => u !== name));
+        if (Array.isArray(spec?.use) && spec.use.includes(name))
+          edit.manifest.set(
+            ['groups', g, 'use'],
+            spec.use.filter((u) => u !== name),
+          );
         // the group's last entry goes with the `groups:` key (as `hsm use` created it): hsm.yaml round-trips
         else if (spec?.use === name) edit.manifest.delete(Object.keys(groups).length === 1 ? ['groups'] : ['groups', g]);
       }
@@ -170,9 +181,7 @@ export const use: Command = async (ctx) => {
     // the group owns its interface: a provider listed under `components` would be a second implementation,
     // so swapping is one command — the replaced provider leaves `components` too
     const registries = await edit.registries();
-    const replaced = Object.keys(edit.current.components ?? {}).filter(
-      (n) => !names.includes(n) && findVersions(registries, n).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(group))),
-    );
+    const replaced = Object.keys(edit.current.components ?? {}).filter((n) => !names.includes(n) && findVersions(registries, n).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(group))));
     for (const r of replaced) {
       ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
       edit.manifest.delete(['components', r]);

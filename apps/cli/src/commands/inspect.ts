@@ -1,7 +1,21 @@
 /** Read-only commands: status, why, search, info. */
 import { stringify } from 'yaml';
 import semver from 'semver';
-import { HsmError, ErrorCodes, explainWhy, searchCatalog, findVersions, parseComponentRequirement, didYouMean, parseManifest, allowedValues, definitionFindings, definitionCapabilities, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
+import {
+  HsmError,
+  ErrorCodes,
+  explainWhy,
+  searchCatalog,
+  findVersions,
+  parseComponentRequirement,
+  didYouMean,
+  parseManifest,
+  allowedValues,
+  definitionFindings,
+  definitionCapabilities,
+  type CatalogEntry,
+  type ComponentDefinition,
+} from '@hsm/core';
 import { findProjectDir, readManifestText, loadRegistries, syncProject, inspectProject, MANIFEST, type LoadedRegistry } from '@hsm/host';
 import type { Command, CommandContext } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
@@ -71,10 +85,23 @@ function stripAnsi(s: string): string {
 }
 
 export const why: Command = async (ctx) => {
-  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), { command: 'why', waitSeconds: ctx.waitSeconds, builtin: builtinRegistry, folderCache: folderCache(), schemaDir: bundledSchemaDir() });
+  const { resolution } = await inspectProject(findProjectDir(ctx.cwd), reporter(ctx.out), {
+    command: 'why',
+    waitSeconds: ctx.waitSeconds,
+    builtin: builtinRegistry,
+    folderCache: folderCache(),
+    schemaDir: bundledSchemaDir(),
+  });
   const name = ctx.positionals[0];
   if (!resolution.components.some((c) => c.name === name)) {
-    throw new HsmError(ErrorCodes.COMPONENT_NOT_FOUND, `\`${name}\` is not in the stack${didYouMean(name, resolution.components.map((c) => c.name))}`, { hint: 'see the stack with `hsm status`' });
+    throw new HsmError(
+      ErrorCodes.COMPONENT_NOT_FOUND,
+      `\`${name}\` is not in the stack${didYouMean(
+        name,
+        resolution.components.map((c) => c.name),
+      )}`,
+      { hint: 'see the stack with `hsm status`' },
+    );
   }
   const lines = explainWhy(resolution, name);
   return { data: { name, reasons: resolution.components.find((c) => c.name === name)!.reasons, lines }, text: lines.join('\n') };
@@ -155,7 +182,14 @@ export const info: Command = async (ctx) => {
   const needs = capabilities.length
     ? [`# needs allow: ${capabilities.join(', ')} — \`hsm add ${name} ${capabilities.map((c) => `--allow ${c}`).join(' ')}\``, ...findings.map((f) => `#   ${f.capability}: ${f.what} (${f.path.join('.')})`)]
     : ['# needs allow: nothing'];
-  const text = [`# ${name} ${entry.version} from registry \`${first.registry}\``, `# digest: ${entry.digest}`, `# versions: ${versions.join(', ')}`, ...needs, ...optionsTable(entry.definition), stringify(entry.definition).trimEnd()].join('\n');
+  const text = [
+    `# ${name} ${entry.version} from registry \`${first.registry}\``,
+    `# digest: ${entry.digest}`,
+    `# versions: ${versions.join(', ')}`,
+    ...needs,
+    ...optionsTable(entry.definition),
+    stringify(entry.definition).trimEnd(),
+  ].join('\n');
   return { data: { registry: first.registry, version: entry.version, digest: entry.digest, versions, capabilities, definition: entry.definition }, text };
 };
 
@@ -163,8 +197,21 @@ export const info: Command = async (ctx) => {
 export function optionsTable(d: ComponentDefinition): string[] {
   const entries = Object.entries(d.options ?? {});
   if (entries.length === 0) return [];
-  const rows = [['option', 'type', 'default', 'allowed', 'description'], ...entries.map(([n, o]) => [n, o.secret ? `${o.type} (secret)` : o.type, o.secret ? `$${o.env}` : o.default === undefined ? '(required)' : String(o.default), allowedValues(o), o.description ?? ''])];
+  const rows = [
+    ['option', 'type', 'default', 'allowed', 'description'],
+    ...entries.map(([n, o]) => [n, o.secret ? `${o.type} (secret)` : o.type, o.secret ? `$${o.env}` : o.default === undefined ? '(required)' : String(o.default), allowedValues(o), o.description ?? '']),
+  ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const set = `# set with: hsm set ${d.name} KEY=VALUE [--local]  (or components.${d.name}.with in hsm.yaml)`;
-  return ['# options:', ...rows.map((r) => `#   ${r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd()}`), set];
+  return [
+    '# options:',
+    ...rows.map(
+      (r) =>
+        `#   ${r
+          .map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell))
+          .join('  ')
+          .trimEnd()}`,
+    ),
+    set,
+  ];
 }

@@ -15,7 +15,11 @@ export const ports: Command = async (ctx) => {
   const { instance } = await inspect(ctx, 'ports');
   const rows = instance.ports.map((p) => [p.service, p.target, `${p.ip ?? '0.0.0.0'}:${p.port}`, p.port === p.declared ? '' : `(declared ${p.declared})`]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['service', 'container', 'host'][i].length));
-  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c))
+      .join('  ')
+      .trimEnd();
   const head = `instance ${instance.slot}${instance.slot === 0 ? ' (primary)' : ''} · Compose project ${instance.projectName}`;
   const text = rows.length ? [head, line(['service', 'container', 'host', '']), ...rows.map(line)].join('\n') : `${head}\nno published host ports`;
   return { data: { project: instance.projectName, slot: instance.slot, ports: instance.ports }, text };
@@ -29,7 +33,9 @@ function shellQuote(v: string): string {
 export const env: Command = async (ctx) => {
   const { instance } = await inspect(ctx, 'env');
   const values = parseDotenv(instance.envFile);
-  const text = Object.entries(values).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n');
+  const text = Object.entries(values)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join('\n');
   return { data: values, text: `# this checkout's settings (also in ${INSTANCE_ENV_FILE}: \`uv run --env-file ${INSTANCE_ENV_FILE} …\`)\n${text}` };
 };
 
@@ -52,7 +58,7 @@ export const instance: Command = async (ctx) => {
     const report = await syncProject(dir, reporter(ctx.out), { ...syncOptions(ctx, 'instance'), beforePlan: () => writeSlot(dir, slot) });
     return {
       data: { slot, project: report.instance.projectName, written: report.written },
-      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${slot === 0 && !checkout.primary ? '\nnote: this worktree now shares the main checkout\'s containers, volumes and ports' : ''}`,
+      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${slot === 0 && !checkout.primary ? "\nnote: this worktree now shares the main checkout's containers, volumes and ports" : ''}`,
     };
   }
   const { instance: current } = await inspect(ctx, 'instance');

@@ -33,7 +33,10 @@ export async function registryTarget(ctx: CommandContext, given: string): Promis
     ErrorCodes.REGISTRY_NOT_FOUND,
     folder
       ? `registry \`${given}\` is a folder registry: it needs no login and takes no publish (edit its files)`
-      : `no registry service named \`${given}\` in ${manifest ? MANIFEST : 'this directory (no hsm.yaml found)'}${didYouMean(given, remotes.map((r) => r.name))}`,
+      : `no registry service named \`${given}\` in ${manifest ? MANIFEST : 'this directory (no hsm.yaml found)'}${didYouMean(
+          given,
+          remotes.map((r) => r.name),
+        )}`,
     { hint: remotes.length ? `registries with a URL: ${remotes.map((r) => r.name).join(', ')}; or give the URL itself` : 'give the registry URL, e.g. `hsm login https://hsm.example.com`' },
   );
 }
@@ -51,7 +54,11 @@ async function readToken(ctx: CommandContext, target: { name: string; url: strin
       if (size > 64 * 1024) throw new HsmError(ErrorCodes.USAGE, 'the token on stdin is longer than 64 KiB', { hint: 'pipe only the token: `echo "$TOKEN" | hsm login NAME`' });
       chunks.push(c as Buffer);
     }
-    token = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+    token =
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .split(/\r?\n/)
+        .find((l) => l.trim() !== '') ?? '';
   }
   token = token.trim();
   if (!token) {
@@ -109,4 +116,3 @@ export const login: Command = async (ctx) => {
     text: `Logged in to registry ${target.name} (${displayUrl(target.url)}); token stored in ${file}\n(${env} in the environment takes precedence over it)`,
   };
 };
-

@@ -54,12 +54,26 @@ export const outdated: Command = async (ctx) => {
       r.wanted ?? '-',
       r.latest ?? '-',
       r.registry ?? '-',
-      [r.yanked ? s.red('locked version yanked') : '', r.missing ? s.red('not in any registry') : '', r.locked && r.wanted && r.locked !== r.wanted ? s.yellow('update within range') : '', r.wanted && r.latest && r.wanted !== r.latest ? s.cyan('newer outside range') : '']
+      [
+        r.yanked ? s.red('locked version yanked') : '',
+        r.missing ? s.red('not in any registry') : '',
+        r.locked && r.wanted && r.locked !== r.wanted ? s.yellow('update within range') : '',
+        r.wanted && r.latest && r.wanted !== r.latest ? s.cyan('newer outside range') : '',
+      ]
         .filter(Boolean)
         .join(', '),
     ]),
   );
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  const text = rows.length ? table.map((row) => row.map((c, i) => (i < 5 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd()).join('\n') : 'no components in hsm.yaml';
+  const text = rows.length
+    ? table
+        .map((row) =>
+          row
+            .map((c, i) => (i < 5 ? c.padEnd(widths[i]) : c))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n')
+    : 'no components in hsm.yaml';
   return { data: { components: rows.map(({ missing: _missing, ...r }) => r) }, text };
 };

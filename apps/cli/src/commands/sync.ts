@@ -41,7 +41,10 @@ export const plan: Command = async (ctx) => {
   }
   const commands: string[] = [];
   if (report.plan.python) commands.push('uv sync');
-  if (report.plan.composeFiles.length) commands.push(`docker compose${report.plan.composeDir ? ` --project-directory ${report.plan.composeDir}` : ''} -p ${report.plan.projectName} ${report.plan.composeFiles.map((f) => `-f ${f}`).join(' ')} config --quiet`);
+  if (report.plan.composeFiles.length)
+    commands.push(
+      `docker compose${report.plan.composeDir ? ` --project-directory ${report.plan.composeDir}` : ''} -p ${report.plan.projectName} ${report.plan.composeFiles.map((f) => `-f ${f}`).join(' ')} config --quiet`,
+    );
   const text = [
     parts.length ? parts.join('\n') : 'No changes: artifacts match hsm.yaml',
     ...(report.plan.notes.length ? ['', ...report.plan.notes.map((n) => s.yellow(`note: ${n}`))] : []),

@@ -3,7 +3,6 @@ import { RegistryApi } from '@hsm/core';
 
 export type Scope = RegistryApi.Scope;
 
-
 export interface Team {
   id: string;
   name: string;

@@ -134,11 +134,7 @@ export class ComponentRepository {
     const where: Prisma.ComponentWhereInput = {};
     if (q.text) {
       const literal = escapeLike(q.text);
-      where.OR = [
-        { name: { contains: literal, mode: 'insensitive' } },
-        { description: { contains: literal, mode: 'insensitive' } },
-        { provides: { has: q.text.toLowerCase() } },
-      ];
+      where.OR = [{ name: { contains: literal, mode: 'insensitive' } }, { description: { contains: literal, mode: 'insensitive' } }, { provides: { has: q.text.toLowerCase() } }];
     }
     if (q.provides) where.provides = { has: q.provides };
     if (q.after) where.name = { gt: q.after };

@@ -112,17 +112,14 @@ export class ComponentService {
     if (!team) throw forbidden('this token belongs to no team, so it cannot own components');
     const digest = digestOf(definition);
     // a new name's owner row and first version are written together: a publish that fails claims no name
-    const r = await this.components.publish(
-      { name: canonicalName, normalizedName: normalizeName(canonicalName), teamId: team.id, version: exactVersion, definition, digest, publisherId: caller.tokenId },
-      (head) => {
-        if (head.name !== canonicalName) {
-          throw new HsmError(ErrorCodes.NAME_TAKEN, `\`${canonicalName}\` is too close to the existing component \`${head.name}\``, {
-            hint: `publish under \`${head.name}\` or choose a clearly different name`,
-          });
-        }
-        this.assertOwner(caller, head);
-      },
-    );
+    const r = await this.components.publish({ name: canonicalName, normalizedName: normalizeName(canonicalName), teamId: team.id, version: exactVersion, definition, digest, publisherId: caller.tokenId }, (head) => {
+      if (head.name !== canonicalName) {
+        throw new HsmError(ErrorCodes.NAME_TAKEN, `\`${canonicalName}\` is too close to the existing component \`${head.name}\``, {
+          hint: `publish under \`${head.name}\` or choose a clearly different name`,
+        });
+      }
+      this.assertOwner(caller, head);
+    });
     this.invalidate(normalizeName(canonicalName)); // at once here; other instances hear it from the feed
     if (r.inserted) {
       return { created: true, body: { name: canonicalName, version: exactVersion, digest, published_at: r.publishedAt.toISOString() } };

@@ -176,7 +176,10 @@ export class SearchIndex {
         const i = known.get(k);
         if (i !== undefined) hits[i] = fresh.get(k) ?? DROPPED;
       }
-      this.install(hits.filter((h) => h !== DROPPED), generation);
+      this.install(
+        hits.filter((h) => h !== DROPPED),
+        generation,
+      );
     } catch (e) {
       if (generation === this.generation) for (const k of names) this.stale.add(k);
       throw e;

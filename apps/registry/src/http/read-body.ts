@@ -53,7 +53,10 @@ export function jsonBody(limit: number) {
     const preread = (req as PreRead)[PREREAD];
     if (preread !== undefined) return finish(preread);
     const tooLarge = (): void => {
-      res.status(413).setHeader('Connection', 'close').json(errorBody(ErrorCodes.BODY_TOO_LARGE, `request body exceeds ${limit} bytes`));
+      res
+        .status(413)
+        .setHeader('Connection', 'close')
+        .json(errorBody(ErrorCodes.BODY_TOO_LARGE, `request body exceeds ${limit} bytes`));
     };
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > limit) {

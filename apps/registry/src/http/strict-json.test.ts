@@ -14,12 +14,12 @@ const refusal = (s: string | Buffer) => {
 };
 
 describe('parseStrictJson', () => {
-  test.each([
-    '{}', '[]', '0', '-1.5e3', '"x"', 'true', 'null', ' {"a":[1,{"b":null}],"c":"\\u00e9\\n\\ud83d\\ude00","d":false} ',
-    '{"a":"é😀"}', '[1,2,3]', '{"":1}', '"\\/\\b\\f\\r\\t\\"\\\\"',
-  ])('%s parses as JSON.parse does', (s) => {
-    expect(parse(s)).toEqual(JSON.parse(s));
-  });
+  test.each(['{}', '[]', '0', '-1.5e3', '"x"', 'true', 'null', ' {"a":[1,{"b":null}],"c":"\\u00e9\\n\\ud83d\\ude00","d":false} ', '{"a":"é😀"}', '[1,2,3]', '{"":1}', '"\\/\\b\\f\\r\\t\\"\\\\"'])(
+    '%s parses as JSON.parse does',
+    (s) => {
+      expect(parse(s)).toEqual(JSON.parse(s));
+    },
+  );
 
   test.each([
     ['{"a":1,"a":2}', /duplicate key `a`/],

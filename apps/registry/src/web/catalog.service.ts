@@ -42,10 +42,7 @@ export class CatalogService {
   ) {}
 
   async search(q: { q: string; provides: string; cursor?: string }): Promise<SearchView> {
-    const [page, interfaces] = await Promise.all([
-      this.components.search({ q: q.q || undefined, provides: q.provides || undefined, cursor: q.cursor, limit: PAGE_SIZE }),
-      this.catalog.interfaces(),
-    ]);
+    const [page, interfaces] = await Promise.all([this.components.search({ q: q.q || undefined, provides: q.provides || undefined, cursor: q.cursor, limit: PAGE_SIZE }), this.catalog.interfaces()]);
     const lists = page.components.length ? await this.versionLists(page.components.map((c) => normalizeName(c.name))) : new Map();
     const hits: SearchHitView[] = page.components.map((c) => {
       const versions = (lists.get(normalizeName(c.name)) ?? []) as { version: string; yanked: boolean }[];
@@ -95,7 +92,9 @@ export class CatalogService {
           description: c.description,
           version: newest,
           python: python ? { package: python.package, requirement: python.requirement ?? `${python.package}==${newest}` } : null,
-          images: Object.keys(services).sort().flatMap((s) => (services[s].image ? [services[s].image!] : [])),
+          images: Object.keys(services)
+            .sort()
+            .flatMap((s) => (services[s].image ? [services[s].image!] : [])),
           requires: ((def.requires ?? []) as Requirement[]).map((r) => (typeof r === 'string' ? r : `interface ${r.interface}`)),
         };
       }),

@@ -118,7 +118,13 @@ ${v.svg ? html`<figure class="graph" aria-label="Dependency graph">${trusted(v.s
 ${optionsTable(def.options)}
 ${servicesTable(def.services)}
 <section class="panel" aria-labelledby="python"><h2 id="python">Python</h2>${pythonFacts(def, v.selected.version)}</section>
-${Object.keys(env).length ? html`<section class="panel" aria-labelledby="env"><h2 id="env">Environment</h2><dl class="facts">${Object.keys(env).sort().map((k) => html`<dt><code>${k}</code></dt><dd><code>${str(env[k])}</code></dd>`)}</dl></section>` : ''}
+${
+  Object.keys(env).length
+    ? html`<section class="panel" aria-labelledby="env"><h2 id="env">Environment</h2><dl class="facts">${Object.keys(env)
+        .sort()
+        .map((k) => html`<dt><code>${k}</code></dt><dd><code>${str(env[k])}</code></dd>`)}</dl></section>`
+    : ''
+}
 <section class="panel" aria-labelledby="definition"><h2 id="definition">Definition (YAML)</h2><pre><code>${stringify(def)}</code></pre></section>
 </div>
 <aside>

@@ -19,13 +19,19 @@ import { componentPage } from './component-page.js';
 import { findAsset } from './assets.js';
 import { PageCache, type RenderedPage } from './page-cache.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const HomeQuery = z.object({
   q: z.string().max(100).optional().default(''),
-  provides: z.union([Name, z.literal('')]).optional().default(''),
-  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  provides: z
+    .union([Name, z.literal('')])
+    .optional()
+    .default(''),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 
 const LoginForm = z.object({ token: z.string().max(1000).optional().default(''), next: z.string().optional() });

@@ -29,7 +29,11 @@ export function parseDotenv(text: string | null, outer: ComposeEnv = {}): Record
     } else if (rest.startsWith('"')) {
       const end = /(?<!\\)"/.exec(rest.slice(1))?.index;
       const body = end === undefined ? rest.slice(1) : rest.slice(1, end + 1);
-      value = interpolate(body.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n'] ?? c), { ...outer, ...out }) ?? '';
+      value =
+        interpolate(
+          body.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n'] ?? c),
+          { ...outer, ...out },
+        ) ?? '';
     } else {
       value = interpolate(rest.replace(/\s+#.*$/, '').trim(), { ...outer, ...out }) ?? '';
     }

@@ -4,7 +4,7 @@ import { linkComposeEnv, COMPOSE_ENV_MARKER } from './link-compose-env.js';
 const FILES = ['docker-compose.yml', 'docker-compose.hsm.yml'];
 
 describe('linkComposeEnv', () => {
-  test('no .env: created with hsm\'s line, and gone again when removed', () => {
+  test("no .env: created with hsm's line, and gone again when removed", () => {
     const created = linkComposeEnv(null, FILES);
     expect(created).toBe(`${COMPOSE_ENV_MARKER}\nCOMPOSE_FILE=docker-compose.yml:docker-compose.hsm.yml\n`);
     expect(linkComposeEnv(created, FILES)).toBe(created);
@@ -21,7 +21,7 @@ describe('linkComposeEnv', () => {
     expect(linkComposeEnv(added, null)).toBe(original);
   });
 
-  test('changing the list rewrites only hsm\'s line', () => {
+  test("changing the list rewrites only hsm's line", () => {
     const added = linkComposeEnv('A=1\n', ['docker-compose.hsm.yml'])!;
     const changed = linkComposeEnv(added, FILES)!;
     expect(changed).toBe(`${COMPOSE_ENV_MARKER}\nCOMPOSE_FILE=docker-compose.yml:docker-compose.hsm.yml\nA=1\n`);
@@ -50,7 +50,7 @@ describe('linkComposeEnv', () => {
 describe('linkComposeEnv on generated variants', () => {
   function rng(seed: number): () => number {
     let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   }
   const lines = ['# comment', '', 'A=1', 'export B = "two words"', "C='x # y'", 'D=', 'COMPOSE_FILE=compose.yaml', 'COMPOSE_FILE="compose.yaml:extra.yaml"', 'E=${A}'];
 

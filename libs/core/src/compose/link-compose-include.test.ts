@@ -82,9 +82,7 @@ describe('linkComposeInclude', () => {
 
   test('adding touches only the inserted lines', () => {
     const original = fixtures['comments, anchors and odd spacing, no include'];
-    expect(linkComposeInclude(original, F, true)).toBe(
-      original.replace('x-common: &common', `include:\n  - ${F}\nx-common: &common`),
-    );
+    expect(linkComposeInclude(original, F, true)).toBe(original.replace('x-common: &common', `include:\n  - ${F}\nx-common: &common`));
     const block = fixtures['existing block include with comments'];
     expect(linkComposeInclude(block, F, true)).toBe(block.replace('services:', `  - ${F}\nservices:`));
     expect(linkComposeInclude(fixtures['flow include'], F, true)).toBe(fixtures['flow include'].replace('b.yaml]', `b.yaml, ${F}]`));
@@ -119,7 +117,7 @@ describe('linkComposeInclude on generated variants', () => {
   // styles, comments and blank lines between blocks, CRLF or LF, with or without a final newline.
   function rng(seed: number): () => number {
     let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   }
   const blocks = [
     'name: demo',

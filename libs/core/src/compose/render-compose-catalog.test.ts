@@ -19,7 +19,9 @@ function definitions(): ResolvedComponent[] {
   for (const name of readdirSync(seed).sort()) {
     const dir = join(seed, name);
     if (name === 'groups' || !statSync(dir).isDirectory()) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const definition = parseDefinition(readFileSync(join(dir, file), 'utf8'), `${name}/${file}`);
       if (!definition.services) continue;
       const c: ResolvedComponent = { name: definition.name, version: definition.version, registry: 'builtin', digest: 'sha256:0', definition, mode: 'prod', checkout: `packages/${definition.name}`, reasons: [] };

@@ -248,7 +248,7 @@ describe('renderCompose plan-time errors', () => {
     }
   });
 
-  test("dev paths that leave the checkout are refused: definitions are untrusted", () => {
+  test('dev paths that leave the checkout are refused: definitions are untrusted', () => {
     for (const dev of [{ build: { context: '../../etc' } }, { build: '/' }, { build: '.', volumes: ['../../home:/h'] }, { build: '.', volumes: [{ type: 'bind', source: '../x', target: '/x' }] }]) {
       const c = component({ name: 'evil', services: { evil: { image: 'e:1', dev } } }, { mode: 'dev' });
       expect(codeOf(() => render([c]))).toBe(ErrorCodes.PATH_UNSAFE);

@@ -87,28 +87,17 @@ interface PlannedService {
 }
 
 /** Top-level service keys in the order people expect to read them; the rest follow alphabetically. */
-const KEY_ORDER = [
-  'image',
-  'build',
-  'pull_policy',
-  'command',
-  'entrypoint',
-  'environment',
-  'env_file',
-  'ports',
-  'expose',
-  'volumes',
-  'depends_on',
-  'healthcheck',
-  'labels',
-];
+const KEY_ORDER = ['image', 'build', 'pull_policy', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'volumes', 'depends_on', 'healthcheck', 'labels'];
 
 /**
  * A name Compose accepts as a project name, the way Compose normalises one it derives itself: lowercase, only
  * `[a-z0-9_-]`, starting with a letter or digit. `Rag.App` → `ragapp`. Pass the same name to `-p`.
  */
 export function toComposeProjectName(name: string): string {
-  const normalised = name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  const normalised = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
   if (normalised === '') {
     throw new HsmError(ErrorCodes.MANIFEST_INVALID, `\`${name}\` gives no usable Compose project name`, {
       hint: 'set `compose.project_name` in hsm.yaml (lowercase letters, digits, `-`, `_`)',

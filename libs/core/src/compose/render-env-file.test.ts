@@ -18,13 +18,8 @@ function component(name: string, env?: Record<string, string>, python = true): R
 
 describe('renderEnvFile', () => {
   test('components by name, keys by name, a header, one block per component', () => {
-    const text = renderEnvFile([
-      component('redis', { REDIS_URL: 'redis://localhost:6379/0' }),
-      component('qdrant', { QDRANT_URL: 'http://localhost:6333', QDRANT_API_KEY: '' }),
-    ]);
-    expect(text).toBe(
-      `${ENV_FILE_HEADER}\n\n# qdrant 1.0.0\nQDRANT_API_KEY=''\nQDRANT_URL=http://localhost:6333\n\n# redis 1.0.0\nREDIS_URL=redis://localhost:6379/0\n`,
-    );
+    const text = renderEnvFile([component('redis', { REDIS_URL: 'redis://localhost:6379/0' }), component('qdrant', { QDRANT_URL: 'http://localhost:6333', QDRANT_API_KEY: '' })]);
+    expect(text).toBe(`${ENV_FILE_HEADER}\n\n# qdrant 1.0.0\nQDRANT_API_KEY=''\nQDRANT_URL=http://localhost:6333\n\n# redis 1.0.0\nREDIS_URL=redis://localhost:6379/0\n`);
   });
 
   test('null when nothing is exported', () => {

@@ -20,7 +20,10 @@ function validator(): Promise<Validate> {
 
 /** `services.web.ports.0` from `/services/web/ports/0`. */
 function dotted(instancePath: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   return parts.length ? parts.join('.') : '(top level)';
 }
 

@@ -123,14 +123,18 @@ describe('renderers', () => {
   test('Mermaid label text cannot break out of its quotes or edge bars', () => {
     const g = graphOf();
     g.edges[1] = { ...g.edges[1], range: '>=1 <2 || "3"' };
-    const line = renderMermaid(g).split('\n').find((l) => l.includes('c_qdrant_adapter -->|') && l.endsWith('c_qdrant'))!;
+    const line = renderMermaid(g)
+      .split('\n')
+      .find((l) => l.includes('c_qdrant_adapter -->|') && l.endsWith('c_qdrant'))!;
     expect(line).toBe('  c_qdrant_adapter -->|#gt;=1 #lt;2 #124;#124; #quot;3#quot;| c_qdrant');
   });
 
   test('DOT: clusters, dev dashed, python-only filled, services as cylinders with ports', () => {
     const dot = renderDot(graphOf());
     expect(dot).toContain('subgraph "cluster_2" {\n    label="interface vector-store (one)";');
-    expect(dot).toContain('"component:qdrant-adapter" [label="qdrant-adapter 1.4.0\\ndev (local checkout)\\npython only: qdrant-client", tooltip="qdrant-adapter 1.4.0 from registry team", fillcolor="#fff4c2", style="rounded,filled,dashed,bold", class="dev python-only"];');
+    expect(dot).toContain(
+      '"component:qdrant-adapter" [label="qdrant-adapter 1.4.0\\ndev (local checkout)\\npython only: qdrant-client", tooltip="qdrant-adapter 1.4.0 from registry team", fillcolor="#fff4c2", style="rounded,filled,dashed,bold", class="dev python-only"];',
+    );
     expect(dot).toContain('"service:qdrant" [label="qdrant\\nqdrant/qdrant:v1.12.1\\nport 127.0.0.1:6333\\nport 6334\\nport 7000-7002/udp", shape="cylinder"');
     expect(dot).toContain('"component:qdrant-adapter" -> "component:qdrant" [label="^1.12"];');
     expect(dot).toContain('"component:qdrant-adapter" -> "component:openai-embeddings" [label="embeddings"];');

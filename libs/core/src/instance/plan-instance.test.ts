@@ -63,7 +63,7 @@ describe('planInstance', () => {
 });
 
 describe('withInstance', () => {
-  test('the block goes into the .env Compose reads: the workspace root\'s for a member joining its project (issues 9 and 12)', () => {
+  test("the block goes into the .env Compose reads: the workspace root's for a member joining its project (issues 9 and 12)", () => {
     const p = stack('A=1\n', 1);
     const member = withInstance({ changes: [], composeDir: '..' } as never, 'A=1\n', p);
     expect(member.changes.map((c) => c.path)).toEqual(['../.env']);

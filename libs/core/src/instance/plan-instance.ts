@@ -19,7 +19,7 @@ import { portReference } from './port-variables.js';
 
 export { INSTANCE_ENV_FILE } from '../plan/project-files.js';
 export const INSTANCE_STATE_FILE = '.hsm/instance.json';
-export const DOTENV_BLOCK_START = '# >>> hsm instance: this checkout\'s Compose project and host ports (per checkout; `hsm instance` explains) >>>';
+export const DOTENV_BLOCK_START = "# >>> hsm instance: this checkout's Compose project and host ports (per checkout; `hsm instance` explains) >>>";
 export const DOTENV_BLOCK_END = '# <<< hsm instance <<<';
 
 export interface InstancePort {
@@ -116,7 +116,11 @@ export function instanceProjectName(baseName: string, slot: number): string {
 
 export function planInstance(input: InstanceInput): InstancePlan {
   const declared = declaredPorts(input.composeText);
-  const chosen = instancePorts(declared.map((d) => ({ key: d.variable, port: d.declared })), input.slot, input.inUse);
+  const chosen = instancePorts(
+    declared.map((d) => ({ key: d.variable, port: d.declared })),
+    input.slot,
+    input.inUse,
+  );
   const ports = declared.map((d) => ({ ...d, port: chosen[d.variable] }));
   const projectName = instanceProjectName(input.baseName, input.slot);
   const values: Record<string, string> = { COMPOSE_PROJECT_NAME: projectName };

@@ -59,7 +59,9 @@ export function instancePorts(declared: readonly DeclaredPort[], slot: number, i
     while (reserved.has(p) || given.has(p) || inUse.has(p) || p < LOWEST) {
       p = wrap(p + 10);
       if (++tries > (HIGHEST - LOWEST) / 10) {
-        throw new HsmError(ErrorCodes.INSTANCE_INVALID, `no free host port ending in ${slot} for ${d.key} (declared ${d.port})`, { hint: 'stop some of what listens on this machine, or use another slot: `hsm instance N`' });
+        throw new HsmError(ErrorCodes.INSTANCE_INVALID, `no free host port ending in ${slot} for ${d.key} (declared ${d.port})`, {
+          hint: 'stop some of what listens on this machine, or use another slot: `hsm instance N`',
+        });
       }
     }
     given.add(p);

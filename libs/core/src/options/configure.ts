@@ -84,11 +84,25 @@ function optionValues(c: ResolvedComponent, sets: ValueSet[]): ConfiguredOptions
       const spec = declared[key];
       if (!spec) {
         const names = Object.keys(declared);
-        throw invalid(set, c, key, true, `${c.name} ${c.version} has no option \`${key}\`${didYouMean(key, names)}`, names.length ? `options of ${c.name}: ${names.join(', ')} (see \`hsm info ${c.name}\`)` : `${c.name} declares no options`);
+        throw invalid(
+          set,
+          c,
+          key,
+          true,
+          `${c.name} ${c.version} has no option \`${key}\`${didYouMean(key, names)}`,
+          names.length ? `options of ${c.name}: ${names.join(', ')} (see \`hsm info ${c.name}\`)` : `${c.name} declares no options`,
+        );
       }
       if (spec.secret) {
         // the value is not repeated: it may be the secret itself (Terraform printed one in a type error)
-        throw invalid(set, c, key, false, `option \`${key}\` of ${c.name} is a secret: it is read from $${spec.env} at run time and cannot be set in ${set.file}`, `remove it from ${set.file} and put ${spec.env}=… in .env`);
+        throw invalid(
+          set,
+          c,
+          key,
+          false,
+          `option \`${key}\` of ${c.name} is a secret: it is read from $${spec.env} at run time and cannot be set in ${set.file}`,
+          `remove it from ${set.file} and put ${spec.env}=… in .env`,
+        );
       }
       const problem = valueProblem(spec, value);
       if (problem) throw invalid(set, c, key, false, `option \`${key}\` of ${c.name}: ${problem.startsWith('expected') ? problem : `${JSON.stringify(value)} ${problem}`}`, `allowed: ${allowedValues(spec)}`);

@@ -45,8 +45,7 @@ function walk(d: Walkable, visit: (text: string, path: (string | number)[]) => v
     if (typeof v === 'string') visit(v, path);
     else if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) go(x, [...path, i]);
-    }
-    else if (v && typeof v === 'object') {
+    } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k.includes('${{')) keyProblem([...path, k]);
         go(x, [...path, k]);

@@ -7,7 +7,17 @@ import type { ComponentDefinition } from '../schema/definition.js';
 
 function component(definition: Partial<ComponentDefinition> & { name: string }, extra: Partial<ResolvedComponent> = {}): ResolvedComponent {
   const def = { version: '1.0.0', ...definition } as ComponentDefinition;
-  return { name: def.name, version: def.version, registry: 'local', digest: `sha256:${'0'.repeat(64)}`, definition: def, mode: 'prod', checkout: `packages/${def.name}`, reasons: [{ kind: 'manifest', range: '*' }], ...extra };
+  return {
+    name: def.name,
+    version: def.version,
+    registry: 'local',
+    digest: `sha256:${'0'.repeat(64)}`,
+    definition: def,
+    mode: 'prod',
+    checkout: `packages/${def.name}`,
+    reasons: [{ kind: 'manifest', range: '*' }],
+    ...extra,
+  };
 }
 
 const redis = component({ name: 'redis', services: { redis: { image: 'redis:7', ports: ['127.0.0.1:6379:6379'] } } });
@@ -176,13 +186,21 @@ describe('a member chosen at a virtual workspace root (issue 9 item 1)', () => {
 
 describe("a workspace member joining the root's Compose project (issue 9 item 2)", () => {
   const ROOT_COMPOSE = { file: 'compose.yml', text: 'services:\n  web:\n    image: web:1\n' };
-  const svc = (mode: 'prod' | 'dev') =>
-    component({ name: 'svc', services: { svc: { image: 'svc:1', dev: { build: { context: '.' } } } } }, { mode, checkout: 'packages/svc' });
+  const svc = (mode: 'prod' | 'dev') => component({ name: 'svc', services: { svc: { image: 'svc:1', dev: { build: { context: '.' } } } } }, { mode, checkout: 'packages/svc' });
   const MANIFEST = 'version: 1\nname: app\ncomponents: { svc: {} }\n';
   const member = (over: Partial<ProjectFiles> = {}) => files({ composeDir: '..', userCompose: ROOT_COMPOSE, ...over });
   const planIn = (f: ProjectFiles, c: ResolvedComponent[]) => {
     const { manifest } = parseManifest(MANIFEST, 'hsm.yaml');
-    return planSync({ manifest, manifestText: MANIFEST, overlayText: null, files: { ...f, 'hsm.yaml': MANIFEST }, lock: null, resolution: { components: c, interfaces: {} }, checkouts: { svc: true }, projectDir: '/ws/backend' });
+    return planSync({
+      manifest,
+      manifestText: MANIFEST,
+      overlayText: null,
+      files: { ...f, 'hsm.yaml': MANIFEST },
+      lock: null,
+      resolution: { components: c, interfaces: {} },
+      checkouts: { svc: true },
+      projectDir: '/ws/backend',
+    });
   };
 
   test("the generated file goes next to the root compose file, which includes it; Compose's root directory names the project", () => {
@@ -194,14 +212,23 @@ describe("a workspace member joining the root's Compose project (issue 9 item 2)
     expect(p.projectName).toBe('ws');
     expect(planIn(member({ '.env': 'COMPOSE_PROJECT_NAME=stack\n' }), [svc('prod')]).projectName).toBe('stack');
   });
-  test("a dev build context (relative to hsm.yaml) is written relative to the root, where Compose resolves it", () => {
+  test('a dev build context (relative to hsm.yaml) is written relative to the root, where Compose resolves it', () => {
     const p = planIn(member(), [svc('dev')]);
     expect(p.changes.find((c) => c.path === '../docker-compose.hsm.yml')!.after).toMatch(/context: \.\/backend\/packages\/svc$/m);
   });
   test('with compose.link: env the COMPOSE_FILE line goes into the root .env', () => {
     const text = MANIFEST.replace('components:', 'compose: { link: env }\ncomponents:');
     const { manifest } = parseManifest(text, 'hsm.yaml');
-    const p = planSync({ manifest, manifestText: text, overlayText: null, files: { ...member(), 'hsm.yaml': text }, lock: null, resolution: { components: [svc('prod')], interfaces: {} }, checkouts: {}, projectDir: '/ws/backend' });
+    const p = planSync({
+      manifest,
+      manifestText: text,
+      overlayText: null,
+      files: { ...member(), 'hsm.yaml': text },
+      lock: null,
+      resolution: { components: [svc('prod')], interfaces: {} },
+      checkouts: {},
+      projectDir: '/ws/backend',
+    });
     expect(p.changes.find((c) => c.path === '../.env')!.after).toContain('COMPOSE_FILE=compose.yml:docker-compose.hsm.yml');
   });
 });
@@ -210,7 +237,16 @@ test("a member's docker-compose.hsm.yml from before it joined the root's project
   const MANIFEST = 'version: 1\nname: app\ncomponents: {}\n';
   const { manifest } = parseManifest(MANIFEST, 'hsm.yaml');
   const run = (stale: string) =>
-    planSync({ manifest, manifestText: MANIFEST, overlayText: null, files: { ...files({ composeDir: '..', userCompose: { file: 'compose.yml', text: 'services: {}\n' }, staleGenerated: stale }), 'hsm.yaml': MANIFEST }, lock: null, resolution: { components: [], interfaces: {} }, checkouts: {}, projectDir: '/ws/backend' });
+    planSync({
+      manifest,
+      manifestText: MANIFEST,
+      overlayText: null,
+      files: { ...files({ composeDir: '..', userCompose: { file: 'compose.yml', text: 'services: {}\n' }, staleGenerated: stale }), 'hsm.yaml': MANIFEST },
+      lock: null,
+      resolution: { components: [], interfaces: {} },
+      checkouts: {},
+      projectDir: '/ws/backend',
+    });
   const old = '# Generated by hsm from hsm.yaml. Do not edit: change hsm.yaml and run `hsm sync`.\nservices: {}\n';
   expect(run(old).changes).toEqual([{ path: 'docker-compose.hsm.yml', before: old, after: null }]);
   expect(run('services: {}\n').changes).toEqual([]);

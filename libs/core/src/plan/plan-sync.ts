@@ -130,9 +130,15 @@ export function composeProjectName(manifest: Manifest, project: Pick<ProjectFile
 export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
   const b = before?.components ?? {};
   const a = after.components;
-  const added = Object.keys(a).filter((k) => !(k in b)).map((k) => `${k} ${a[k].version}`);
-  const removed = Object.keys(b).filter((k) => !(k in a)).map((k) => `${k} ${b[k].version}`);
-  const changed = Object.keys(a).filter((k) => k in b && b[k].version !== a[k].version).map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
+  const added = Object.keys(a)
+    .filter((k) => !(k in b))
+    .map((k) => `${k} ${a[k].version}`);
+  const removed = Object.keys(b)
+    .filter((k) => !(k in a))
+    .map((k) => `${k} ${b[k].version}`);
+  const changed = Object.keys(a)
+    .filter((k) => k in b && b[k].version !== a[k].version)
+    .map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
   return { added, removed, changed };
 }
 

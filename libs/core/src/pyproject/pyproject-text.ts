@@ -197,8 +197,8 @@ export class PyprojectText extends TomlText {
       return [
         {
           header: h,
-          name: name ? decodeString(this.text.slice(name.valueStart, name.valueEnd)) ?? undefined : undefined,
-          url: url ? decodeString(this.text.slice(url.valueStart, url.valueEnd)) ?? undefined : undefined,
+          name: name ? (decodeString(this.text.slice(name.valueStart, name.valueEnd)) ?? undefined) : undefined,
+          url: url ? (decodeString(this.text.slice(url.valueStart, url.valueEnd)) ?? undefined) : undefined,
           urlStatement: url,
         },
       ];

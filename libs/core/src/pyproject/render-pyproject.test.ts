@@ -22,7 +22,6 @@ function render(text: string | null, desired: PythonDependency[], owned: Pyproje
   return renderPyproject({ text, projectName: 'demo', desired, owned });
 }
 
-
 /** Adds `desired`, checks the result parses with them, removes them all again: the original bytes must come back. */
 function roundTrip(text: string, desired: PythonDependency[]): string {
   const added = render(text, desired);
@@ -67,9 +66,7 @@ describe('readPyprojectSources', () => {
 describe('renderPyproject', () => {
   test('missing file → minimal PEP 621 file', () => {
     const r = render(null, [qdrant, redis]);
-    expect(r.text).toBe(
-      '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = [\n    "qdrant-client>=1.12,<2",\n    "redis>=5,<6",\n]\n',
-    );
+    expect(r.text).toBe('[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = [\n    "qdrant-client>=1.12,<2",\n    "redis>=5,<6",\n]\n');
     expect(r.owned).toEqual({ dependencies: ['qdrant-client', 'redis'], indexes: [], created: ['dependencies-expanded'] });
     expect(render(null, [])).toEqual({ text: '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n', owned: none });
     expect(render(r.text, [], r.owned).text).toBe(render(null, []).text);
@@ -96,20 +93,9 @@ describe('renderPyproject', () => {
   });
 
   test('multi-line array with comments, single quotes and no trailing comma', () => {
-    const text = [
-      '[project]',
-      "name = 'x'",
-      'dependencies = [',
-      "  'httpx>=0.27',  # http client",
-      '  # pinned for a bug:',
-      "  'pydantic==2.9.2'",
-      ']',
-      '',
-    ].join('\n');
+    const text = ['[project]', "name = 'x'", 'dependencies = [', "  'httpx>=0.27',  # http client", '  # pinned for a bug:', "  'pydantic==2.9.2'", ']', ''].join('\n');
     const added = roundTrip(text, [redis]);
-    expect(added).toBe(
-      ['[project]', "name = 'x'", 'dependencies = [', "  'httpx>=0.27',  # http client", '  # pinned for a bug:', "  'pydantic==2.9.2',", "  'redis>=5,<6'", ']', ''].join('\n'),
-    );
+    expect(added).toBe(['[project]', "name = 'x'", 'dependencies = [', "  'httpx>=0.27',  # http client", '  # pinned for a bug:', "  'pydantic==2.9.2',", "  'redis>=5,<6'", ']', ''].join('\n'));
     roundTrip(text, [qdrant, redis]);
   });
 
@@ -253,7 +239,9 @@ describe('renderPyproject', () => {
 
   test('every shape of tool.uv.sources that uv edits takes hsm entries in that shape (issue 9 item 9)', () => {
     const inline = '[project]\nname = "x"\n[tool.uv]\nsources = { a = { path = "a" } }\n';
-    expect(roundTrip(inline, [qdrantDev])).toBe('[project]\nname = "x"\ndependencies = [\n    "qdrant-client==1.4.0",\n]\n[tool.uv]\nsources = { a = { path = "a" }, qdrant-client = { path = "packages/qdrant-adapter", editable = true } }\n');
+    expect(roundTrip(inline, [qdrantDev])).toBe(
+      '[project]\nname = "x"\ndependencies = [\n    "qdrant-client==1.4.0",\n]\n[tool.uv]\nsources = { a = { path = "a" }, qdrant-client = { path = "packages/qdrant-adapter", editable = true } }\n',
+    );
     for (const empty of ['{}', '{ }', '{  }']) {
       const text = `[project]\nname = "x"\ndependencies = []\n[tool.uv]\nsources = ${empty}\n`;
       const added = roundTrip(text, [qdrantDev, teamPkg]);
@@ -267,7 +255,7 @@ describe('renderPyproject', () => {
     expect(roundTrip(tool, [qdrantDev])).toContain('uv.sources.six = { git = "https://g/six" }\nuv.sources.qdrant-client = { path');
   });
 
-  test('a [tool.uv.sources.six] sub-table gets a [tool.uv.sources] table beside it; one for hsm\'s own package is named as a sub-table (issue 9 item 8)', () => {
+  test("a [tool.uv.sources.six] sub-table gets a [tool.uv.sources] table beside it; one for hsm's own package is named as a sub-table (issue 9 item 8)", () => {
     const sub = '[project]\nname = "x"\ndependencies = ["six"]\n\n[tool.uv.sources.six]\ngit = "https://g/six"\n';
     expect((parse(roundTrip(sub, [qdrantDev])) as any).tool.uv.sources).toEqual({ six: { git: 'https://g/six' }, 'qdrant-client': { path: 'packages/qdrant-adapter', editable: true } });
     const owned = '[project]\nname = "x"\ndependencies = ["qdrant-client==1.4.0"]\n\n[tool.uv.sources.qdrant-client]\npath = "elsewhere"\n';
@@ -350,7 +338,7 @@ describe('renderPyproject on fixture files', () => {
 describe('renderPyproject, random walks', () => {
   // A small seeded PRNG, so a failure reproduces.
   function prng(seed: number): () => number {
-    return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   }
   const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
   const pool: PythonDependency[][] = [

@@ -203,10 +203,14 @@ function checkDynamic(doc: PyprojectText, data: Record<string, unknown>, desired
   const dynamic = (data.project as { dynamic?: unknown } | undefined)?.dynamic;
   if (desired.length === 0 || !Array.isArray(dynamic) || !dynamic.includes('dependencies')) return;
   const names = desired.map((d) => d.package).join(', ');
-  throw new HsmError(ErrorCodes.PYPROJECT_DYNAMIC, `${FILE} declares its dependencies dynamic ([project].dynamic lists "dependencies"), so hsm cannot add ${names}: the project takes its dependencies from elsewhere (its build backend), and uv rejects a static list next to it`, {
-    location: doc.dynamicAt(),
-    hint: 'move the dependencies into [project].dependencies and take "dependencies" out of [project].dynamic (`uv add -r requirements.txt` moves a requirements file), or use only components without a `python` part here',
-  });
+  throw new HsmError(
+    ErrorCodes.PYPROJECT_DYNAMIC,
+    `${FILE} declares its dependencies dynamic ([project].dynamic lists "dependencies"), so hsm cannot add ${names}: the project takes its dependencies from elsewhere (its build backend), and uv rejects a static list next to it`,
+    {
+      location: doc.dynamicAt(),
+      hint: 'move the dependencies into [project].dependencies and take "dependencies" out of [project].dynamic (`uv add -r requirements.txt` moves a requirements file), or use only components without a `python` part here',
+    },
+  );
 }
 
 /** Everything that can fail is checked before the first edit. */

@@ -47,7 +47,10 @@ export function globToRegExp(glob: string): RegExp {
       const end = g.indexOf(']', i);
       if (end < 0) re += '\\[';
       else {
-        re += `[${g.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${g
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -138,15 +141,26 @@ export function pyprojectTarget(input: { rootText: string | null; rootData: Reco
   if (pkg !== undefined) {
     if (typeof rootProject?.name === 'string' && normalName(rootProject.name) === normalName(pkg)) return root;
     if (!members) {
-      throw new HsmError(ErrorCodes.WORKSPACE_MEMBER, `hsm.yaml sets python.package to \`${pkg}\`, but pyproject.toml here is not the root of a uv workspace (no [tool.uv.workspace])${typeof rootProject?.name === 'string' ? ` and its project is ${rootProject.name}` : ''}`, {
-        hint: 'remove `python.package` from hsm.yaml to use this pyproject.toml, or keep hsm.yaml at the workspace root',
-      });
+      throw new HsmError(
+        ErrorCodes.WORKSPACE_MEMBER,
+        `hsm.yaml sets python.package to \`${pkg}\`, but pyproject.toml here is not the root of a uv workspace (no [tool.uv.workspace])${typeof rootProject?.name === 'string' ? ` and its project is ${rootProject.name}` : ''}`,
+        {
+          hint: 'remove `python.package` from hsm.yaml to use this pyproject.toml, or keep hsm.yaml at the workspace root',
+        },
+      );
     }
     const member = named.find((m) => normalName(m.name) === normalName(pkg));
     if (!member) {
-      throw new HsmError(ErrorCodes.WORKSPACE_MEMBER, `python.package in hsm.yaml is \`${pkg}\`, which is not a member of this uv workspace${didYouMean(pkg, named.map((m) => m.name))}`, {
-        hint: members.length ? `members (project name and directory): ${describeMembers(members)}` : 'the workspace has no members yet: list them under [tool.uv.workspace] members in pyproject.toml',
-      });
+      throw new HsmError(
+        ErrorCodes.WORKSPACE_MEMBER,
+        `python.package in hsm.yaml is \`${pkg}\`, which is not a member of this uv workspace${didYouMean(
+          pkg,
+          named.map((m) => m.name),
+        )}`,
+        {
+          hint: members.length ? `members (project name and directory): ${describeMembers(members)}` : 'the workspace has no members yet: list them under [tool.uv.workspace] members in pyproject.toml',
+        },
+      );
     }
     return { file: `${member.path}/pyproject.toml`, text: member.text, member: member.path };
   }

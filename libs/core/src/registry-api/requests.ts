@@ -24,12 +24,7 @@ export const ExactVersion = z
   .regex(re(EXACT_VERSION), 'must be an exact semver version like `1.4.0` (each part below 2147483648)')
   .refine((v) => semver.valid(v) === v, 'must be an exact semver version like `1.4.0`');
 
-export const VersionRange = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(re(RANGE), 'must be a semver range like `^1.4`, `>=2 <3` or `*`')
-  .refine(isValidRange, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
+export const VersionRange = z.string().min(1).max(200).regex(re(RANGE), 'must be a semver range like `^1.4`, `>=2 <3` or `*`').refine(isValidRange, 'must be a semver range like `^1.4`, `>=2 <3` or `*`');
 
 export const IfNoneMatch = z.string().max(2000).regex(re(IF_NONE_MATCH), 'must be one or more entity tags, or `*`');
 

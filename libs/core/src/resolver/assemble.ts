@@ -76,8 +76,7 @@ export function checkInterfaces(resolution: Resolution, registries: RegistrySnap
   }
   if (unfilled.length === 0) return;
   const [first, ...rest] = unfilled;
-  const fix = (u: (typeof unfilled)[number]) =>
-    u.candidates.length ? `run \`hsm use ${u.iface} <name>\`` : `add a registry that has a component providing ${u.iface}`;
+  const fix = (u: (typeof unfilled)[number]) => (u.candidates.length ? `run \`hsm use ${u.iface} <name>\`` : `add a registry that has a component providing ${u.iface}`);
   throw new HsmError(
     ErrorCodes.INTERFACE_UNFILLED,
     `${first.by.name} ${first.by.version} requires interface ${first.iface}; no component in the stack provides it; ` +
@@ -85,10 +84,7 @@ export function checkInterfaces(resolution: Resolution, registries: RegistrySnap
       ` — ${fix(first)}`,
     {
       hint: first.candidates.length ? `hsm use ${first.iface} <name>   (one of: ${first.candidates.join(', ')})` : fix(first),
-      details: [
-        ...whyLines(resolution, first.by.name),
-        ...rest.map((u) => `also unfilled: ${u.iface}, required by ${u.by.name} ${u.by.version}${u.candidates.length ? ` (candidates: ${u.candidates.join(', ')})` : ''}`),
-      ],
+      details: [...whyLines(resolution, first.by.name), ...rest.map((u) => `also unfilled: ${u.iface}, required by ${u.by.name} ${u.by.version}${u.candidates.length ? ` (candidates: ${u.candidates.join(', ')})` : ''}`)],
     },
   );
 }

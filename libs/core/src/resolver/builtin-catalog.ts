@@ -43,8 +43,7 @@ export function catalogSeal(jsonText: string): string {
  */
 export function loadBuiltinCatalog(jsonText: string, name = 'builtin', seal?: string): RegistrySnapshot {
   if (seal !== undefined && catalogSeal(jsonText) === seal) return sealedCatalog(JSON.parse(jsonText) as CatalogJson, name);
-  const bad = (why: string) =>
-    new HsmError(ErrorCodes.DEFINITION_INVALID, `the built-in catalog is damaged: ${why}`, { hint: 'reinstall hsm (or rebuild it with `npm run build`)' });
+  const bad = (why: string) => new HsmError(ErrorCodes.DEFINITION_INVALID, `the built-in catalog is damaged: ${why}`, { hint: 'reinstall hsm (or rebuild it with `npm run build`)' });
   let data: CatalogJson;
   try {
     data = JSON.parse(jsonText) as CatalogJson;

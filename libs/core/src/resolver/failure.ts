@@ -44,13 +44,7 @@ export function failureError(f: Failure, sources: ReadonlyMap<string, Source>, r
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   const head = inRange[0] ?? f.tried[0];
   const code =
-    only === 'conflict'
-      ? ErrorCodes.CONFLICT
-      : only === 'group-member' || only === 'group-outsider'
-        ? ErrorCodes.GROUP_INVALID
-        : only === 'requires-missing'
-          ? ErrorCodes.COMPONENT_NOT_FOUND
-          : ErrorCodes.UNSATISFIABLE;
+    only === 'conflict' ? ErrorCodes.CONFLICT : only === 'group-member' || only === 'group-outsider' ? ErrorCodes.GROUP_INVALID : only === 'requires-missing' ? ErrorCodes.COMPONENT_NOT_FOUND : ErrorCodes.UNSATISFIABLE;
   const via = f.via;
   const tried = f.tried.map((t) => `${f.name} ${t.version}: ${describeRejection(f.name, t.rejection)}`);
   let message: string;

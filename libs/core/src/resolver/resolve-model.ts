@@ -9,9 +9,7 @@ export interface Constraint {
   reason: Reason;
 }
 
-export type Source =
-  | { kind: 'found'; registry: string; entries: CatalogEntry[] }
-  | { kind: 'missing'; lockedRegistry?: string; pinned?: string };
+export type Source = { kind: 'found'; registry: string; entries: CatalogEntry[] } | { kind: 'missing'; lockedRegistry?: string; pinned?: string };
 
 export interface GroupRule {
   name: string;

@@ -38,7 +38,6 @@ function versions(r: Resolution): Record<string, string> {
   return Object.fromEntries(r.components.map((c) => [c.name, c.version]));
 }
 
-
 const basic = registry('builtin', [
   { name: 'redis', version: '7.2.0', provides: ['cache'] },
   { name: 'redis', version: '7.4.0', provides: ['cache'] },
@@ -125,7 +124,10 @@ describe('lock', () => {
     expect(lockFromResolution(run({ manifest: m, registries: [reg], lock }))).toEqual(lock.components);
   });
   test('different content for a locked version → DIGEST_MISMATCH', () => {
-    const changed = registry('r', [{ name: 'a', version: '1.0.0', description: 'changed' }, { name: 'b', version: '2.0.0' }]);
+    const changed = registry('r', [
+      { name: 'a', version: '1.0.0', description: 'changed' },
+      { name: 'b', version: '2.0.0' },
+    ]);
     const e = thrown(() => run({ manifest: m, registries: [changed], lock }));
     expect(e.code).toBe('HSM_DIGEST_MISMATCH');
     // accepted explicitly with an upgrade of that component
@@ -148,7 +150,10 @@ describe('lock', () => {
 
 describe('registries', () => {
   const first = registry('team', [{ name: 'a', version: '1.0.0' }]);
-  const second = registry('builtin', [{ name: 'a', version: '2.0.0' }, { name: 'b', version: '1.0.0' }]);
+  const second = registry('builtin', [
+    { name: 'a', version: '2.0.0' },
+    { name: 'b', version: '1.0.0' },
+  ]);
 
   test('first registry that has a name wins, even with a lower version', () => {
     const r = run({ manifest: manifest({ a: {}, b: {} }), registries: [first, second] });
@@ -264,9 +269,7 @@ describe('interfaces and groups', () => {
   test('unfilled interface → INTERFACE_UNFILLED with candidates and the fix', () => {
     const e = thrown(() => run({ manifest: manifest({ 'rag-pipeline': {}, 'qdrant-adapter': {} }), registries: [reg] }));
     expect(e.code).toBe('HSM_INTERFACE_UNFILLED');
-    expect(e.message).toBe(
-      'rag-pipeline 2.1.0 requires interface embeddings; no component in the stack provides it; candidates: bge-embeddings, openai-embeddings — run `hsm use embeddings <name>`',
-    );
+    expect(e.message).toBe('rag-pipeline 2.1.0 requires interface embeddings; no component in the stack provides it; candidates: bge-embeddings, openai-embeddings — run `hsm use embeddings <name>`');
     expect(e.hint).toBe('hsm use embeddings <name>   (one of: bge-embeddings, openai-embeddings)');
   });
 
@@ -304,7 +307,7 @@ describe('interfaces and groups', () => {
   });
 
   test('versions that would provide a grouped interface from outside the group are skipped', () => {
-    const r = run({ manifest: manifest({ 'pgvector-adapter': {} }, { sql: { policy: 'many', use: [] , min: 0 } , 'vector-store': { policy: 'many', use: ['pgvector-adapter'] } }), registries: [reg] });
+    const r = run({ manifest: manifest({ 'pgvector-adapter': {} }, { sql: { policy: 'many', use: [], min: 0 }, 'vector-store': { policy: 'many', use: ['pgvector-adapter'] } }), registries: [reg] });
     expect(versions(r)).toEqual({ 'pgvector-adapter': '0.3.0' });
   });
 
@@ -322,9 +325,7 @@ describe('interfaces and groups', () => {
   });
 
   test('group members are in the stack without a components entry, and conflicts still hold', () => {
-    const e = thrown(() =>
-      run({ manifest: manifest({}, { 'vector-store': { policy: 'many', use: ['qdrant-adapter', 'chroma-adapter'] } }), registries: [reg] }),
-    );
+    const e = thrown(() => run({ manifest: manifest({}, { 'vector-store': { policy: 'many', use: ['qdrant-adapter', 'chroma-adapter'] } }), registries: [reg] }));
     expect(e.code).toBe('HSM_CONFLICT');
   });
 });

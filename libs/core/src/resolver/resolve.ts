@@ -50,8 +50,7 @@ export type ResolveOutcome =
 export function resolve(input: ResolveInput): ResolveOutcome {
   const { manifest, overlay, registries } = input;
   const lock = input.lock ?? null;
-  const upgrades = (name: string): boolean =>
-    input.upgrade === true || (Array.isArray(input.upgrade) && input.upgrade.includes(name));
+  const upgrades = (name: string): boolean => input.upgrade === true || (Array.isArray(input.upgrade) && input.upgrade.includes(name));
   const byName = new Map(registries.map((r) => [r.name, r]));
 
   const roots = collectRoots(manifest, byName); // 1.

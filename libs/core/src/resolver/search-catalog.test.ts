@@ -58,7 +58,11 @@ describe('catalog JSON', () => {
   test('round-trips and keeps yanked flags; same snapshot → same bytes', () => {
     const json = catalogJsonOf(builtin);
     expect(catalogJsonOf(loadBuiltinCatalog(json))).toBe(json);
-    expect(loadBuiltinCatalog(json).components.get('valkey')!.find((e) => e.version === '8.1.2')!.yanked).toBe(true);
+    expect(
+      loadBuiltinCatalog(json)
+        .components.get('valkey')!
+        .find((e) => e.version === '8.1.2')!.yanked,
+    ).toBe(true);
   });
   test('a sealed text is taken as it is, giving the same snapshot as the full check; any other text is checked in full', () => {
     const json = catalogJsonOf(builtin);

@@ -8,11 +8,11 @@ export type Capability = (typeof CAPABILITIES)[number];
 /** One line per capability, for `hsm info`, messages and docs. */
 export const CAPABILITY_MEANING: Record<Capability, string> = {
   privileged: '`privileged: true`: every device and capability of the host',
-  'cap-add': '`cap_add`: Linux capabilities beyond Docker\'s default set',
+  'cap-add': "`cap_add`: Linux capabilities beyond Docker's default set",
   devices: '`devices`, `device_cgroup_rules` or `gpus`: host devices in the container',
   'host-namespaces': '`network_mode`, `pid`, `ipc`, `uts`, `userns_mode` or `cgroup` set to `host`',
   'no-confinement': '`security_opt` turning off seccomp, AppArmor, SELinux labels or masked system paths',
-  'host-mounts': 'bind mounts (or `env_file`) of host paths outside the component\'s dev checkout',
+  'host-mounts': "bind mounts (or `env_file`) of host paths outside the component's dev checkout",
   'docker-socket': 'a bind mount of the Docker socket (or a directory holding it): root on the host',
   'public-ports': 'ports published on every interface (`0.0.0.0`, or no host address), not only 127.0.0.1',
 };

@@ -26,7 +26,9 @@ function fixture(dir: string, file: string): { component: ResolvedComponent; tex
   return { text, component: { name: definition.name, version: definition.version, registry: 'fixtures', digest: 'sha256:0', definition, mode: 'prod', checkout: `packages/${definition.name}`, reasons: [], origin } };
 }
 
-const unsafe = readdirSync(join(fixtures, 'unsafe')).filter((f) => f.endsWith('.yaml')).sort();
+const unsafe = readdirSync(join(fixtures, 'unsafe'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('unsafe definitions', () => {
   test('the fixture folder is not empty', () => {
@@ -101,7 +103,16 @@ describe('planSync', () => {
     userCompose: null,
   });
   const plan = (manifestText: string, component: ResolvedComponent) =>
-    planSync({ manifest: parseManifest(manifestText).manifest, manifestText, overlayText: null, files: files(manifestText), lock: null, resolution: { components: [component], interfaces: {} }, checkouts: { [component.name]: true }, projectDir: '/work/demo' });
+    planSync({
+      manifest: parseManifest(manifestText).manifest,
+      manifestText,
+      overlayText: null,
+      files: files(manifestText),
+      lock: null,
+      resolution: { components: [component], interfaces: {} },
+      checkouts: { [component.name]: true },
+      projectDir: '/work/demo',
+    });
 
   test('refuses before rendering, and renders once hsm.yaml allows it', () => {
     const { component } = fixture('unsafe', 'docker-socket.yaml');

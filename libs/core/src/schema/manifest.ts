@@ -12,10 +12,7 @@ export const AllowedCapability = z.enum(CAPABILITIES, {
 /** `components.<name>.with`: option name → a scalar; names and types are checked against the definition later. */
 export const OptionValues = z.record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]));
 
-export const RegistryRef = z.union([
-  z.strictObject({ name: Name, url: z.url({ protocol: /^https?$/ }) }),
-  z.strictObject({ name: Name, path: UserPath }),
-]);
+export const RegistryRef = z.union([z.strictObject({ name: Name, url: z.url({ protocol: /^https?$/ }) }), z.strictObject({ name: Name, path: UserPath })]);
 export type RegistryRef = z.infer<typeof RegistryRef>;
 
 export const ComponentEntry = z.strictObject({
@@ -45,7 +42,10 @@ export type Group = z.infer<typeof Group>;
 
 export const ComposeSettings = z.strictObject({
   link: z.enum(['include', 'env', 'none']).optional(),
-  project_name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
+  project_name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional(),
   /**
    * Host address the stack's loopback ports publish on: `127.0.0.1` (default) or `0.0.0.0`, which exposes every
    * service of the stack to the network (issue 11).
@@ -60,7 +60,7 @@ export const ComposeSettings = z.strictObject({
  * as `uv add --package NAME` does: needed at a virtual workspace root, which has no [project] of its own.
  */
 export const PythonSettings = z.strictObject({
-  package: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/, 'must be a project name from a member\'s [project] name, like `backend`'),
+  package: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/, "must be a project name from a member's [project] name, like `backend`"),
 });
 
 export const Manifest = z.strictObject({

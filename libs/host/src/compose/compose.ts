@@ -77,7 +77,10 @@ export async function composeConfigCheck(projectDir: string, files: string[], pr
     timeoutMs: 60_000,
   });
   if (r.exitCode === 0) return true;
-  const lines = r.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const message = lines[lines.length - 1] ?? `exit code ${r.exitCode}`;
   throw new HsmError(ErrorCodes.COMPOSE_INVALID, `\`docker compose config\` rejects ${files.join(', ')}: ${message.replace(/^(error|ERROR):?\s*/, '')}`, {
     details: lines.slice(0, -1).slice(-10),

@@ -33,7 +33,10 @@ describe('parsePs', () => {
   ];
   test('one object per line (Compose ≥ 2.21) and one array (older) read the same, sorted by service', () => {
     const lines = parsePs(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    expect(lines.map((s) => [s.service, s.phase])).toEqual([['db', 'starting'], ['web', 'healthy']]);
+    expect(lines.map((s) => [s.service, s.phase])).toEqual([
+      ['db', 'starting'],
+      ['web', 'healthy'],
+    ]);
     expect(parsePs(JSON.stringify(rows))).toEqual(lines);
     expect(parsePs('')).toEqual([]);
   });

@@ -67,7 +67,12 @@ export function phaseOf(row: PsRow): ServiceStatus {
 export function parsePs(stdout: string): ServiceStatus[] {
   const text = stdout.trim();
   if (text === '') return [];
-  const rows: PsRow[] = text.startsWith('[') ? (JSON.parse(text) as PsRow[]) : text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as PsRow);
+  const rows: PsRow[] = text.startsWith('[')
+    ? (JSON.parse(text) as PsRow[])
+    : text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as PsRow);
   return rows.map(phaseOf).sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.container < b.container ? -1 : 1));
 }
 
@@ -146,7 +151,10 @@ export async function waitForServices(projectDir: string, files: string[], proje
 
   async function logTailOf(service: string): Promise<string[]> {
     const r = await composeExec(projectDir, files, projectName, ['logs', '--no-color', '--no-log-prefix', '--tail', String(options.logLines ?? 20), service], { capture: true });
-    return `${r.stdout}${r.stderr}`.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+    return `${r.stdout}${r.stderr}`
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
   }
 }
 

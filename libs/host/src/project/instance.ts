@@ -52,7 +52,10 @@ export async function describeCheckout(dir: string): Promise<Checkout> {
   const [common, gitDir, top] = out.trim().split('\n');
   const list = (await git(dir, ['worktree', 'list', '--porcelain'])) ?? '';
   const rel = relative(top, dir);
-  const siblings = [...list.matchAll(/^worktree (.+)$/gm)].map((m) => m[1]).filter((w) => w !== top).map((w) => join(w, rel));
+  const siblings = [...list.matchAll(/^worktree (.+)$/gm)]
+    .map((m) => m[1])
+    .filter((w) => w !== top)
+    .map((w) => join(w, rel));
   return { primary: common === gitDir, siblings, git: true };
 }
 
@@ -114,7 +117,11 @@ async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: n
   if (slot === 0) return inUse;
   let ours: Set<string> | undefined;
   for (let round = 0; round < 50; round++) {
-    const ports = instancePorts(declared.map((d) => ({ key: d.variable, port: d.declared })), slot, inUse);
+    const ports = instancePorts(
+      declared.map((d) => ({ key: d.variable, port: d.declared })),
+      slot,
+      inUse,
+    );
     let more = false;
     for (const d of declared) {
       const port = ports[d.variable];
@@ -195,7 +202,10 @@ export async function checkoutProjectName(dir: string, baseName: string, dotenv:
 export async function refuseForeignContainers(dir: string, projectName: string): Promise<void> {
   let r;
   try {
-    r = await runProcess(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Names}}\t{{.Label "com.docker.compose.project.working_dir"}}'], { allowFailure: true, timeoutMs: 15_000 });
+    r = await runProcess(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Names}}\t{{.Label "com.docker.compose.project.working_dir"}}'], {
+      allowFailure: true,
+      timeoutMs: 15_000,
+    });
   } catch {
     return; // no docker CLI: `up` itself says so
   }

@@ -20,7 +20,6 @@ async function put(path: string, text: string): Promise<void> {
   await writeFile(join(dir, path), text);
 }
 
-
 const redis = (version: string) => `name: redis\nversion: ${version}\nprovides: [cache]\nservices:\n  redis:\n    image: redis:7.4-alpine\n    ports: ["6379:6379"]\n`;
 
 describe('loadFolderRegistry', () => {

@@ -11,18 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  ErrorCodes,
-  HsmError,
-  InterfaceDefinition,
-  NAME_RE,
-  digestOf,
-  parseDefinitionWithOrigin,
-  parseYamlSource,
-  validateSource,
-  type CatalogEntry,
-  type RegistrySnapshot,
-} from '@hsm/core';
+import { ErrorCodes, HsmError, InterfaceDefinition, NAME_RE, digestOf, parseDefinitionWithOrigin, parseYamlSource, validateSource, type CatalogEntry, type RegistrySnapshot } from '@hsm/core';
 
 const GROUPS_DIR = 'groups';
 const EXT = '.yaml';

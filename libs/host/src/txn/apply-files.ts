@@ -113,12 +113,7 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
       if (target.write === null) await unlinkDurable(target.absolute, { syncDir: false });
       else if (target.write !== undefined) {
         const existing = target.before.kind === 'file' ? target.before : undefined;
-        await writeFileDurable(
-          target.absolute,
-          { bytes: target.write, mode: existing?.mode, uid: existing?.uid, gid: existing?.gid },
-          () => crashPoint(`temp-written-${i}`),
-          { syncDir: false },
-        );
+        await writeFileDurable(target.absolute, { bytes: target.write, mode: existing?.mode, uid: existing?.uid, gid: existing?.gid }, () => crashPoint(`temp-written-${i}`), { syncDir: false });
       }
       touched.add(path.dirname(target.absolute));
       crashPoint(`replaced-${i}`);

@@ -225,10 +225,7 @@ function unknownHolder(): LockHolder {
 function lockedError(holder: LockHolder, waitedSeconds: number): HsmError {
   const who = `\`${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
   return new HsmError(ErrorCodes.LOCKED, `another hsm is working on this project: ${who}`, {
-    hint:
-      waitedSeconds > 0
-        ? `still running after ${waitedSeconds}s; wait longer with \`--wait SECONDS\``
-        : `wait for it to finish, or run again with \`--wait SECONDS\``,
+    hint: waitedSeconds > 0 ? `still running after ${waitedSeconds}s; wait longer with \`--wait SECONDS\`` : `wait for it to finish, or run again with \`--wait SECONDS\``,
     details: [`lock file: ${HSM_DIR}/lock`],
   });
 }

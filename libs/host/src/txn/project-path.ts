@@ -29,7 +29,7 @@ export function parseProjectPath(projectDir: string, relative: string): ProjectP
   const parts = relative.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.length === 0) throw unsafe(relative, 'names the project folder itself');
   if (parts.includes('..')) throw unsafe(relative, 'goes outside the project through `..`');
-  if (parts[0] === HSM_DIR) throw unsafe(relative, 'inside hsm\'s own `.hsm/` folder');
+  if (parts[0] === HSM_DIR) throw unsafe(relative, "inside hsm's own `.hsm/` folder");
   return { relative: parts.join('/'), absolute: path.join(projectDir, ...parts) };
 }
 

@@ -46,12 +46,7 @@ export async function uvSync(projectDir: string, options: UvOptions = {}): Promi
 }
 
 function flags(options: UvOptions): string[] {
-  return [
-    ...(options.frozen ? ['--locked'] : []),
-    ...(options.offline ? ['--offline'] : []),
-    ...(options.quiet ? ['--quiet'] : []),
-    ...(options.verbose ? ['--verbose'] : []),
-  ];
+  return [...(options.frozen ? ['--locked'] : []), ...(options.offline ? ['--offline'] : []), ...(options.quiet ? ['--quiet'] : []), ...(options.verbose ? ['--verbose'] : [])];
 }
 
 async function runUv(args: string[], projectDir: string, options: UvOptions, failure: { hint: string }): Promise<void> {

@@ -42,7 +42,10 @@ export async function workspaceMemberDirs(root: string, members: string[], exclu
     }
     if (depth > MAX_LEVELS) return;
     const names = await readdir(here, { withFileTypes: true }).catch(() => []);
-    const subdirs = names.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const subdirs = names
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     if (seg === '**') {
       await walk(rel, rest, depth + 1);
       for (const d of subdirs) await walk(rel ? `${rel}/${d}` : d, segments, depth + 1);
