@@ -41,10 +41,20 @@ async function composeStack(ctx: CommandContext): Promise<Stack> {
   const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
   const dotenv = await readOptional(join(dir, '.env'));
   const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  const overrideText = user && override ? await readOptional(join(dir, override)) : null;
   // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
   const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
   // this checkout's own project (issue 12): `<name>-<slot>` in a second worktree (the slot is kept beside hsm.yaml)
-  const { projectName } = await checkoutProjectName(projectDir, composeProjectName(manifest, { '.env': dotenv, userCompose, composeDirName: composeDir ? basename(dir) : undefined }), dotenv);
+  const { projectName } = await checkoutProjectName(
+    projectDir,
+    composeProjectName(manifest, {
+      '.env': dotenv,
+      userCompose,
+      composeExtra: { override: override && overrideText !== null ? { file: override, text: overrideText } : null, included: [] },
+      dirName: basename(dir),
+    }),
+    dotenv,
+  );
   if (!(await detectCompose())) {
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }

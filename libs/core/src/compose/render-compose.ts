@@ -40,7 +40,8 @@ export function parseUserCompose(user: { file: string; text: string }): ParsedUs
 }
 
 export interface RenderComposeInput {
-  projectName: string;
+  /** The file's top-level `name:`; null: none (it joins the user's Compose project, which Compose names). */
+  projectName: string | null;
   components: ResolvedComponent[];
   checkoutExists: (c: ResolvedComponent) => boolean;
   userCompose?: UserComposeFile | null;
@@ -94,16 +95,24 @@ const KEY_ORDER = ['image', 'build', 'pull_policy', 'command', 'entrypoint', 'en
  * `[a-z0-9_-]`, starting with a letter or digit. `Rag.App` → `ragapp`. Pass the same name to `-p`.
  */
 export function toComposeProjectName(name: string): string {
-  const normalised = name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '')
-    .replace(/^[_-]+/, '');
+  const normalised = normaliseProjectName(name);
   if (normalised === '') {
     throw new HsmError(ErrorCodes.MANIFEST_INVALID, `\`${name}\` gives no usable Compose project name`, {
       hint: 'set `compose.project_name` in hsm.yaml (lowercase letters, digits, `-`, `_`)',
     });
   }
   return normalised;
+}
+
+/**
+ * A name as Compose normalises a directory's name into a project name (compose-go's NormalizeProjectName): lower
+ * case, only `[a-z0-9_-]` kept, no leading `_` or `-`. May be empty.
+ */
+export function normaliseProjectName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
 }
 
 export function renderCompose(input: RenderComposeInput): RenderedCompose {
@@ -132,7 +141,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
     for (const v of namedVolumes(s.body.volumes)) volumes.add(v);
     services[s.name] = orderServiceKeys(s.body);
   }
-  const model: Obj = { name: toComposeProjectName(input.projectName), services };
+  const model: Obj = { ...(input.projectName === null ? {} : { name: toComposeProjectName(input.projectName) }), services };
   if (volumes.size > 0) model.volumes = Object.fromEntries([...volumes].sort().map((v) => [v, {}]));
   const text = `${COMPOSE_HEADER}\n${stableYaml(model)}`;
   checkComposeClashes({

@@ -41,7 +41,7 @@ describe('planInstance', () => {
     expect(p.envFile).toContain('PGPORT=7432\n');
     expect(p.envFile).toContain('COMPOSE_PROJECT_NAME=app-2\n');
     // the committed project name does not pick up the block
-    expect(composeProjectName({ version: 1, name: 'app' } as never, { '.env': p.dotenv, userCompose: null })).toBe('app');
+    expect(composeProjectName({ version: 1, name: 'app' } as never, { '.env': p.dotenv, userCompose: null, dirName: 'checkout' })).toBe('app');
     // and going back to the primary takes the block out, leaving the user's lines
     expect(stack(p.dotenv, 0).dotenv).toBe('SECRET=1\n');
   });

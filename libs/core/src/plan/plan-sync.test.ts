@@ -127,14 +127,56 @@ describe('the clash check sees the project as Compose does (issue 9 items 4, 5, 
 });
 
 describe('the Compose project name is the one Compose would use (issue 9 item 6)', () => {
-  test('COMPOSE_PROJECT_NAME in .env, then the user file name:, then hsm.yaml', () => {
-    const m = 'version: 1\nname: paperless-ngx\ncomponents: { redis: {} }\n';
-    const user = { file: 'docker-compose.yml', text: 'services:\n  web:\n    image: w\n' };
-    expect(plan(m, files({ userCompose: user }), [redis]).projectName).toBe('paperless-ngx');
-    const p = plan(m, files({ userCompose: user, '.env': 'COMPOSE_PROJECT_NAME=paperless\n' }), [redis]);
+  const m = 'version: 1\nname: paperless-ngx\ncomponents: { redis: {} }\n';
+  const user = { file: 'docker-compose.yml', text: 'services:\n  web:\n    image: w\n' };
+  const planAt = (projectDir: string, manifestText: string, f: ProjectFiles) => {
+    const { manifest } = parseManifest(manifestText, 'hsm.yaml');
+    return planSync({ manifest, manifestText, overlayText: null, files: { ...f, 'hsm.yaml': manifestText }, lock: null, resolution: { components: [redis], interfaces: {} }, checkouts: {}, projectDir });
+  };
+  const generated = (p: SyncPlan) => p.changes.find((c) => c.path.endsWith('docker-compose.hsm.yml'))!.after!;
+
+  test('a user compose file without name: — Compose names the project after the directory (normalised as Compose does), in every link mode', () => {
+    for (const link of ['include', 'env', 'none']) {
+      const p = planAt('/src/My.Proj_X', `${m}compose: { link: ${link} }\n`, files({ userCompose: user }));
+      expect({ link, name: p.projectName }).toEqual({ link, name: 'myproj_x' });
+      // the generated file joins the user's project: no `name:` of its own (with `env` Compose would take it),
+      // and nothing derived from the directory (issue 12: the same bytes in every checkout)
+      expect(generated(p)).not.toMatch(/^name:/m);
+    }
+    expect(planAt('/src/-_Shop', m, files({ userCompose: user })).projectName).toBe('shop');
+  });
+  test('COMPOSE_PROJECT_NAME in .env, then the last name: of the user file and its override, then the directory', () => {
+    const p = planAt('/src/app', m, files({ userCompose: user, '.env': 'COMPOSE_PROJECT_NAME=paperless\n' }));
     expect(p.projectName).toBe('paperless');
-    expect(p.changes.find((c) => c.path === 'docker-compose.hsm.yml')!.after).toContain('\nname: paperless\n');
-    expect(plan(m, files({ userCompose: { ...user, text: 'name: shop\n' + user.text } }), [redis]).projectName).toBe('shop');
+    expect(generated(p)).not.toMatch(/^name:/m);
+    expect(planAt('/src/app', m, files({ userCompose: { ...user, text: `name: shop\n${user.text}` } })).projectName).toBe('shop');
+    const override = { file: 'docker-compose.override.yml', text: 'name: over\n' };
+    expect(planAt('/src/app', m, files({ userCompose: { ...user, text: `name: shop\n${user.text}` }, composeExtra: { override, included: [] } })).projectName).toBe('over');
+    // an include:d file's name: is not the project's
+    const included = { file: 'base.yml', text: 'name: base\nservices: {}\n' };
+    expect(planAt('/src/app', m, files({ userCompose: user, composeExtra: { override: null, included: [included] } })).projectName).toBe('app');
+  });
+  test('the generated file alone carries its name: compose.project_name, else hsm.yaml name — never .env or the directory', () => {
+    const p = planAt('/src/app', m, files({ '.env': 'COMPOSE_PROJECT_NAME=paperless\n' }));
+    expect(p.projectName).toBe('paperless');
+    expect(generated(p)).toMatch(/^name: paperless-ngx$/m);
+    const q = planAt('/src/app', `${m}compose: { project_name: stack }\n`, files());
+    expect(q.projectName).toBe('stack');
+    expect(generated(q)).toMatch(/^name: stack$/m);
+  });
+  test('compose.project_name beside a user compose file that Compose names otherwise is refused (Compose would never see it)', () => {
+    const err = (() => {
+      try {
+        planAt('/src/app', `${m}compose: { project_name: stack }\n`, files({ userCompose: user }));
+      } catch (e) {
+        return e as HsmError;
+      }
+    })();
+    expect(err?.code).toBe(ErrorCodes.MANIFEST_INVALID);
+    expect(planAt('/src/app', `${m}compose: { project_name: shop }\n`, files({ userCompose: { ...user, text: `name: shop\n${user.text}` } })).projectName).toBe('shop');
+  });
+  test('a directory name with nothing Compose accepts is a coded error naming the fix', () => {
+    expect(() => planAt('/src/___', m, files({ userCompose: user }))).toThrow(expect.objectContaining({ code: ErrorCodes.MANIFEST_INVALID }));
   });
 });
 

@@ -8,11 +8,12 @@ import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, normaliseProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { pyprojectTarget, type PyprojectTarget, type WorkspaceMember } from '../pyproject/uv-workspace.js';
 import { posix } from 'node:path';
+import { HsmError, ErrorCodes } from '../errors.js';
 import { lockFromResolution } from '../resolver/index.js';
 import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
@@ -113,18 +114,50 @@ export interface PlanInput {
 }
 
 /**
- * The Compose project name, as Compose would pick it for the user's own `docker compose` (issue 9 item 6):
- * `COMPOSE_PROJECT_NAME` in `.env`, else the user's file's top-level `name:`, else `compose.project_name`, else the
- * manifest's name. (`COMPOSE_PROJECT_NAME` in the environment is personal: the host applies it at run time, with
- * `-p`, so the committed file does not depend on it.)
+ * The Compose project name, the one Compose itself picks for the user's own `docker compose` in the compose
+ * directory (issue 9 item 6; docs/spec.md §6.2): `COMPOSE_PROJECT_NAME` in `.env`; else, when the user has a compose
+ * file, the last top-level `name:` of that file and its `.override` file (an `include:`d file's is not the
+ * project's), else the directory's name normalised as Compose does it; else — the generated file standing alone —
+ * its own `name:` (standaloneProjectName). `COMPOSE_PROJECT_NAME` in the environment is personal: the host applies
+ * it at run time (composeArgv). `dirName` is the compose directory's base name.
  */
-export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose'> & { composeDirName?: string } = { '.env': null, userCompose: null }): string {
+export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra'> & { dirName: string }): string {
   // the committed name: a checkout's own name in hsm's `.env` block (issue 12) is not part of it
   const env = composeEnvironment(withoutInstanceBlock(project['.env']));
-  const fromCompose = env.COMPOSE_PROJECT_NAME || (project.userCompose ? composeFileName(project.userCompose.text, env) : undefined);
-  // a workspace member's stack joins the root's Compose project, which Compose names after its directory
-  const fromDir = project.userCompose ? project.composeDirName : undefined;
-  return toComposeProjectName(fromCompose || (manifest.compose?.project_name ?? fromDir ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')));
+  if (env.COMPOSE_PROJECT_NAME) return toComposeProjectName(env.COMPOSE_PROJECT_NAME);
+  if (!project.userCompose) return standaloneProjectName(manifest);
+  const own = [project.userCompose, project.composeExtra?.override]
+    .map((f) => (f ? composeFileName(f.text, env) : undefined))
+    .filter((n): n is string => !!n)
+    .at(-1);
+  const name = own ?? directoryProjectName(project.dirName, project.userCompose.file);
+  const wanted = manifest.compose?.project_name;
+  if (wanted && wanted !== name) {
+    throw new HsmError(
+      ErrorCodes.MANIFEST_INVALID,
+      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${project.userCompose.file}` : 'the directory'}): the user's \`docker compose\` would run another stack`,
+      {
+        hint: `remove compose.project_name from hsm.yaml, or name the project where Compose reads it: \`name: ${wanted}\` in ${project.userCompose.file} or COMPOSE_PROJECT_NAME=${wanted} in .env`,
+      },
+    );
+  }
+  return name;
+}
+
+/** The generated file's own `name:` when it stands alone: `compose.project_name`, else hsm.yaml's name (committed sources only). */
+export function standaloneProjectName(manifest: Manifest): string {
+  return toComposeProjectName(manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'));
+}
+
+/** What Compose names a project after its directory (compose-go's NormalizeProjectName: lower case, [a-z0-9_-] kept, no leading `_`/`-`). */
+function directoryProjectName(dirName: string, userFile: string): string {
+  const name = normaliseProjectName(dirName);
+  if (name === '') {
+    throw new HsmError(ErrorCodes.MANIFEST_INVALID, `the directory name \`${dirName}\` gives Compose no project name (${userFile} has no top-level name:)`, {
+      hint: `name the project: \`name: <name>\` at the top of ${userFile}, or COMPOSE_PROJECT_NAME=<name> in .env`,
+    });
+  }
+  return name;
 }
 
 export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
@@ -179,7 +212,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const composeDir = files.composeDir ?? '';
   const at = (f: string) => (composeDir ? posix.join(composeDir, f) : f);
   const composeRoot = composeDir ? posix.join(input.projectDir, composeDir) : input.projectDir;
-  const projectName = composeProjectName(manifest, { ...files, composeDirName: composeDir ? posix.basename(composeRoot) : undefined });
+  const projectName = composeProjectName(manifest, { ...files, dirName: posix.basename(composeRoot) });
   const changes: FileChange[] = [];
   const notes: string[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
@@ -247,7 +280,8 @@ export function planSync(input: PlanInput): SyncPlan {
   checkServiceSafety(configured, allowed);
   const compose = renderCompose({
     allowed,
-    projectName,
+    // the generated file names the project only when it stands alone; beside the user's file it joins their project
+    projectName: files.userCompose ? null : standaloneProjectName(manifest),
     // checkouts are relative to hsm.yaml; the generated file beside the root's compose file needs them from there
     components: composeDir ? configured.map((c) => (posix.isAbsolute(c.checkout) ? c : { ...c, checkout: posix.join(input.projectDir, c.checkout) })) : configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
