@@ -28,13 +28,14 @@ env:
 `;
 
 /** A committed project in a git repo (main worktree) with `n` extra worktrees. */
-async function repoWithWorktrees(n: number, gitignore = 'hsm.local.yaml\n.hsm/\n.env\n'): Promise<{ main: string; others: string[] }> {
+async function repoWithWorktrees(n: number, gitignore = 'hsm.local.yaml\n.hsm/\n.env\n', extra: Record<string, string> = {}): Promise<{ main: string; others: string[] }> {
   const root = await tempDir('hsm-wt-');
   const main = join(root, 'main');
   await mkdir(join(main, 'reg', 'web'), { recursive: true });
   await writeFile(join(main, 'reg', 'web', '1.0.0.yaml'), DEFINITION);
   await writeFile(join(main, 'hsm.yaml'), 'version: 1\nname: wtx\nbuiltin: false\nregistries:\n  - { name: local, path: ./reg }\ncomponents:\n  web: {}\n');
   await writeFile(join(main, '.gitignore'), gitignore);
+  for (const [file, text] of Object.entries(extra)) await writeFile(join(main, file), text);
   await git(main, 'init', '-q', '-b', 'main');
   expect((await hsm(['sync', '--no-install'], { cwd: main })).code).toBe(0);
   await git(main, 'add', '-A');
@@ -104,6 +105,23 @@ describe('worktrees: one instance per checkout, nothing per-checkout committed',
     await git(repo.main, 'merge', '-q', 'feature');
     const check = await hsm(['sync', '--check'], { cwd: repo.main });
     expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+describe('worktrees: a project Compose names after its directory (issue 9 item 6)', () => {
+  test("the primary is the directory's name, a second worktree its own directory's name with its slot; by hand Compose agrees", async () => {
+    const repo = await repoWithWorktrees(1, undefined, { 'compose.yml': 'services:\n  app:\n    image: example/app:1\n' });
+    const [wt] = repo.others;
+    expect((await hsm(['instance', '--json'], { cwd: repo.main })).json).toMatchObject({ slot: 0, project: 'main' });
+    expect((await hsm(['sync', '--no-install'], { cwd: wt })).code).toBe(0);
+    expect((await hsm(['instance', '--json'], { cwd: wt })).json).toMatchObject({ slot: 1, project: 'wt1-1' });
+    const { COMPOSE_PROJECT_NAME: _n, COMPOSE_FILE: _f, ...userEnv } = process.env;
+    const byHand = async (cwd: string) => JSON.parse((await runProcess(['docker', 'compose', 'config', '--format', 'json'], { cwd, env: userEnv })).stdout).name;
+    expect(await byHand(repo.main)).toBe('main');
+    expect(await byHand(wt)).toBe('wt1-1');
+    // nothing derived from either directory is committed
+    expect(await readFile(join(wt, 'docker-compose.hsm.yml'), 'utf8')).toBe(await readFile(join(repo.main, 'docker-compose.hsm.yml'), 'utf8'));
+    expect(await git(wt, 'status', '--porcelain')).toBe('');
   });
 });
 

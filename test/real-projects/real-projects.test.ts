@@ -149,12 +149,10 @@ async function cycle(project: RealProject): Promise<void> {
     const config = await runProcess(['docker', 'compose', 'config', '--format', 'json'], { cwd: dir, env: dockerEnv() });
     const model = JSON.parse(config.stdout) as { name: string; services: Record<string, unknown> };
     expect(Object.keys(model.services)).toContain('hsm-cache-a');
-    // (the workspace member joins the root's project, named as Compose names it there; flat layouts without
-    // COMPOSE_PROJECT_NAME or `name:` still take hsm.yaml's name, which Compose does not see — issue 12's ground)
-    if (project.generatedIn !== undefined) {
-      const plan = await hsm(['plan', '--json'], { cwd: join(dir, project.cwd ?? '.'), env });
-      expect(plan.json.projectName).toBe(model.name);
-    }
+    // the name too, in every layout (issue 9 item 6): a flat project without COMPOSE_PROJECT_NAME or `name:` is
+    // named after its directory, the workspace member's stack after the root's
+    const plan = await hsm(['plan', '--json'], { cwd: join(dir, project.cwd ?? '.'), env });
+    expect(plan.json.projectName).toBe(model.name);
   });
   await step('plan', ['plan']);
   await step('sync', ['sync']);
@@ -238,7 +236,9 @@ async function fresh(name: string): Promise<string> {
   test.concurrent('paperless-ngx: the stack takes the Compose project name of its .env (COMPOSE_PROJECT_NAME=paperless)', async () => {
     const dir = await fresh('paperless-ngx');
     expect((await hsm(['add', 'hsm-cache-a', '--no-install'], { cwd: dir, env })).code).toBe(0);
-    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).toMatch(/^name: paperless$/m);
+    // hsm's file joins the user's project and names none itself (it used to copy .env's name: nothing per checkout is committed)
+    expect(await readFile(join(dir, 'docker-compose.hsm.yml'), 'utf8')).not.toMatch(/^name:/m);
+    expect((await hsm(['plan', '--json'], { cwd: dir, env })).json.projectName).toBe('paperless');
     const ps = await runProcess(['docker', 'compose', 'config', '--format', 'json'], { cwd: dir, env: dockerEnv() });
     expect(JSON.parse(ps.stdout).name).toBe('paperless');
   });
