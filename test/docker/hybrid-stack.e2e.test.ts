@@ -73,7 +73,9 @@ describeDocker('hybrid stack end to end (hsm add / up / mode dev / up / down)', 
     if (!status.ok) throw new Error(`the Docker end-to-end test cannot run: ${status.reason}`);
     if (!existsSync(join(repo, 'apps/cli/dist/main.js'))) throw new Error('the CLI is not built: run `npm run build` first');
     root = await mkdtemp(join(tmpdir(), 'hsm-e2e-docker-'));
-    dir = join(root, 'app');
+    // named like the project: once the user's compose file (no `name:`) joins in, Compose names the project after
+    // this directory, and compose.project_name must agree (issue 9 item 6)
+    dir = join(root, PROJECT);
     port = await freePort();
     const wheels = join(root, 'wheels');
     await buildWheel(wheels, { name: PACKAGE, version: '1.0.0' });

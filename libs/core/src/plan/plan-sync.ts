@@ -135,7 +135,7 @@ export function composeProjectName(manifest: Manifest, project: Pick<ProjectFile
   if (wanted && wanted !== name) {
     throw new HsmError(
       ErrorCodes.MANIFEST_INVALID,
-      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${project.userCompose.file}` : 'the directory'}): the user's \`docker compose\` would run another stack`,
+      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${project.userCompose.file}` : 'the directory'}): your own \`docker compose\` would run another stack`,
       {
         hint: `remove compose.project_name from hsm.yaml, or name the project where Compose reads it: \`name: ${wanted}\` in ${project.userCompose.file} or COMPOSE_PROJECT_NAME=${wanted} in .env`,
       },
