@@ -19,6 +19,7 @@ const base = {
   moduleNameMapper: {
     '^@hsm/core$': '<rootDir>/libs/core/src/index.ts',
     '^@hsm/core/errors$': '<rootDir>/libs/core/src/errors.ts',
+    '^@hsm/core/registry-api$': '<rootDir>/libs/core/src/registry-api/index.ts',
     '^@hsm/core/modeline$': '<rootDir>/libs/core/src/manifest/schema-modeline.ts',
     '^@hsm/host/schema-copy$': '<rootDir>/libs/host/src/txn/schema-copy.ts',
     '^@hsm/core/project-files$': '<rootDir>/libs/core/src/plan/project-files.ts',

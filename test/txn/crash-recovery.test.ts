@@ -110,6 +110,33 @@ describe('a crash at every point of the transaction', () => {
   });
 });
 
+describe('hsm.yaml replaced alone (`--no-sync`): no journal, old or new bytes at every crash point', () => {
+  const NEW_MANIFEST = 'version: 1\nname: demo\ncomponents:\n  redis: {}\n  qdrant: {}\n';
+  const LONE = JSON.stringify({ changes: [{ path: 'hsm.yaml', after: NEW_MANIFEST }] });
+  const temp = (dir: string) => path.join(dir, '.hsm.yaml.hsm-tmp');
+  const withManifest = (snapshot: Record<string, string>, text: string) => ({ ...snapshot, 'hsm.yaml': `${snapshot['hsm.yaml'].split(' ')[0]} ${Buffer.from(text).toString('hex')}` });
+
+  test('applied: the new hsm.yaml, its mode kept, and no journal written', async () => {
+    const dir = freshProject();
+    const run = await runDriver(driver, ['apply', dir, LONE], { env: { HSM_TEST_CRASH_AT: 'journal-temp-written' } });
+    expect(run.result).toEqual({ ok: 'applied' }); // the journal's crash point was never reached
+    expect(treeSnapshot(dir)).toEqual(withManifest(OLD, NEW_MANIFEST));
+  });
+
+  test.each([
+    ['single-temp-written', 'OLD'],
+    ['single-replaced', 'NEW'],
+  ])('%s → %s after the next hsm command, the temp file swept', async (point, expected) => {
+    const dir = freshProject();
+    const run = await runDriver(driver, ['apply', dir, LONE], { env: { HSM_TEST_CRASH_AT: point } });
+    expect(run.signal).toBe('SIGKILL');
+    if (point === 'single-temp-written') expect(existsSync(temp(dir))).toBe(true); // the crash really left it
+    const recovery = await runDriver(driver, ['recover', dir]);
+    expect(recovery.result?.ok).toMatchObject({ recovered: false });
+    expect(treeSnapshot(dir)).toEqual(expected === 'OLD' ? OLD : withManifest(OLD, NEW_MANIFEST));
+  });
+});
+
 describe('kill -9 at random moments of a real transaction', () => {
   test('30 kills: always OLD or NEW after recovery, never a mix', async () => {
     // How long from "TXN-START" to exit when nothing kills it: the window to aim the kills at.

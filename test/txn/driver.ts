@@ -1,7 +1,7 @@
 /**
  * A real hsm-like process for the transaction tests, bundled by esbuild from libs/host/src in the tests'
  * beforeAll. Modes:
- *   apply PROJECT SPEC_JSON     take the lock, recover, apply SPEC's changes (afterWrite per SPEC), release
+ *   apply PROJECT SPEC_JSON     take the lock, recover, apply SPEC's changes (afterWrite per SPEC, none if absent), release
  *   recover PROJECT             take the lock, recover, print the result as JSON
  *   counter PROJECT N WAIT      N times: take the lock (waiting up to WAIT s), read counter.txt, write it + 1
  * Prints `{"ok":...}` or `{"error":CODE}` as its last stdout line; progress lines go to stderr.
@@ -60,14 +60,17 @@ async function main(): Promise<unknown> {
       process.stderr.write('TXN-START\n');
       await applyFiles(project, spec.changes, {
         alsoGuard: spec.alsoGuard,
-        afterWrite: async ({ signal }) => {
-          if (spec.afterWrite === 'fail') throw new HsmError(ErrorCodes.UV_FAILED, 'uv lock failed (test)');
-          if (spec.afterWrite === 'uv-like' || spec.afterWrite === 'crash-mid') await uvLike(project, spec.uvLock ?? '', spec.afterWrite === 'crash-mid');
-          if (spec.afterWrite === 'wait-signal') {
-            process.stderr.write('READY\n');
-            await runProcess(['sleep', '30'], { signal });
-          }
-        },
+        // no afterWrite in SPEC: nothing runs after the files (a lone hsm.yaml edit then takes no journal)
+        afterWrite: !spec.afterWrite
+          ? undefined
+          : async ({ signal }) => {
+              if (spec.afterWrite === 'fail') throw new HsmError(ErrorCodes.UV_FAILED, 'uv lock failed (test)');
+              if (spec.afterWrite === 'uv-like' || spec.afterWrite === 'crash-mid') await uvLike(project, spec.uvLock ?? '', spec.afterWrite === 'crash-mid');
+              if (spec.afterWrite === 'wait-signal') {
+                process.stderr.write('READY\n');
+                await runProcess(['sleep', '30'], { signal });
+              }
+            },
       });
       return 'applied';
     } finally {

@@ -5,7 +5,8 @@
  * all that the service enforces; `methodNotAllowed` answers 405 for any method a documented path lacks.
  */
 import { z } from 'zod';
-import { ComponentDefinition, ComponentRequirement, Name, RegistryApi, Version } from '@hsm/core';
+import { ComponentDefinition, ComponentRequirement, Name, Version } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 
 type Json = Record<string, unknown>;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -22,4 +22,5 @@ export * from './options/index.js';
 export * from './instance/index.js';
 export * from './safety/index.js';
 export * from './parse-probe.js';
-export * as RegistryApi from './registry-api/index.js';
+// the registry service's API schemas: `@hsm/core/registry-api` (kept out of this barrel, so a command that never
+// talks to a service does not build them at start; issue 15 item 6)

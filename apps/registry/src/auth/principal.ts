@@ -1,5 +1,5 @@
 /** Who is calling, after the token was checked. Plain data: no Prisma types leave the repositories. */
-import { RegistryApi } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 
 export type Scope = RegistryApi.Scope;
 

@@ -4,7 +4,7 @@
  */
 import { Controller, Get, HttpCode, Inject, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RegistryApi } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import { AccessGuard, Caller, RateLimited, ReadAccess, RequireScope } from '../auth/access.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';

@@ -9,7 +9,8 @@
  * version lists from the VersionIndex (memory, kept current by the same feed).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { checkDefinition, definitionCapabilities, digestOf, ErrorCodes, HsmError, parsedRange, RegistryApi, sortKeys, type ComponentDefinition } from '@hsm/core';
+import { checkDefinition, definitionCapabilities, digestOf, ErrorCodes, HsmError, parsedRange, sortKeys, type ComponentDefinition } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';

@@ -16,7 +16,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { RegistryConfig } from '../config.js';
 import { etagMatches, type ComponentService, type Document } from '../components/component.service.js';
-import { RegistryApi, isHsmError } from '@hsm/core';
+import { isHsmError } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import { PREREAD, mediaTypeProblem, type PreRead } from './read-body.js';
 import { parseStrictJson } from './strict-json.js';
 

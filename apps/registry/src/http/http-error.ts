@@ -4,7 +4,8 @@
  */
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ErrorCodes, HsmError, isHsmError, type RegistryApi } from '@hsm/core';
+import { ErrorCodes, HsmError, isHsmError } from '@hsm/core';
+import type * as RegistryApi from '@hsm/core/registry-api';
 import { logPath, type JsonLogger } from '../logger.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 

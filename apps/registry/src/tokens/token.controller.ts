@@ -1,7 +1,7 @@
 /** HTTP surface of SPEC §9 for tokens: validates with the shared request schemas, delegates to TokenService. */
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { RegistryApi } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import { AccessGuard, Caller, RateLimited, RequireScope } from '../auth/access.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { parseRequest } from '../http/parse-request.js';

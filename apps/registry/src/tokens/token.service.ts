@@ -1,6 +1,7 @@
 /** Token rules: admins create and list all; a token lists its own team's tokens and may revoke itself. */
 import { Injectable } from '@nestjs/common';
-import { ErrorCodes, HsmError, RegistryApi } from '@hsm/core';
+import { ErrorCodes, HsmError } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { displayPrefix, hashToken, newTokenSecret } from '../auth/token-secret.js';

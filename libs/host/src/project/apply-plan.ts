@@ -42,8 +42,9 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
       done();
     }
   };
+  const checkCompose = !options.noInstall && !options.manifestOnly && plan.composeFiles.length > 0;
   const composeCheck = async () => {
-    if (options.noInstall || options.manifestOnly || plan.composeFiles.length === 0) return;
+    if (!checkCompose) return;
     // detectCompose passes over Compose v1 (it predates the Compose Specification); the schema check already ran
     // unset secret variables get a placeholder there: the check is about the file's shape (issue 11)
     const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after ?? project.files[GENERATED_COMPOSE];
@@ -69,10 +70,14 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
         {
           priors: ws ? new Map([...project.read.priors].map(([k, v]) => [rooted(k), v])) : project.read.priors,
           alsoGuard: runUv ? ['uv.lock'] : [],
-          afterWrite: async ({ signal }) => {
-            if (runUv) await uv(signal);
-            await composeCheck();
-          },
+          // nothing to run after the files (`--no-sync`, `--no-install`): a lone file then needs no journal
+          afterWrite:
+            runUv || checkCompose
+              ? async ({ signal }) => {
+                  if (runUv) await uv(signal);
+                  await composeCheck();
+                }
+              : undefined,
         },
       );
     } catch (e) {

@@ -7,7 +7,7 @@ import { join, isAbsolute } from 'node:path';
 import { homedir } from 'node:os';
 import type { Manifest, Lockfile, RegistrySnapshot } from '@hsm/core';
 import { loadFolderRegistry, type FolderRegistryCache } from './load-folder-registry.js';
-import { RemoteRegistry, tokenFor } from '../remote/index.js';
+import type { RemoteRegistry } from '../remote/index.js';
 
 export interface LoadedRegistry {
   snapshot: RegistrySnapshot;
@@ -49,6 +49,9 @@ export function projectRelative(dir: string, p: string): string {
 
 /** A registry service: token from HSM_TOKEN_<NAME> or `hsm login`, cache under $XDG_CACHE_HOME/hsm/registries. */
 export async function remoteRegistry(r: { name: string; url: string }, options: RegistryLoadOptions & { manifest?: Manifest; token?: string } = {}): Promise<RemoteRegistry> {
+  // loaded on demand: a project of folder registries (and `hsm add --no-sync` there) never parses the HTTP client
+  // or the response schemas (issue 15 item 6)
+  const { RemoteRegistry, tokenFor } = await import('../remote/index.js');
   return new RemoteRegistry({
     name: r.name,
     url: r.url,

@@ -6,7 +6,8 @@
  * the response schema the service itself answers with (libs/core registry-api): an answer of another shape is
  * HSM_REGISTRY_ERROR naming the registry, the URL and the first wrong field.
  */
-import { ErrorCodes, HsmError, NAME_RE, RegistryApi, digestOf, satisfies, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
+import { ErrorCodes, HsmError, NAME_RE, digestOf, satisfies, type CatalogEntry, type ComponentDefinition } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 import type { RegistryHttp } from './registry-http.js';
 import type { ComponentDocument } from './registry-cache.js';
 

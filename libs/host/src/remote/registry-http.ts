@@ -4,7 +4,8 @@
  * only. Every failure is an HsmError naming the registry and the URL; the token is sent as a header and never
  * appears in a message.
  */
-import { ErrorCodes, HsmError, RegistryApi, isErrorCode, type ErrorCode } from '@hsm/core';
+import { ErrorCodes, HsmError, isErrorCode, type ErrorCode } from '@hsm/core';
+import * as RegistryApi from '@hsm/core/registry-api';
 
 export interface RegistryHttpOptions {
   /** The registry's name in hsm.yaml (or the URL when there is none), used in every message. */

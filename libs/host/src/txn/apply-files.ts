@@ -3,18 +3,20 @@
  * one (write-temp-fsync-rename), run the caller's step (uv, the compose check), then commit by marking the
  * journal committed and dropping it. Any failure, or SIGINT/SIGTERM/SIGHUP, before the commit restores every
  * file byte for byte; a `kill -9` or power loss leaves the journal for `recoverInterrupted` to roll back.
+ * A single file replaced with nothing run after it skips the journal: its atomic replace is the transaction.
  * Call it holding the project lock, after `recoverInterrupted`.
  */
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { HsmError, ErrorCodes, isHsmError } from '@hsm/core';
 import { resolveProjectPath, type ProjectPath } from './project-path.js';
-import { fsyncDir, unlinkDurable, writeFileDurable } from './durable-fs.js';
+import { fsyncDir, tempPathFor, unlinkDurable, writeFileDurable } from './durable-fs.js';
 import { crashPoint } from './crash-point.js';
 import { capturePrior, ensureTxnDir, readJournal, removeJournal, stampOf, writeJournal, TXN_DIR, type Journal, type PriorState, type ReadPrior } from './journal.js';
 import { rollBack } from './roll-back.js';
+import { UNJOURNALED } from './recover-interrupted.js';
 import { currentProcess } from './process-liveness.js';
 
 export interface FileChange {
@@ -56,7 +58,6 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
   const writes = targets.filter((t) => t.write !== undefined);
   if (writes.length === 0 && options.afterWrite === undefined) return; // nothing to do: touch nothing
 
-  await ensureTxnDir(projectDir);
   const pending = await readJournal(projectDir);
   if (pending.kind === 'journal') {
     throw new HsmError(ErrorCodes.TXN_PENDING, `an interrupted sync is still recorded in \`${TXN_DIR}/journal.json\``, {
@@ -66,6 +67,13 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
   if (pending.kind === 'torn') await removeJournal(projectDir);
 
   const createdDirs = missingParents(projectDir, writes);
+  // hsm.yaml or hsm.local.yaml replaced alone with nothing run after it (`hsm add --no-sync`): write-temp → fsync
+  // → rename → fsync(dir) is atomic by itself, so a journal would only add fsyncs (docs/spec.md §7.6)
+  if (writes.length === 1 && !options.alsoGuard?.length && createdDirs.length === 0 && options.afterWrite === undefined && UNJOURNALED.includes(path.basename(writes[0].relative))) {
+    return replaceOne(writes[0]);
+  }
+
+  await ensureTxnDir(projectDir);
   const journal: Journal = {
     version: 1,
     id: randomUUID(),
@@ -158,6 +166,33 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
     for (const signal of SIGNALS) process.off(signal, onSignal);
   }
   // A signal that arrived during the commit: the sync is done, now let the signal do what it normally does.
+  if (signalled) process.kill(process.pid, signalled);
+}
+
+/**
+ * The transaction of a single file: old or new bytes whatever stops the process (a crash leaves at most the temp
+ * file, which recovery or the next write of the file sweeps). A signal during the write is held until the file is
+ * in place, then re-raised, as at a commit.
+ */
+async function replaceOne(target: Target): Promise<void> {
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  try {
+    if (target.write === null) await unlinkDurable(target.absolute);
+    else if (target.write !== undefined) {
+      const existing = target.before.kind === 'file' ? target.before : undefined;
+      await writeFileDurable(target.absolute, { bytes: target.write, mode: existing?.mode, uid: existing?.uid, gid: existing?.gid }, () => crashPoint('single-temp-written'));
+    }
+    crashPoint('single-replaced');
+  } catch (error) {
+    await rm(tempPathFor(target.absolute), { force: true }).catch(() => undefined);
+    throw isHsmError(error) ? error : ioError(`cannot write \`${target.relative}\``, error);
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  }
   if (signalled) process.kill(process.pid, signalled);
 }
 
