@@ -17,8 +17,14 @@ const PRE_ID = '(?:0|[1-9]\\d{0,15}|\\d*[A-Za-z-][0-9A-Za-z-]*)';
 /** An exact semver version without build metadata (what `Version` accepts), each part below 2³¹. */
 export const EXACT_VERSION = `^${PART}\\.${PART}\\.${PART}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?$`;
 
-const X_PART = '(?:[xX*]|0|[1-9]\\d{0,8})';
-const PARTIAL = `v?${X_PART}(?:\\.${X_PART}(?:\\.${X_PART}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?)?)?`;
+const NUM = '(?:0|[1-9]\\d{0,8})';
+const X = '[xX*]';
+/**
+ * A partial version: numbers first, then wildcards (`1`, `1.2`, `1.2.3-rc.1`, `1.x`, `1.2.*`, `x.x`). node-semver 7
+ * refuses a number after a wildcard in a comparator (`<X.0.1`, `>=1.x.2`: "Invalid comparator"), which the grammar in
+ * its README allows — schemathesis generated one; so the pattern does not either.
+ */
+const PARTIAL = `v?(?:${NUM}(?:\\.${NUM}(?:\\.${NUM}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?|\\.${X})?|\\.${X}(?:\\.${X})?)?|${X}(?:\\.${X}(?:\\.${X})?)?)`;
 const PRIMITIVE = `(?:(?:<=?|>=?|=|~>?|\\^) ?)?${PARTIAL}`;
 const SIMPLE_RANGE = `(?:${PARTIAL} - ${PARTIAL}|${PRIMITIVE}(?: ${PRIMITIVE})*)`;
 

@@ -45,6 +45,28 @@ describe('registry API patterns', () => {
     expect(matched).toBeGreaterThan(200);
   });
 
+  test('RANGE: ranges built from the grammar (wildcards before or after numbers, every operator) match only if semver takes them', () => {
+    // schemathesis generated `<vX.0.6733 3 || …`: the pattern matched, node-semver 7 refused it ("Invalid comparator")
+    expect(ok(VersionRange, '<vX.0.6733 3 || * - v177727.0.787 || vx.0 - vx.0')).toBe(false);
+    for (const r of ['<X.0.1', '>=1.x.2', 'X.0.1', '<*.1.2']) expect([r, new RegExp(RANGE).test(r)]).toEqual([r, false]);
+    for (const r of ['1.x', '1.2.*', 'x.x', '<1.2.x', '~1.x', '>=X']) expect([r, ok(VersionRange, r)]).toEqual([r, true]);
+    let seed = 11;
+    const rnd = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)];
+    const part = () => pick(['0', '1', '12', '2147', 'x', 'X', '*']);
+    const partial = () => `${pick(['', 'v'])}${Array.from({ length: 1 + rnd(3) }, part).join('.')}${rnd(4) === 0 ? pick(['-rc.1', '-0', '-a-b']) : ''}`;
+    const primitive = () => `${pick(['', '<', '<=', '>', '>=', '=', '~', '~>', '^'])}${pick(['', ' '])}${partial()}`;
+    const simple = () => (rnd(4) === 0 ? `${partial()} - ${partial()}` : Array.from({ length: 1 + rnd(3) }, primitive).join(' '));
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const s = Array.from({ length: 1 + rnd(3) }, simple).join(' || ');
+      if (!new RegExp(RANGE).test(s)) continue;
+      matched++;
+      expect([s, semver.validRange(s) !== null]).toEqual([s, true]);
+    }
+    expect(matched).toBeGreaterThan(2_000);
+  });
+
   test('LookupName accepts every published name and its other spellings, nothing with control characters', () => {
     for (const n of ['qdrant-adapter', 'Qdrant_Adapter', 'a.b']) expect(ok(LookupName, n)).toBe(true);
     for (const n of ['a\u0000b', '', '/x', 'a b', '.a']) expect(ok(LookupName, n)).toBe(false);
