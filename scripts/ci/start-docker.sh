@@ -20,9 +20,16 @@ PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
 
 say() { printf 'start-docker: %s\n' "$*" >&2; }
 apt_updated=
+# A mirror that fails once must not cost the whole Docker test tier: three tries, a fresh index before each retry.
 apt_install() {
-  if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  local try
+  for try in 1 2 3; do
+    if [ -z "$apt_updated" ] || [ "$try" -gt 1 ]; then apt-get update -qq >/dev/null 2>&1 && apt_updated=1; fi
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; then return 0; fi
+    say "apt-get install $* failed (try $try of 3)"
+    sleep $((try * 5))
+  done
+  return 1
 }
 
 if [ "$(id -u)" != 0 ]; then say "must run as root"; exit 1; fi
@@ -58,20 +65,33 @@ fi
 # (Debian bookworm's own docker-compose is v1, which rejects the Compose Specification fields hsm writes.)
 
 # 3. daemon
-if docker info >/dev/null 2>&1; then
-  say "engine already answering"
-else
-  if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null; then rm -f /var/run/docker.sock /var/run/docker.pid; fi
-  if ! pgrep -x dockerd >/dev/null; then
+# A dockerd killed with its session leaves docker.pid/docker.sock (and containerd's) behind; a zombie still matches
+# `pgrep -x dockerd`, so only a live process counts.
+dockerd_alive() { local p; for p in $(pgrep -x dockerd); do [ "$(ps -o stat= -p "$p" 2>/dev/null | cut -c1)" != Z ] && return 0; done; return 1; }
+start_dockerd() {
+  if [ -S /var/run/docker.sock ] && ! dockerd_alive; then rm -f /var/run/docker.sock /var/run/docker.pid; fi
+  if ! dockerd_alive; then
     say "starting dockerd (log: $DOCKERD_LOG)"
     nohup dockerd --iptables=false --ip6tables=false --storage-driver=vfs >>"$DOCKERD_LOG" 2>&1 </dev/null &
   fi
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
+  for _ in $(seq 1 90); do
+    docker info >/dev/null 2>&1 && return 0
     sleep 1
   done
-  if ! docker info >/dev/null 2>&1; then
-    say "dockerd did not answer within 60 s; last lines of $DOCKERD_LOG:"
+  return 1
+}
+if docker info >/dev/null 2>&1; then
+  say "engine already answering"
+elif ! start_dockerd; then
+  say "dockerd did not answer within 90 s; last lines of $DOCKERD_LOG:"
+  tail -n 20 "$DOCKERD_LOG" >&2 || true
+  say "stopping it and trying once more"
+  pkill -x dockerd || true
+  sleep 5
+  pkill -9 -x dockerd || true
+  rm -f /var/run/docker.sock /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+  if ! start_dockerd; then
+    say "dockerd did not answer on the second try either; last lines of $DOCKERD_LOG:"
     tail -n 20 "$DOCKERD_LOG" >&2 || true
     exit 1
   fi

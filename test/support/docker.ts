@@ -3,6 +3,7 @@
  * base image (built by scripts/ci/start-docker.sh, never pulled) there. A test that needs Docker fails with
  * `reason` when one is missing, unless HSM_E2E_DOCKER=skip says to skip it.
  */
+import { readFile } from 'node:fs/promises';
 import { detectCompose, dockerInfo, runProcess, type ComposeCommand } from '@hsm/host';
 
 export const BASE_IMAGE = 'hsm-test/busybox:1';
@@ -19,12 +20,20 @@ export interface DockerStatus {
 export async function dockerStatus(): Promise<DockerStatus> {
   const fix = 'run `bash scripts/ci/start-docker.sh` as root (or set HSM_E2E_DOCKER=skip to skip Docker tests)';
   const info = await dockerInfo();
-  if (!info) return { ok: false, reason: `no Docker engine could be reached (\`docker version\` has no server): ${fix}` };
+  if (!info) return { ok: false, reason: `no Docker engine could be reached (\`docker version\` has no server): ${fix}${await dockerdLogTail()}` };
   const compose = await detectCompose();
   if (!compose) return { ok: false, reason: `Docker engine ${info.serverVersion} answers, but no Docker Compose is installed: ${fix}` };
   const image = await runProcess(['docker', 'image', 'inspect', BASE_IMAGE], { allowFailure: true });
   if (image.exitCode !== 0) return { ok: false, reason: `the local base image ${BASE_IMAGE} is missing: ${fix}` };
   return { ok: true, engine: info.serverVersion, compose };
+}
+
+/** The last lines of the log scripts/ci/start-docker.sh gives dockerd, so a CI failure says why the engine is gone. */
+async function dockerdLogTail(): Promise<string> {
+  const path = process.env.HSM_DOCKER_LOG ?? '/var/log/hsm-dockerd.log';
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const lines = text.trimEnd().split('\n').slice(-5);
+  return text ? `\n  last lines of ${path}:\n  ${lines.join('\n  ')}` : '';
 }
 
 /** GET http://127.0.0.1:PORT/PATH until it answers 200 (or `timeoutMs` passes); the body. */
