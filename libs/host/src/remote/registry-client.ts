@@ -117,18 +117,19 @@ export class RegistryClient {
       const { json } = await this.http.json({ method: 'POST', path, body, idempotent: true });
       const list = this.parse(RegistryApi.ResolveResponse, json, path).components;
       if (list.length !== batch.length) throw this.malformed(path, `expected \`components\` with ${batch.length} entries, got ${list.length}`);
-      list.forEach((item, k) => {
+      for (const [k, item] of list.entries()) {
         const asked = batch[k];
         if ('error' in item) {
           // COMPONENT_NOT_FOUND: the name is not here; UNSATISFIABLE: no version for this range
-          return void out.push({ missing: item.error.code === ErrorCodes.COMPONENT_NOT_FOUND ? 'component' : 'version' });
+          out.push({ missing: item.error.code === ErrorCodes.COMPONENT_NOT_FOUND ? 'component' : 'version' });
+          continue;
         }
         const entry = this.verifiedEntry(path, item, asked.name, item.version);
         if (!satisfies(entry.version, asked.range)) throw this.malformed(path, `${entry.name} ${entry.version} does not satisfy the range asked for (${asked.range})`);
         const yanked = item.yanked === true;
         if (yanked && !asked.includeYanked) throw this.malformed(path, `${entry.name} ${entry.version} is yanked, which was not asked for`);
         out.push({ entry: { ...entry, yanked } });
-      });
+      }
     }
     return out;
   }
