@@ -97,6 +97,17 @@ export function generatedComposePath(plan: Pick<SyncPlan, 'composeDir'>): string
   return posix.join(plan.composeDir, GENERATED_COMPOSE);
 }
 
+/**
+ * The generated compose file as the plan leaves it: `text` is its new bytes where the plan changes it (null: the
+ * plan deletes it — the stack has no services any more), else the bytes read (`files`); `changed` says the plan
+ * writes it. The one lookup for the instance's ports, the compose check and the host-port check.
+ */
+export function plannedCompose(plan: Pick<SyncPlan, 'composeDir' | 'changes'>, files: Pick<ProjectFiles, typeof GENERATED_COMPOSE>): { text: string | null; changed: boolean } {
+  const path = generatedComposePath(plan);
+  const change = plan.changes.find((c) => c.path === path);
+  return change ? { text: change.after, changed: true } : { text: files[GENERATED_COMPOSE], changed: false };
+}
+
 export interface ComposePlanInput {
   manifest: Manifest;
   files: ProjectFiles;
