@@ -24,10 +24,10 @@ export const init: Command = async (ctx) => {
   let projectName = ctx.values.name as string | undefined;
   if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
   // the Compose project the stack joins: a uv workspace member without its own compose file joins the root's
-  const { userCompose, composeExtra, dotenv } = await composeStack(dir, null);
+  const { userFiles, dotenv } = await composeStack(dir, null);
   const proposals = initProposals(builtinRegistry(), {
     pyproject,
-    composeFiles: userCompose ? [userCompose, ...(composeExtra.override ? [composeExtra.override] : []), ...composeExtra.included] : [],
+    composeFiles: userFiles,
     env: composeEnvironment(dotenv, process.env),
   });
   projectName = (projectName ?? basename(dir)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';

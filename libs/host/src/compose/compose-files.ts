@@ -75,6 +75,8 @@ export interface ComposeProjectFiles {
   userCompose: UserComposeFile | null;
   /** Its `.override` file and what they `include:` (none without a user file). */
   composeExtra: ComposeExtra;
+  /** The user's files Compose loads, in that order: their file, its override, the included ones. */
+  userFiles: UserComposeFile[];
   /** `.env` there: Compose's env file. */
   dotenv: string | null;
   /** The generated docker-compose.hsm.yml there (null: none). */
@@ -98,7 +100,8 @@ export async function findComposeFiles(dir: string, composeDir: string, read: (f
   const dotenv = await read('.env');
   // Compose loads an override file only beside the user's own
   const composeExtra = await readComposeExtra(dir, userCompose, dotenv, environment, userCompose ? await first(COMPOSE_OVERRIDE_FILES) : null);
-  return { composeDir, userCompose, composeExtra, dotenv, generated: await read(GENERATED_COMPOSE) };
+  const userFiles = userCompose ? [userCompose, ...(composeExtra.override ? [composeExtra.override] : []), ...composeExtra.included] : [];
+  return { composeDir, userCompose, composeExtra, userFiles, dotenv, generated: await read(GENERATED_COMPOSE) };
 }
 
 /**
