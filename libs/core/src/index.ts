@@ -14,6 +14,7 @@ export * from './resolver/index.js';
 export * from './pyproject/render-pyproject.js';
 export * from './compose/index.js';
 export * from './plan/plan-sync.js';
+export * from './plan/plan-compose.js';
 export * from './init-proposals.js';
 export * from './pyproject/uv-workspace.js';
 export * from './graph/index.js';

@@ -1,92 +1,25 @@
 /** `hsm up|down|ps|logs`: thin wrappers running docker compose with the stack's files and project name. */
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { HsmError, ErrorCodes, parseManifest, composeProjectName, composeEnvironment, composeFileList, unsetSecretVariables, GENERATED_COMPOSE, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES } from '@hsm/core';
-import {
-  composeDirOf,
-  composeRun,
-  detectCompose,
-  findProjectDir,
-  readOptional,
-  readManifestText,
-  refusePortsInUse,
-  waitForServices,
-  describePhase,
-  notReadyError,
-  checkoutProjectName,
-  refuseForeignContainers,
-} from '@hsm/host';
+import { HsmError, ErrorCodes, parseManifest } from '@hsm/core';
+import { checkBeforeUp, composeRun, composeStack, detectCompose, findProjectDir, readManifestText, runnableStack, waitForServices, describePhase, notReadyError, type RunnableStack } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 import { bundledSchemaDir } from '../schema-dir.js';
 
-interface Stack {
-  dir: string;
-  files: string[];
-  projectName: string;
-}
-
-async function composeStack(ctx: CommandContext): Promise<Stack> {
+/** The project's Compose stack (libs/host composeStack), refused when there is nothing to run or no Compose to run it. */
+async function stackHere(ctx: CommandContext): Promise<RunnableStack> {
   const projectDir = findProjectDir(ctx.cwd);
-  const manifestText = await readManifestText(projectDir, bundledSchemaDir());
-  const { manifest } = parseManifest(manifestText);
-  // in a uv workspace member without a compose file: the root's Compose project, as `docker compose` there sees it
-  const composeDir = await composeDirOf(projectDir);
-  const dir = join(projectDir, composeDir);
-  if (!existsSync(join(dir, GENERATED_COMPOSE))) {
-    throw new HsmError(ErrorCodes.COMPOSE_FAILED, `no ${GENERATED_COMPOSE} in ${dir}: the stack has no services, or it was never synced`, { hint: 'run `hsm sync` (and `hsm add` a component with services)' });
-  }
-  const user = USER_COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
-  const userCompose = user ? { file: user, text: (await readOptional(join(dir, user))) ?? '' } : null;
-  const dotenv = await readOptional(join(dir, '.env'));
-  const override = COMPOSE_OVERRIDE_FILES.find((f) => existsSync(join(dir, f))) ?? null;
-  const overrideText = user && override ? await readOptional(join(dir, override)) : null;
-  // with `include` the user's file pulls the generated one in; otherwise name both; the override file as Compose does
-  const files = composeFileList(manifest.compose?.link ?? 'include', user ?? null, user ? override : null, true);
-  // this checkout's own project (issue 12): `<name>-<slot>` in a second worktree (the slot is kept beside hsm.yaml)
-  const { projectName } = await checkoutProjectName(
-    projectDir,
-    composeProjectName(manifest, {
-      '.env': dotenv,
-      userCompose,
-      composeExtra: { override: override && overrideText !== null ? { file: override, text: overrideText } : null, included: [] },
-      dirName: basename(dir),
-    }),
-    dotenv,
-  );
+  const { manifest } = parseManifest(await readManifestText(projectDir, bundledSchemaDir()));
+  const stack = runnableStack(await composeStack(projectDir, manifest));
   if (!(await detectCompose())) {
     throw new HsmError(ErrorCodes.DOCKER_NOT_FOUND, 'Docker Compose is not installed', { hint: 'install Docker Engine with the Compose plugin; `hsm doctor` says what is missing' });
   }
-  return { dir, files, projectName };
+  return stack;
 }
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
-  const { dir, files, projectName } = await composeStack(ctx);
-  const exitCode = await composeRun(dir, files, projectName, args);
+  const { dir, files, instance } = await stackHere(ctx);
+  const exitCode = await composeRun(dir, files, instance.projectName, args);
   return { exitCode, data: { exitCode } };
-}
-
-/**
- * Before `up`: every secret variable the stack reads is set (Compose would stop at the first one, hsm names them
- * all), and no host port is taken by something outside the stack (issue 11).
- */
-async function checkBeforeUp(dir: string, projectName: string): Promise<void> {
-  const generated = readFileSync(join(dir, GENERATED_COMPOSE), 'utf8');
-  const dotenv = existsSync(join(dir, '.env')) ? readFileSync(join(dir, '.env'), 'utf8') : null;
-  const unset = unsetSecretVariables(
-    generated,
-    dotenv,
-    Object.keys(process.env).filter((k) => process.env[k] !== ''),
-  );
-  if (unset.length) {
-    throw new HsmError(ErrorCodes.SECRET_UNSET, `secret variable${unset.length === 1 ? '' : 's'} not set: ${unset.join(', ')}`, {
-      hint: `add ${unset.map((v) => `${v}=…`).join(', ')} to .env (git-ignored) or export ${unset.length === 1 ? 'it' : 'them'}`,
-    });
-  }
-  await refuseForeignContainers(dir, projectName);
-  // host ports as Compose will publish them: `${HSM_PORT_…}` from .env and the environment
-  await refusePortsInUse(generated, projectName, () => null, composeEnvironment(dotenv, process.env));
 }
 
 /** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */
@@ -98,8 +31,10 @@ export const up: Command = async (ctx) => {
     throw new HsmError(ErrorCodes.USAGE, `--timeout takes a number of seconds greater than 0, got \`${String(ctx.values.timeout)}\``, { hint: 'e.g. `hsm up --timeout 300`, or `hsm up --detach-only` not to wait' });
   }
   if (ctx.values['detach-only'] && ctx.values.timeout !== undefined) throw new HsmError(ErrorCodes.USAGE, '--timeout and --detach-only exclude each other', { hint: 'hsm up --detach-only' });
-  const { dir, files, projectName } = await composeStack(ctx);
-  await checkBeforeUp(dir, projectName);
+  const stack = await stackHere(ctx);
+  const { dir, files } = stack;
+  const { projectName } = stack.instance;
+  await checkBeforeUp(stack);
   const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals]);
   if (exitCode !== 0 || ctx.values['detach-only']) return { exitCode, data: { exitCode } };
   const progress = waitProgress(ctx.out);

@@ -1,32 +1,17 @@
 /** `hsm doctor`: what is installed, what is missing, and how to get it. */
-import { uvVersion, dockerInfo, detectCompose, runProcess } from '@hsm/host';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { HsmError, GENERATED_COMPOSE, secretVariablesIn, unsetSecretVariables } from '@hsm/core';
+import { uvVersion, dockerInfo, detectCompose, runProcess, composeStack, findProjectDir, stackSecrets } from '@hsm/host';
+import { HsmError } from '@hsm/core';
 import type { Command } from '../commands.js';
-import { composeDirOf, findProjectDir } from '@hsm/host';
 
 /** In a project: each secret variable the generated compose file reads, and whether it is set (never its value). */
 async function secretChecks(cwd: string): Promise<{ variable: string; set: boolean }[]> {
-  let dir: string;
   try {
-    const projectDir = findProjectDir(cwd);
     // a uv workspace member's stack may live in the root's Compose project (issue 9 item 2)
-    dir = join(projectDir, await composeDirOf(projectDir));
+    return stackSecrets(await composeStack(findProjectDir(cwd), null));
   } catch (e) {
     if (e instanceof HsmError) return [];
     throw e;
   }
-  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null);
-  const generated = read(GENERATED_COMPOSE);
-  const unset = new Set(
-    unsetSecretVariables(
-      generated,
-      read('.env'),
-      Object.keys(process.env).filter((k) => process.env[k] !== ''),
-    ),
-  );
-  return secretVariablesIn(generated).map((variable) => ({ variable, set: !unset.has(variable) }));
 }
 
 export const doctor: Command = async (ctx) => {

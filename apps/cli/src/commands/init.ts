@@ -1,8 +1,8 @@
 /** `hsm init`: a starter hsm.yaml from what the project already has; git-ignores the personal overlay. */
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { HsmError, ErrorCodes, USER_COMPOSE_FILES, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
-import { applyFiles, acquireProjectLock, composeDirOf, readComposeExtra, readOptional, readWorkspaceMembers, refreshSchemaCopies } from '@hsm/host';
+import { HsmError, ErrorCodes, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
+import { applyFiles, acquireProjectLock, composeStack, readOptional, readWorkspaceMembers, refreshSchemaCopies } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { bundledSchemaDir } from '../schema-dir.js';
@@ -24,14 +24,10 @@ export const init: Command = async (ctx) => {
   let projectName = ctx.values.name as string | undefined;
   if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
   // the Compose project the stack joins: a uv workspace member without its own compose file joins the root's
-  const composeDir = join(dir, await composeDirOf(dir));
-  const userFile = USER_COMPOSE_FILES.find((f) => existsSync(join(composeDir, f)));
-  const userCompose = userFile ? { file: userFile, text: (await readOptional(join(composeDir, userFile))) ?? '' } : null;
-  const dotenv = await readOptional(join(composeDir, '.env'));
-  const extra = await readComposeExtra(composeDir, userCompose, dotenv);
+  const { userFiles, dotenv } = await composeStack(dir, null);
   const proposals = initProposals(builtinRegistry(), {
     pyproject,
-    composeFiles: userCompose ? [userCompose, ...(extra.override ? [extra.override] : []), ...extra.included] : [],
+    composeFiles: userFiles,
     env: composeEnvironment(dotenv, process.env),
   });
   projectName = (projectName ?? basename(dir)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';

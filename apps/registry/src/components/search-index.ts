@@ -13,6 +13,7 @@
 import { ComponentRepository, type SearchHit, type SearchQuery } from './component.repository.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { normalizeName } from './component-name.js';
+import { FeedIndex } from './feed-index.js';
 
 /** Each hit's JSON, serialised once (the hot path splices it into an answer). */
 const serialised = new WeakMap<SearchHit, string>();
@@ -26,7 +27,7 @@ export function hitJson(hit: SearchHit): string {
 const SEPARATOR = '\u0000';
 const ANSWERS = 1000;
 
-export class SearchIndex {
+export class SearchIndex extends FeedIndex<SearchHit[]> {
   /** In the database's name order. */
   private hits: SearchHit[] = [];
   /** Position of each hit by its name as published (the cursor). */
@@ -45,35 +46,20 @@ export class SearchIndex {
    * Emptied whenever the list changes; at most ANSWERS entries.
    */
   private answers = new Map<string, SearchHit[]>();
-  private loaded: Promise<void> | null = null;
-  private readonly stale = new Set<string>();
   private refreshing: Promise<void> | null = null;
-  /** Bumped when everything is dropped: a load begun before it does not install what it read. */
-  private generation = 0;
 
   constructor(
     private readonly components: ComponentRepository,
     private readonly feed: ChangeFeed,
-  ) {}
-
-  /** From the feed: `name` (normalised) changed (null: anything may have). */
-  invalidate(normalizedName: string | null): void {
-    if (normalizedName !== null) {
-      this.stale.add(normalizedName);
-      return;
-    }
-    this.generation++;
-    this.install([]);
-    this.loaded = null;
-    this.refreshing = null;
-    this.stale.clear();
+  ) {
+    super();
   }
 
   /** Up to `q.limit` hits in name order, as ComponentRepository.search answers them. */
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (!this.feed.live || (q.text !== undefined && !/^[\x20-\x7e]*$/.test(q.text))) return this.components.search(q);
     const generation = this.generation;
-    await (this.loaded ??= this.load());
+    await this.whenLoaded();
     while (this.stale.size) await (this.refreshing ??= this.refresh());
     if (generation !== this.generation || !this.feed.live) return this.components.search(q);
     let from = 0;
@@ -146,16 +132,13 @@ export class SearchIndex {
     return lo ? all.slice(lo) : all;
   }
 
-  private async load(): Promise<void> {
-    const generation = this.generation;
-    try {
-      const hits = await this.components.search({});
-      // names notified while loading are in `stale` already and are read again before the next answer
-      if (generation === this.generation) this.install(hits);
-    } catch (e) {
-      if (generation === this.generation) this.loaded = null;
-      throw e;
-    }
+  protected readAll(): Promise<SearchHit[]> {
+    return this.components.search({});
+  }
+
+  protected drop(): void {
+    this.install([]);
+    this.refreshing = null;
   }
 
   /** Re-reads the stale names; a name not in the list yet reloads it whole. */
@@ -188,7 +171,7 @@ export class SearchIndex {
     }
   }
 
-  private install(hits: SearchHit[], generation = this.generation): void {
+  protected install(hits: SearchHit[], generation = this.generation): void {
     if (generation !== this.generation) return;
     this.hits = hits;
     this.answers = new Map();

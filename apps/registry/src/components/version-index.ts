@@ -10,6 +10,7 @@
 import semver from 'semver';
 import { ComponentRepository, type VersionListRow } from './component.repository.js';
 import { ChangeFeed } from '../database/change-feed.js';
+import { FeedIndex } from './feed-index.js';
 
 /** One component: its name as published and its versions, newest first. */
 export interface IndexedComponent {
@@ -20,38 +21,23 @@ export interface IndexedComponent {
   yanked: boolean[];
 }
 
-export class VersionIndex {
+export class VersionIndex extends FeedIndex<Map<string, IndexedComponent>> {
   private byName = new Map<string, IndexedComponent>();
-  private loaded: Promise<void> | null = null;
-  private readonly stale = new Set<string>();
   /** Reloads in flight, per name: an answer needing the name waits for it. */
   private readonly pending = new Map<string, Promise<void>>();
-  /** Bumped when everything is dropped: work begun before it does not install what it read. */
-  private generation = 0;
 
   constructor(
     private readonly components: ComponentRepository,
     private readonly feed: ChangeFeed,
-  ) {}
-
-  /** From the feed: `name` changed (null: anything may have). */
-  invalidate(normalizedName: string | null): void {
-    if (normalizedName !== null) {
-      this.stale.add(normalizedName);
-      return;
-    }
-    this.generation++;
-    this.byName = new Map();
-    this.loaded = null;
-    this.stale.clear();
-    this.pending.clear();
+  ) {
+    super();
   }
 
   /** The version lists of `keys` (normalised names); an unknown name is absent from the result. */
   async lists(keys: string[]): Promise<Map<string, IndexedComponent>> {
     const generation = this.generation;
     if (this.feed.live) {
-      await (this.loaded ??= this.loadAll());
+      await this.whenLoaded();
       const stale = keys.filter((k) => this.stale.has(k));
       const waits = stale.length ? [this.reload(stale)] : [];
       for (const k of keys) {
@@ -77,16 +63,17 @@ export class VersionIndex {
     return n;
   }
 
-  private async loadAll(): Promise<void> {
-    const generation = this.generation;
-    try {
-      const all = group(await this.components.listVersions());
-      // names notified while loading are in `stale` already and are read again when asked for
-      if (generation === this.generation) this.byName = all;
-    } catch (e) {
-      if (generation === this.generation) this.loaded = null;
-      throw e;
-    }
+  protected async readAll(): Promise<Map<string, IndexedComponent>> {
+    return group(await this.components.listVersions());
+  }
+
+  protected install(all: Map<string, IndexedComponent>): void {
+    this.byName = all;
+  }
+
+  protected drop(): void {
+    this.byName = new Map();
+    this.pending.clear();
   }
 
   private reload(keys: string[]): Promise<void> {

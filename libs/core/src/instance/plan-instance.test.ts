@@ -3,7 +3,7 @@ import type { ResolvedComponent } from '../model.js';
 import type { ComponentDefinition } from '../schema/definition.js';
 import { configureComponents } from '../options/configure.js';
 import { renderCompose } from '../compose/render-compose.js';
-import { composeProjectName } from '../plan/plan-sync.js';
+import { composeProjectName } from '../plan/plan-compose.js';
 import { planInstance, withInstance, withInstanceBlock, withoutInstanceBlock, instanceBlockValues, declaredPorts } from './plan-instance.js';
 
 const definition: ComponentDefinition = {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { planSync, type ProjectFiles, type SyncPlan } from './plan-sync.js';
+import { plannedCompose } from './plan-compose.js';
 import { parseManifest, parseLock } from '../load.js';
 import { ErrorCodes, type HsmError } from '../errors.js';
 import type { ResolvedComponent, Resolution } from '../model.js';
@@ -69,6 +70,29 @@ describe('compose.link switches undo the other modes', () => {
     f = apply(f, plan(MANIFEST('include'), f, [redis]));
     expect(f['.env']).toBe('A=1\n');
     expect(f.userCompose!.text).toContain('- docker-compose.hsm.yml');
+  });
+});
+
+describe('the generated compose file as the plan leaves it', () => {
+  const MANIFEST = (components: string) => `version: 1\nname: demo\ncomponents: ${components}\n`;
+  test('a plan that deletes it leaves none: no ports for the instance, no file to check (not the bytes it replaces)', () => {
+    const f = apply(files(), plan(MANIFEST('{ redis: {} }'), files(), [redis]));
+    expect(f['docker-compose.hsm.yml']).toContain('redis');
+    const removing = plan(MANIFEST('{}'), f, []);
+    expect(removing.changes.find((c) => c.path === 'docker-compose.hsm.yml')?.after).toBeNull();
+    expect(plannedCompose(removing, f)).toEqual({ text: null, changed: true });
+  });
+  test('a plan that keeps it leaves the bytes read; one that writes it, the new bytes', () => {
+    const written = plan(MANIFEST('{ redis: {} }'), files(), [redis]);
+    const f = apply(files(), written);
+    expect(plannedCompose(written, files())).toEqual({ text: f['docker-compose.hsm.yml'], changed: true });
+    expect(plannedCompose(plan(MANIFEST('{ redis: {} }'), f, [redis]), f)).toEqual({ text: f['docker-compose.hsm.yml'], changed: false });
+  });
+  test("a workspace member's plan writes it in the root's Compose directory", () => {
+    const f = files({ composeDir: '..', userCompose: { file: 'compose.yaml', text: `name: app\n${USER}` } });
+    const p = plan(MANIFEST('{ redis: {} }'), f, [redis]);
+    expect(plannedCompose(p, f).text).toBe(p.changes.find((c) => c.path === '../docker-compose.hsm.yml')!.after);
+    expect(plannedCompose(p, f).text).toContain('redis');
   });
 });
 

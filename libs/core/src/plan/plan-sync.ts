@@ -8,18 +8,15 @@ import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
 import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
-import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, normaliseProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
-import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
+import { ENV_FILE, type UserComposeFile } from '../compose/index.js';
+import type { ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
 import { pyprojectTarget, type PyprojectTarget, type WorkspaceMember } from '../pyproject/uv-workspace.js';
 import { posix } from 'node:path';
-import { HsmError, ErrorCodes } from '../errors.js';
 import { lockFromResolution } from '../resolver/index.js';
 import { parseOverlay } from '../load.js';
 import { configureComponents, type ConfiguredComponent } from '../options/configure.js';
-import { checkServiceSafety } from '../safety/check-service-safety.js';
-import { GENERATED_COMPOSE } from './project-files.js';
-import { withoutInstanceBlock } from '../instance/plan-instance.js';
+import { planCompose, stackProjectName, generatedComposePath } from './plan-compose.js';
 import { portableSchemaModeline } from '../manifest/schema-modeline.js';
 
 export { GENERATED_COMPOSE, USER_COMPOSE_FILES, PROJECT_FILES } from './project-files.js';
@@ -113,53 +110,6 @@ export interface PlanInput {
   portableSchemaLine?: boolean;
 }
 
-/**
- * The Compose project name, the one Compose itself picks for the user's own `docker compose` in the compose
- * directory (issue 9 item 6; docs/spec.md §6.2): `COMPOSE_PROJECT_NAME` in `.env`; else, when the user has a compose
- * file, the last top-level `name:` of that file and its `.override` file (an `include:`d file's is not the
- * project's), else the directory's name normalised as Compose does it; else — the generated file standing alone —
- * its own `name:` (standaloneProjectName). `COMPOSE_PROJECT_NAME` in the environment is personal: the host applies
- * it at run time (composeArgv). `dirName` is the compose directory's base name.
- */
-export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra'> & { dirName: string }): string {
-  // the committed name: a checkout's own name in hsm's `.env` block (issue 12) is not part of it
-  const env = composeEnvironment(withoutInstanceBlock(project['.env']));
-  if (env.COMPOSE_PROJECT_NAME) return toComposeProjectName(env.COMPOSE_PROJECT_NAME);
-  if (!project.userCompose) return standaloneProjectName(manifest);
-  const own = [project.userCompose, project.composeExtra?.override]
-    .map((f) => (f ? composeFileName(f.text, env) : undefined))
-    .filter((n): n is string => !!n)
-    .at(-1);
-  const name = own ?? directoryProjectName(project.dirName, project.userCompose.file);
-  const wanted = manifest.compose?.project_name;
-  if (wanted && wanted !== name) {
-    throw new HsmError(
-      ErrorCodes.MANIFEST_INVALID,
-      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${project.userCompose.file}` : 'the directory'}): your own \`docker compose\` would run another stack`,
-      {
-        hint: `remove compose.project_name from hsm.yaml, or name the project where Compose reads it: \`name: ${wanted}\` in ${project.userCompose.file} or COMPOSE_PROJECT_NAME=${wanted} in .env`,
-      },
-    );
-  }
-  return name;
-}
-
-/** The generated file's own `name:` when it stands alone: `compose.project_name`, else hsm.yaml's name (committed sources only). */
-export function standaloneProjectName(manifest: Manifest): string {
-  return toComposeProjectName(manifest.compose?.project_name ?? manifest.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-'));
-}
-
-/** What Compose names a project after its directory (compose-go's NormalizeProjectName: lower case, [a-z0-9_-] kept, no leading `_`/`-`). */
-function directoryProjectName(dirName: string, userFile: string): string {
-  const name = normaliseProjectName(dirName);
-  if (name === '') {
-    throw new HsmError(ErrorCodes.MANIFEST_INVALID, `the directory name \`${dirName}\` gives Compose no project name (${userFile} has no top-level name:)`, {
-      hint: `name the project: \`name: <name>\` at the top of ${userFile}, or COMPOSE_PROJECT_NAME=<name> in .env`,
-    });
-  }
-  return name;
-}
-
 export function lockChanges(before: Lockfile | null, after: Lockfile): LockChanges {
   const b = before?.components ?? {};
   const a = after.components;
@@ -173,17 +123,6 @@ export function lockChanges(before: Lockfile | null, after: Lockfile): LockChang
     .filter((k) => k in b && b[k].version !== a[k].version)
     .map((k) => `${k} ${b[k].version} -> ${a[k].version}`);
   return { added, removed, changed };
-}
-
-/**
- * The files to hand to `docker compose -f …`, the same set Compose loads by default — the user's file and its
- * `.override` — plus the generated file where no `include:` pulls it in (empty: the stack has no services).
- */
-export function composeFileList(link: 'include' | 'env' | 'none', userFile: string | null, override: string | null, generated: boolean): string[] {
-  if (!generated) return [];
-  const user = userFile ? [userFile, ...(override ? [override] : [])] : [];
-  if (user.length && link === 'include') return user;
-  return [...(link === 'env' ? user : []), GENERATED_COMPOSE];
 }
 
 /** The dependency hsm puts in pyproject.toml for one component. */
@@ -210,9 +149,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const previousLock = input.lock;
   // a member joining the workspace root's Compose project: its files live there (issue 9 item 2)
   const composeDir = files.composeDir ?? '';
-  const at = (f: string) => (composeDir ? posix.join(composeDir, f) : f);
-  const composeRoot = composeDir ? posix.join(input.projectDir, composeDir) : input.projectDir;
-  const projectName = composeProjectName(manifest, { ...files, dirName: posix.basename(composeRoot) });
+  const projectName = stackProjectName(manifest, files, input.projectDir);
   const changes: FileChange[] = [];
   const notes: string[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
@@ -270,46 +207,9 @@ export function planSync(input: PlanInput): SyncPlan {
     notes.push(...devSourceNotes(pyprojectData, placed, resolution));
   }
 
-  // Compose side
-  const userCompose = files.userCompose ? { ...files.userCompose, parsed: parseUserCompose(files.userCompose) } : null;
-  // definitions are untrusted, so what they ask of the host is refused unless hsm.yaml allows it
-  // (`compose.bind: 0.0.0.0` is the manifest asking for public ports, for every component); checked on the
-  // configured definitions, so a host path an option supplies is judged by its value
-  const publicPorts = manifest.compose?.bind === '0.0.0.0';
-  const allowed = (name: string): readonly string[] => [...(manifest.components?.[name]?.allow ?? []), ...(publicPorts ? ['public-ports'] : [])];
-  checkServiceSafety(configured, allowed);
-  const compose = renderCompose({
-    allowed,
-    // the generated file names the project only when it stands alone; beside the user's file it joins their project
-    projectName: files.userCompose ? null : standaloneProjectName(manifest),
-    // checkouts are relative to hsm.yaml; the generated file beside the root's compose file needs them from there
-    components: composeDir ? configured.map((c) => (posix.isAbsolute(c.checkout) ? c : { ...c, checkout: posix.join(input.projectDir, c.checkout) })) : configured,
-    checkoutExists: (c) => input.checkouts[c.name] === true,
-    userCompose,
-    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
-    env: composeEnvironment(files['.env'], files.environment),
-    projectDir: composeRoot,
-    link: manifest.compose?.link ?? 'include',
-  });
-  add(at(GENERATED_COMPOSE), files[GENERATED_COMPOSE], compose.text);
-  // the file an earlier hsm generated beside hsm.yaml is replaced by the one at the root: take back hsm's own
-  if (composeDir && files.staleGenerated?.startsWith(COMPOSE_HEADER)) add(GENERATED_COMPOSE, files.staleGenerated, null);
-  const link = manifest.compose?.link ?? 'include';
-  const present = compose.text !== null;
-  // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
-  // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
-  if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
-    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
-  }
-  // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
-  // only ever removes its own entry)
-  if (link === 'env' || (files['.env'] !== null && /^COMPOSE_FILE=/m.test(files['.env']))) {
-    const list = present && link === 'env' ? composeFileList('env', files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, true) : null;
-    add(at('.env'), files['.env'], linkComposeEnv(files['.env'], list));
-  }
-  add(ENV_FILE, files[ENV_FILE], renderEnvFile(configured));
-
-  const composeFiles = composeFileList(link, files.userCompose?.file ?? null, files.composeExtra?.override?.file ?? null, present);
+  // Compose side: the generated file, its link into the user's Compose project, hsm.env
+  const compose = planCompose({ manifest, files, configured, checkouts: input.checkouts, projectDir: input.projectDir });
+  changes.push(...compose.changes);
 
   // Ownership is recorded while hsm owns something in pyproject.toml; once the last entry is gone so is the
   // record, so a plan right after applying this one is empty (issue 9: add → remove must settle in one sync).
@@ -319,9 +219,9 @@ export function planSync(input: PlanInput): SyncPlan {
   const lockText = resolution.components.length === 0 && files['hsm.lock'] === null ? null : stableJson(lock);
   add('hsm.lock', files['hsm.lock'], lockText);
 
-  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', target.file, at(GENERATED_COMPOSE), ENV_FILE];
+  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', target.file, generatedComposePath({ composeDir }), ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
-  const composeModel = (changes.some((c) => c.path === at(GENERATED_COMPOSE)) && compose.model) || null;
+  const { composeFiles, composeModel } = compose;
   return { projectName, changes, lock, python, composeFiles, composeDir, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { uvWorkspaceOf } from '../uv/workspace.js';
-import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, GENERATED_COMPOSE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -65,6 +65,43 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
     }
   }
   return { override, included, missing };
+}
+
+/** The user's Compose project an hsm project's stack belongs to, as Compose finds it. */
+export interface ComposeProjectFiles {
+  /** Its directory relative to the project (posix; '' = the project itself): see composeDirOf. */
+  composeDir: string;
+  /** The user's compose file there (the first of USER_COMPOSE_FILES; null: none). */
+  userCompose: UserComposeFile | null;
+  /** Its `.override` file and what they `include:` (none without a user file). */
+  composeExtra: ComposeExtra;
+  /** The user's files Compose loads, in that order: their file, its override, the included ones. */
+  userFiles: UserComposeFile[];
+  /** `.env` there: Compose's env file. */
+  dotenv: string | null;
+  /** The generated docker-compose.hsm.yml there (null: none). */
+  generated: string | null;
+}
+
+/**
+ * The user's Compose project in `dir` (its `composeDir` from the project), found the way Compose finds it: `read`
+ * gives the text of a file there (null: absent), so the sync pipeline finds it in the bytes it journals and
+ * composeStack on disk; included files are read here.
+ */
+export async function findComposeFiles(dir: string, composeDir: string, read: (file: string) => Promise<string | null>, environment: ComposeEnv = process.env): Promise<ComposeProjectFiles> {
+  const first = async (names: readonly string[]): Promise<UserComposeFile | null> => {
+    for (const file of names) {
+      const text = await read(file);
+      if (text !== null) return { file, text };
+    }
+    return null;
+  };
+  const userCompose = await first(USER_COMPOSE_FILES);
+  const dotenv = await read('.env');
+  // Compose loads an override file only beside the user's own
+  const composeExtra = await readComposeExtra(dir, userCompose, dotenv, environment, userCompose ? await first(COMPOSE_OVERRIDE_FILES) : null);
+  const userFiles = userCompose ? [userCompose, ...(composeExtra.override ? [composeExtra.override] : []), ...composeExtra.included] : [];
+  return { composeDir, userCompose, composeExtra, userFiles, dotenv, generated: await read(GENERATED_COMPOSE) };
 }
 
 /**

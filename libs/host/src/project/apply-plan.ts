@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { GENERATED_COMPOSE, PROJECT_FILES, secretVariablesIn, type SyncPlan } from '@hsm/core';
+import { PROJECT_FILES, plannedCompose, secretVariablesIn, type SyncPlan } from '@hsm/core';
 import { applyFiles } from '../txn/apply-files.js';
 import { uvSync } from '../uv/uv.js';
 import { uvWorkspaceOf } from '../uv/workspace.js';
@@ -47,7 +47,8 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     if (!checkCompose) return;
     // detectCompose passes over Compose v1 (it predates the Compose Specification); the schema check already ran
     // unset secret variables get a placeholder there: the check is about the file's shape (issue 11)
-    const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after ?? project.files[GENERATED_COMPOSE];
+    // (a plan that deletes the generated file has no compose files to check: composeFiles is empty then)
+    const generated = plannedCompose(plan, project.files).text;
     if (!(await composeConfigCheck(join(dir, plan.composeDir), plan.composeFiles, plan.projectName, { secretVariables: secretVariablesIn(generated) }))) {
       reporter.debug('no Docker Compose v2 installed: checked the compose file against the Compose Specification schema only');
     }

@@ -6,3 +6,4 @@ export { applyPlan, type ApplyOptions } from './apply-plan.js';
 export { matchingState, writeSyncState, computeFingerprint, STATE_FILE, type SyncState } from './sync-state.js';
 export { describeCheckout, checkoutSlot, readSlot, writeSlot, dotenvTracked, instanceOf, writeInstanceEnv, checkoutProjectName, refuseForeignContainers, type Checkout } from './instance.js';
 export { readManifestText } from './read-manifest.js';
+export { composeStack, runnableStack, stackSecrets, checkBeforeUp, type ComposeStack, type RunnableStack } from './compose-stack.js';

@@ -6,11 +6,10 @@
  * ports are probed by binding them, so a second checkout never picks a port something on this machine holds.
  */
 import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
-import { join, posix, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   HsmError,
   ErrorCodes,
-  GENERATED_COMPOSE,
   INSTANCE_ENV_FILE,
   INSTANCE_STATE_FILE,
   MAX_SLOT,
@@ -21,6 +20,7 @@ import {
   instanceBlockValues,
   instanceDotenvPath,
   planInstance,
+  plannedCompose,
   type InstancePlan,
   type SyncPlan,
 } from '@hsm/core';
@@ -136,19 +136,14 @@ async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: n
   return inUse;
 }
 
-/** The generated compose file as the plan leaves it. */
-export function plannedCompose(project: LoadedProject, plan: SyncPlan): string | null {
-  const change = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE));
-  return change ? change.after : project.files[GENERATED_COMPOSE];
-}
-
 /**
  * This checkout's instance for `plan`; `store` keeps a newly chosen slot (a writing command). `quick` (`--no-sync`,
  * which writes only hsm.yaml) asks neither git nor the ports: the stored slot or 0.
  */
 export async function instanceOf(project: LoadedProject, plan: SyncPlan, options: { store: boolean; quick?: boolean }): Promise<InstancePlan> {
   const slot = options.quick ? ((await readSlot(project.dir)) ?? 0) : (await checkoutSlot(project.dir, options)).slot;
-  const composeText = plannedCompose(project, plan);
+  // a plan that deletes the file leaves no ports to take
+  const composeText = plannedCompose(plan, project.files).text;
   const change = plan.changes.find((c) => c.path === instanceDotenvPath(plan));
   const projectName = instanceProjectName(plan.projectName, slot);
   const inUse = options.quick ? new Set<number>() : await portsInUseFor(declaredPorts(composeText), slot, projectName);

@@ -7,7 +7,7 @@ import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import { HsmError, ErrorCodes, PROJECT_FILES, GENERATED_COMPOSE, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
-import { readComposeExtra, composeDirOf } from '../compose/compose-files.js';
+import { findComposeFiles, composeDirOf } from '../compose/compose-files.js';
 import { workspaceMemberDirs } from '../uv/workspace.js';
 import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
 import { MANIFEST } from './find-project-dir.js';
@@ -121,25 +121,23 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
       if (reads[i].prior) priors.set(at(f), reads[i].prior!);
     });
   }
-  const user = USER_COMPOSE_FILES.find((f) => bytes.get(at(f)) !== null);
+  // the user's Compose project as Compose finds it (issue 9 item 4): their file, its override, what they include:
+  const compose = await findComposeFiles(join(dir, composeDir), composeDir, async (f) => text(at(f)));
   const files: ProjectFiles = {
     'hsm.yaml': manifest,
     'hsm.local.yaml': text('hsm.local.yaml'),
     'hsm.lock': text('hsm.lock'),
     'pyproject.toml': text('pyproject.toml'),
     'uv.lock': text('uv.lock'),
-    'docker-compose.hsm.yml': text(at(GENERATED_COMPOSE)),
-    '.env': text(at('.env')),
+    'docker-compose.hsm.yml': compose.generated,
+    '.env': compose.dotenv,
     'hsm.env': text('hsm.env'),
-    userCompose: user ? { file: user, text: text(at(user))! } : null,
+    userCompose: compose.userCompose,
+    composeExtra: { override: compose.composeExtra.override, included: compose.composeExtra.included },
     ...(composeDir ? { composeDir, staleGenerated: text(GENERATED_COMPOSE) } : {}),
   };
-  // the rest of the user's Compose project, as Compose loads it (issue 9 item 4): override file, include:d files
-  const override = COMPOSE_OVERRIDE_FILES.find((f) => bytes.get(at(f)) !== null);
-  const extra = await readComposeExtra(join(dir, composeDir), files.userCompose, files['.env'], process.env, override ? { file: override, text: text(at(override))! } : null);
-  files.composeExtra = { override: extra.override, included: extra.included };
-  for (const f of extra.included) bytes.set(at(f.file), Buffer.from(f.text, 'utf8'));
-  for (const f of extra.missing) bytes.set(at(f), null);
+  for (const f of compose.composeExtra.included) bytes.set(at(f.file), Buffer.from(f.text, 'utf8'));
+  for (const f of compose.composeExtra.missing) bytes.set(at(f), null);
   // a uv workspace root: its members' pyproject.toml files, one of which `python.package` may name (issue 9 item 1)
   const workspace = await readWorkspaceMembers(dir, files['pyproject.toml']);
   if (workspace) {

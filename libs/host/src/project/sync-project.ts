@@ -5,8 +5,8 @@
  * and every editing command call syncProject, so they cannot disagree about what hsm.yaml gives.
  */
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { HsmError, ErrorCodes, GENERATED_COMPOSE, planSync, portOptionFor, sortKeys, validateComposeModel, instanceDotenvPath, withInstance, type InstancePlan, type SyncPlan } from '@hsm/core';
+import { join } from 'node:path';
+import { HsmError, ErrorCodes, planSync, plannedCompose, portOptionFor, sortKeys, validateComposeModel, instanceDotenvPath, withInstance, type InstancePlan, type SyncPlan } from '@hsm/core';
 import { refusePortsInUse } from '../compose/host-ports.js';
 import { acquireProjectLock } from '../txn/project-lock.js';
 import { recoverInterrupted } from '../txn/recover-interrupted.js';
@@ -155,10 +155,10 @@ export async function syncProject(dir: string, reporter: Reporter, options: Sync
     await refuseTrackedDotenv(dir, instance, project.files['.env'], dotenvFile);
     // a new compose file publishing a host port something else on this machine holds is refused before writing
     // (issue 11); `--no-install` (files only) and `--no-port-check` skip it
-    const generated = plan.changes.find((c) => c.path === posix.join(plan.composeDir, GENERATED_COMPOSE))?.after;
+    const generated = plannedCompose(plan, project.files);
     // (a second checkout's ports were chosen free just now)
-    if (generated && instance.slot === 0 && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
-      await refusePortsInUse(generated, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
+    if (generated.changed && generated.text && instance.slot === 0 && !options.manifestOnly && !options.noInstall && !options.noPortCheck) {
+      await refusePortsInUse(generated.text, plan.projectName, (c, p) => portOptionFor(plan.configured, c, p));
     }
     const applied = await applyPlan(project, plan, { ...options, reporter });
     if (!options.manifestOnly) await writeInstanceEnv(dir, instance);
