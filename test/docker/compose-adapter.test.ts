@@ -7,7 +7,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes, HsmError, renderCompose, linkComposeInclude, linkComposeEnv, validateComposeSchema, COMPOSE_HSM_FILE, type ComponentDefinition, type ResolvedComponent } from '@hsm/core';
+import { ErrorCodes, HsmError, renderCompose, linkComposeInclude, linkComposeEnv, validateComposeSchema, GENERATED_COMPOSE, type ComponentDefinition, type ResolvedComponent } from '@hsm/core';
 import { composeConfigCheck, composeExec, composeRun, detectCompose, dockerInfo, runProcess } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
 import { freePort } from '../support/free-port.mjs';
@@ -70,8 +70,8 @@ describeDocker('compose adapter on a real engine', () => {
     const port = await freePort();
     const { text } = renderCompose({ projectName: project, components: [component(webDefinition(port, 'x')), component(clientDefinition)], checkoutExists: () => true });
     await validateComposeSchema(text!);
-    await writeFile(join(dir, COMPOSE_HSM_FILE), text!);
-    expect(await composeConfigCheck(dir, [COMPOSE_HSM_FILE], project)).toBe(true);
+    await writeFile(join(dir, GENERATED_COMPOSE), text!);
+    expect(await composeConfigCheck(dir, [GENERATED_COMPOSE], project)).toBe(true);
 
     // Valid for the schema, wrong for Compose: depends_on a service that does not exist.
     await writeFile(join(dir, 'bad.yml'), `services:\n  a:\n    image: ${BASE_IMAGE}\n    depends_on: [nowhere]\n`);
@@ -87,14 +87,14 @@ describeDocker('compose adapter on a real engine', () => {
     const { text } = renderCompose({ projectName: project, components: [component(webDefinition(port, 'x'))], checkoutExists: () => true });
     const linked = join(dir, 'linked');
     await mkdir(linked, { recursive: true });
-    await writeFile(join(linked, COMPOSE_HSM_FILE), text!);
+    await writeFile(join(linked, GENERATED_COMPOSE), text!);
     const user = `# mine\nservices:\n  mine:\n    image: ${BASE_IMAGE}\n`;
-    await writeFile(join(linked, 'docker-compose.yml'), linkComposeInclude(user, COMPOSE_HSM_FILE, true));
+    await writeFile(join(linked, 'docker-compose.yml'), linkComposeInclude(user, GENERATED_COMPOSE, true));
     const viaInclude = await runProcess(['docker', 'compose', 'config', '--services'], { cwd: linked });
     expect(viaInclude.stdout.split('\n').filter(Boolean).sort()).toEqual(['mine', 'web']);
 
     await writeFile(join(linked, 'docker-compose.yml'), user);
-    await writeFile(join(linked, '.env'), linkComposeEnv(null, ['docker-compose.yml', COMPOSE_HSM_FILE])!);
+    await writeFile(join(linked, '.env'), linkComposeEnv(null, ['docker-compose.yml', GENERATED_COMPOSE])!);
     const viaEnv = await runProcess(['docker', 'compose', 'config', '--services'], { cwd: linked });
     expect(viaEnv.stdout.split('\n').filter(Boolean).sort()).toEqual(['mine', 'web']);
   });
@@ -102,8 +102,8 @@ describeDocker('compose adapter on a real engine', () => {
   test('up waits for health, the service answers on 127.0.0.1, ps and logs pass through, down leaves nothing', async () => {
     const port = await freePort();
     const { text } = renderCompose({ projectName: project, components: [component(webDefinition(port, 'prod-answer')), component(clientDefinition)], checkoutExists: () => true });
-    await writeFile(join(dir, COMPOSE_HSM_FILE), text!);
-    const files = [COMPOSE_HSM_FILE];
+    await writeFile(join(dir, GENERATED_COMPOSE), text!);
+    const files = [GENERATED_COMPOSE];
 
     expect(await composeRun(dir, files, project, ['up', '-d', '--wait'], { capture: true })).toBe(0);
     expect((await httpGetText(port)).trim()).toBe('prod-answer');
@@ -126,7 +126,7 @@ describeDocker('compose adapter on a real engine', () => {
     await writeFile(join(checkout, 'Dockerfile'), `FROM ${BASE_IMAGE}\nRUN mkdir -p /www && echo dev-answer > /www/index.html\n`);
     const dev = renderCompose({ projectName: project, projectDir: dir, components: [component(webDefinition(port, 'prod-answer'), 'dev', checkout), component(clientDefinition)], checkoutExists: () => true });
     expect(dev.text).toContain('context: ./web-checkout');
-    await writeFile(join(dir, COMPOSE_HSM_FILE), dev.text!);
+    await writeFile(join(dir, GENERATED_COMPOSE), dev.text!);
     expect(await composeRun(dir, files, project, ['up', '-d', '--wait'], { capture: true })).toBe(0);
     expect((await httpGetText(port)).trim()).toBe('dev-answer');
 

@@ -4,7 +4,7 @@
  * gives back the original file exactly; when the user already sets `COMPOSE_FILE`, hsm appends its files to that
  * line and later takes only the generated file out again.
  */
-import { COMPOSE_HSM_FILE } from './render-compose.js';
+import { GENERATED_COMPOSE } from '../plan/project-files.js';
 import { dotenvValue } from './render-env-file.js';
 
 export const COMPOSE_ENV_MARKER = '# COMPOSE_FILE below is managed by hsm (compose.link: env in hsm.yaml)';
@@ -43,7 +43,7 @@ export function linkComposeEnv(dotenvText: string | null, files: string[] | null
     if (userAt >= 0) {
       const m = ASSIGN.exec(lines[userAt])!;
       const raw = m[2];
-      for (const f of [COMPOSE_HSM_FILE, `./${COMPOSE_HSM_FILE}`]) {
+      for (const f of [GENERATED_COMPOSE, `./${GENERATED_COMPOSE}`]) {
         const i = raw.indexOf(sep + f);
         const next = raw[i + sep.length + f.length];
         if (i >= 0 && (next === undefined || next === sep[0] || /['"\s]/.test(next))) {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { uvWorkspaceOf } from '../uv/workspace.js';
-import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, COMPOSE_HSM_FILE, GENERATED_COMPOSE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, GENERATED_COMPOSE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -44,7 +44,7 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
   }
   const env = composeEnvironment(dotenv, environment);
   // the generated file, included by `compose.link: include`, is hsm's own, not part of the user's project
-  const seen = new Set([main.file, COMPOSE_HSM_FILE, ...(override ? [override.file] : [])]);
+  const seen = new Set([main.file, GENERATED_COMPOSE, ...(override ? [override.file] : [])]);
   const queue = [main, ...(override ? [override] : [])];
   const included: UserComposeFile[] = [];
   const missing: string[] = [];
