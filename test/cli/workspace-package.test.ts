@@ -19,9 +19,10 @@ const WORKSPACE: RealProject = {
     'full-stack-fastapi-template/pyproject.toml': 'pyproject.toml',
     'full-stack-fastapi-template/backend/pyproject.toml': 'backend/pyproject.toml',
     'full-stack-fastapi-template/compose.yml': 'compose.yml',
+    'full-stack-fastapi-template/compose.override.yml': 'compose.override.yml',
     'full-stack-fastapi-template/.env': '.env',
   },
-  userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml'],
+  userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml', 'compose.override.yml'],
   patch: (file, text) =>
     file === 'pyproject.toml'
       ? text.replace('members = ["backend"]', 'members = ["backend", "worker"]')
@@ -72,6 +73,8 @@ beforeAll(async () => {
   await def('missing-lib', 'python:\n  package: hsm-no-such-wheel\n');
   // a package backend/pyproject.toml already lists
   await def('http-client', 'python:\n  package: httpx\n');
+  // a service named like the template's `db`, on the host port its compose.override.yml publishes
+  await def('db', 'services:\n  db:\n    image: busybox:stable\n    ports: ["127.0.0.1:5432:5432"]\n');
   await writeFile(join(template, 'hsm.yaml'), `version: 1\nname: app\nbuiltin: false\nregistries:\n  - name: local\n    path: ${registry}\ncomponents: {}\n`);
   await runProcess(['uv', 'lock', '--quiet'], { cwd: template, env: { ...process.env, ...env } });
 }, 240_000);
@@ -144,5 +147,22 @@ beforeAll(async () => {
     const dynamic = await hsm(['add', 'demo-lib', '--no-install'], { cwd: ws, env });
     expect(errorCode(dynamic)).toBe('HSM_PYPROJECT_DYNAMIC');
     expect(dynamic.stderr).toMatch(/error\[HSM_PYPROJECT_DYNAMIC\]: backend\/pyproject\.toml:4:1: backend\/pyproject\.toml declares its dependencies dynamic/);
+  }, 120_000);
+
+  test("from the member backend/, errors about the root's compose files name them as ../compose.yml, as the user opens them there", async () => {
+    const ws = await fresh();
+    const backend = join(ws, 'backend');
+    await writeFile(join(backend, 'hsm.yaml'), `version: 1\nname: app\nbuiltin: false\nregistries:\n  - name: local\n    path: ${registry}\ncomponents: {}\n`);
+    const clash = await hsm(['add', 'db', '--no-install'], { cwd: backend, env });
+    expect(errorCode(clash)).toBe('HSM_SERVICE_CLASH');
+    expect(clash.stderr).toMatch(/service `db` is defined in \.\.\/compose\.yml:\d+:\d+ and by component db \(\.\.\/docker-compose\.hsm\.yml:\d+:\d+\)/);
+    expect(clash.stderr).toMatch(/rename or remove `db` in \.\.\/compose\.override\.yml/);
+    expect(clash.stderr).not.toMatch(/[^/]compose\.yml:\d/);
+
+    const override = await readFile(join(ws, 'compose.override.yml'), 'utf8');
+    await writeFile(join(ws, 'compose.override.yml'), `${override}\nbroken: [\n`);
+    const invalid = await hsm(['add', 'db', '--no-install'], { cwd: backend, env });
+    expect(errorCode(invalid)).toBe('HSM_COMPOSE_INVALID');
+    expect(invalid.stderr).toMatch(/error\[HSM_COMPOSE_INVALID\]: \.\.\/compose\.override\.yml:\d+:\d+: \.\.\/compose\.override\.yml is not valid YAML/);
   }, 120_000);
 });

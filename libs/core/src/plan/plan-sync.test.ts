@@ -257,6 +257,15 @@ describe('a member chosen at a virtual workspace root (issue 9 item 1)', () => {
     expect(removed.workspaceMembers!.map((m) => m.text)).toEqual(members.map((m) => m.text));
     expect(JSON.parse(removed['hsm.lock']!).pyproject).toBeUndefined();
   });
+  test('an hsm.lock from before the file was recorded: entries already in the member stay there (no clash); the lock learns the file', () => {
+    const start = files({ 'pyproject.toml': ROOT, workspaceMembers: members });
+    const inApp = applyWs(start, plan(manifest('app'), start, [lib('prod')]));
+    const legacy = { ...inApp, 'hsm.lock': inApp['hsm.lock']!.replace(/\s*"file": "backend\/pyproject\.toml",/, '') };
+    expect(legacy['hsm.lock']).not.toContain('"file"');
+    const p = plan(manifest('app'), legacy, [lib('prod')]);
+    expect(p.changes.map((c) => c.path)).toEqual(['hsm.lock']);
+    expect(JSON.parse(p.changes[0].after!).pyproject.file).toBe('backend/pyproject.toml');
+  });
   test("from the root's own [project] to a member, and the entries of a member no longer in the workspace", () => {
     const TOP = `[project]\nname = "top"\nversion = "1"\n${ROOT}`;
     const start = files({ 'pyproject.toml': TOP, workspaceMembers: members });

@@ -7,7 +7,7 @@ import type { Manifest, LocalOverlay } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
-import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
+import { renderPyproject, pep503, requirementName, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, normaliseProjectName, ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import { composeEnvironment, composeFileName, type ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
@@ -245,7 +245,8 @@ export function planSync(input: PlanInput): SyncPlan {
     .filter((d): d is PythonDependency => d !== null)
     .map((d) => (listed.has(d.component) ? { ...d, removable: true } : d))
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
-  const { file: ownedFile = 'pyproject.toml', ...lockedOwnership } = previousLock?.pyproject ?? {};
+  const { file: lockedFile, ...lockedOwnership } = previousLock?.pyproject ?? {};
+  let ownedFile = lockedFile ?? 'pyproject.toml';
   let ownedBefore: PyprojectOwnership = { dependencies: [], indexes: [], ...lockedOwnership } as PyprojectOwnership;
   const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
   let owned: PyprojectOwnership = ownedBefore;
@@ -257,6 +258,9 @@ export function planSync(input: PlanInput): SyncPlan {
     const rootData = files['pyproject.toml'] !== null ? parsePyproject(files['pyproject.toml']) : undefined;
     target = pyprojectTarget({ rootText: files['pyproject.toml'], rootData, members: files.workspaceMembers, pkg: manifest.python?.package, needed: desired.length > 0 });
     pyprojectData = target.member === null ? rootData : target.text === null ? undefined : parsePyproject(target.text, target.file);
+    // an hsm.lock written before it recorded the file: the entries are in the project's own pyproject.toml only
+    // when its requirements are there; otherwise they are already in the member python.package names
+    if (lockedFile === undefined && target.member !== null && !listsAny(rootData, ownedBefore.dependencies)) ownedFile = target.file;
   }
   // a member's pyproject.toml: uv reads a path source relative to the member's directory
   const placed = target.member === null ? desired : desired.map((d) => (d.source && !posix.isAbsolute(d.source.path) ? { ...d, source: { ...d.source, path: posix.relative(target.member!, d.source.path) || '.' } } : d));
@@ -294,7 +298,9 @@ export function planSync(input: PlanInput): SyncPlan {
     components: composeDir ? configured.map((c) => (posix.isAbsolute(c.checkout) ? c : { ...c, checkout: posix.join(input.projectDir, c.checkout) })) : configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
-    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
+    // named in messages by their path from hsm.yaml: `../compose.yml` from a workspace member (issue 9 item 2)
+    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])].map((f) => ({ ...f, file: at(f.file) })) : [],
+    generatedFile: at(GENERATED_COMPOSE),
     env: composeEnvironment(files['.env'], files.environment),
     projectDir: composeRoot,
     link: manifest.compose?.link ?? 'include',
@@ -307,7 +313,7 @@ export function planSync(input: PlanInput): SyncPlan {
   // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
   // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
   if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
-    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
+    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', at(userCompose.file), userCompose.parsed.doc));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)
@@ -352,6 +358,13 @@ function renderOwnedPyproject(
   const rendered = renderPyproject({ text, data, file, projectName, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
   const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
   return { text: rendered.text, owned: { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) } };
+}
+
+/** `[project].dependencies` of a parsed pyproject.toml names one of `names` (PEP 503). */
+function listsAny(data: Record<string, unknown> | undefined, names: string[]): boolean {
+  const deps = (data?.project as { dependencies?: unknown } | undefined)?.dependencies;
+  const wanted = new Set(names.map(pep503));
+  return Array.isArray(deps) && deps.some((d) => typeof d === 'string' && wanted.has(requirementName(d) ?? ''));
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {
