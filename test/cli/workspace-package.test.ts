@@ -96,6 +96,8 @@ beforeAll(async () => {
     const failed = await hsm(['add', 'missing-lib'], { cwd: ws, env });
     expect(errorCode(failed)).toBe('HSM_UV_FAILED');
     expect(snapshot(ws, [...FILES, 'hsm.lock'])).toEqual(beforeFailed);
+    // the files put back, named as the user opens them: the member's pyproject.toml, not the (virtual) root's
+    expect(failed.stderr).toMatch(/hsm has put backend\/pyproject\.toml, worker\/pyproject\.toml and uv\.lock back/);
 
     // the switch itself: out of backend/ (its bytes as they were), into worker/
     const sync = await hsm(['sync'], { cwd: ws, env });
@@ -158,6 +160,11 @@ beforeAll(async () => {
     expect(clash.stderr).toMatch(/service `db` is defined in \.\.\/compose\.yml:\d+:\d+ and by component db \(\.\.\/docker-compose\.hsm\.yml:\d+:\d+\)/);
     expect(clash.stderr).toMatch(/rename or remove `db` in \.\.\/compose\.override\.yml/);
     expect(clash.stderr).not.toMatch(/[^/]compose\.yml:\d/);
+
+    // uv fails: the lock it wrote is the root's, ../uv.lock from here
+    const uv = await hsm(['add', 'missing-lib'], { cwd: backend, env });
+    expect(errorCode(uv)).toBe('HSM_UV_FAILED');
+    expect(uv.stderr).toMatch(/hsm has put pyproject\.toml and \.\.\/uv\.lock back/);
 
     const override = await readFile(join(ws, 'compose.override.yml'), 'utf8');
     await writeFile(join(ws, 'compose.override.yml'), `${override}\nbroken: [\n`);
