@@ -1,7 +1,7 @@
 /** `hsm sync` when nothing changed since the last sync (libs/host sync-state.ts): only `uv sync` runs. */
 import { isHsmError } from '@hsm/core/errors';
 import { uvSync } from '@hsm/host/uv';
-import { matchingState, findProjectDir } from '@hsm/host/sync-state';
+import { matchingState, findProjectDir, workingDirectory } from '@hsm/host/sync-state';
 import { createOutput } from './output.js';
 import { VERSION } from './version.js';
 
@@ -9,7 +9,7 @@ const ALLOWED = new Set(['-q', '--quiet', '--no-color', '--offline', '--frozen',
 
 /** Returns an exit code when the fast path handled the command, or null to take the full path. */
 export async function fastSync(argv: string[]): Promise<number | null> {
-  let cwd = process.cwd();
+  let cwd = workingDirectory();
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '-C' && i + 1 < argv.length) cwd = argv[++i];

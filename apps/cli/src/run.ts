@@ -4,6 +4,7 @@ import { HsmError, ErrorCodes, didYouMean } from '@hsm/core';
 import { createOutput, type Output } from './output.js';
 import { COMMANDS, type CommandSpec, type CommandResult } from './commands.js';
 import { VERSION, installedBy, versionLine } from './version.js';
+import { workingDirectory } from '@hsm/host/sync-state';
 
 export const GLOBAL_OPTIONS = {
   C: { type: 'string', short: 'C' },
@@ -40,7 +41,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!Number.isFinite(wait) || wait < 0) throw new HsmError(ErrorCodes.USAGE, `--wait takes a number of seconds, got \`${String(values.wait)}\``, { hint: 'e.g. `hsm sync --wait 30`' });
     const command = await spec.load();
     const result: CommandResult = await command({
-      cwd: typeof values.C === 'string' ? values.C : process.cwd(),
+      // the shell's path through a symlinked directory, as Compose takes it (its project name and relative paths)
+      cwd: typeof values.C === 'string' ? values.C : workingDirectory(),
       out,
       values,
       positionals,

@@ -58,6 +58,8 @@ export interface RenderComposeInput {
   userFiles?: UserComposeFile[];
   /** What Compose interpolates `${VAR}` with: the environment over `.env` (composeEnvironment). */
   env?: ComposeEnv;
+  /** The generated file's name in messages, like `userFiles`' (`../docker-compose.hsm.yml` from a workspace member). */
+  generatedFile?: string;
   /**
    * Absolute project directory (optional). When given, an absolute checkout path is written relative to it, so
    * the generated file does not depend on where the project lives.
@@ -145,7 +147,7 @@ export function renderCompose(input: RenderComposeInput): RenderedCompose {
   if (volumes.size > 0) model.volumes = Object.fromEntries([...volumes].sort().map((v) => [v, {}]));
   const text = `${COMPOSE_HEADER}\n${stableYaml(model)}`;
   checkComposeClashes({
-    generated: { file: GENERATED_COMPOSE, text },
+    generated: { file: input.generatedFile ?? GENERATED_COMPOSE, text },
     owners: new Map(planned.map((s) => [s.name, s.component.name])),
     user: input.userFiles ?? (input.userCompose ? [input.userCompose] : []),
     env: input.env ?? {},

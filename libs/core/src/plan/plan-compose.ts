@@ -156,7 +156,9 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
     components: composeDir ? configured.map((c) => (posix.isAbsolute(c.checkout) ? c : { ...c, checkout: posix.join(input.projectDir, c.checkout) })) : configured,
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
-    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
+    // named in messages by their path from hsm.yaml: `../compose.yml` from a workspace member (issue 9 item 2)
+    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])].map((f) => ({ ...f, file: at(f.file) })) : [],
+    generatedFile: at(GENERATED_COMPOSE),
     env: composeEnvironment(files['.env'], files.environment),
     projectDir: composeRoot,
     link: manifest.compose?.link ?? 'include',
@@ -169,7 +171,7 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
   // Every link mode takes back the others' edits: switching `include` → `env`/`none` drops hsm's include entry,
   // or the user's `docker compose` would fail once the generated file is gone (issue 9 item 3).
   if (userCompose && (link === 'include' || userCompose.text.includes(GENERATED_COMPOSE))) {
-    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', userCompose.file, userCompose.parsed.doc));
+    add(at(userCompose.file), userCompose.text, linkComposeInclude(userCompose.text, GENERATED_COMPOSE, present && link === 'include', at(userCompose.file), userCompose.parsed.doc));
   }
   // `env` writes COMPOSE_FILE; any other link takes back a COMPOSE_FILE entry hsm wrote earlier (linkComposeEnv
   // only ever removes its own entry)

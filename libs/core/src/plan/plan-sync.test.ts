@@ -248,6 +248,77 @@ describe('a member chosen at a virtual workspace root (issue 9 item 1)', () => {
     const p = plan(manifest('top'), files({ 'pyproject.toml': `[project]\nname = "top"\nversion = "1"\n${ROOT}`, workspaceMembers: members }), [lib('prod')]);
     expect(p.changes.map((c) => c.path)).toEqual(['hsm.lock', 'pyproject.toml']);
   });
+
+  // switching python.package moves hsm's entries (issue 9 item 1): out of the old file, byte for byte, into the new
+  const indexed = component({ name: 'lib', python: { package: 'lib', index: { name: 'private', url: 'https://pypi.example/simple' } } });
+  /** What the transaction writes, members included. */
+  const applyWs = (f: ProjectFiles, p: SyncPlan): ProjectFiles => {
+    const out = apply(f, p);
+    out.workspaceMembers = f.workspaceMembers?.map((m) => {
+      const c = p.changes.find((ch) => ch.path === `${m.path}/pyproject.toml`);
+      return c ? { ...m, text: c.after! } : m;
+    });
+    return out;
+  };
+  test('switching python.package takes the entries out of the old member (its bytes back) and into the new one; hsm.lock records the file', () => {
+    const start = files({ 'pyproject.toml': ROOT, workspaceMembers: members });
+    const first = plan(manifest('app'), start, [indexed]);
+    const inApp = applyWs(start, first);
+    expect(inApp.workspaceMembers![0].text).toContain('[[tool.uv.index]]');
+    expect(JSON.parse(inApp['hsm.lock']!).pyproject.file).toBe('backend/pyproject.toml');
+
+    const switched = plan(manifest('util'), inApp, [indexed]);
+    expect(switched.changes.map((c) => c.path)).toEqual(['hsm.lock', 'backend/pyproject.toml', 'libs/util/pyproject.toml']);
+    const inUtil = applyWs(inApp, switched);
+    expect(inUtil.workspaceMembers![0].text).toBe(BACKEND);
+    expect(inUtil.workspaceMembers![1].text).toContain('"lib==1.0.0"');
+    expect(inUtil.workspaceMembers![1].text).toContain('lib = { index = "private" }');
+    expect(JSON.parse(inUtil['hsm.lock']!).pyproject).toEqual({ file: 'libs/util/pyproject.toml', dependencies: ['lib'], indexes: ['private'], created: ['dependencies-expanded', 'project.dependencies'] });
+    // settled: nothing more to plan
+    expect(plan(manifest('util'), inUtil, [indexed]).changes).toEqual([]);
+    // and removing everything gives the new member its bytes back too
+    const removed = applyWs(inUtil, plan('version: 1\nname: demo\ncomponents: {}\npython: { package: util }\n', inUtil, []));
+    expect(removed.workspaceMembers!.map((m) => m.text)).toEqual(members.map((m) => m.text));
+    expect(JSON.parse(removed['hsm.lock']!).pyproject).toBeUndefined();
+  });
+  test('an hsm.lock from before the file was recorded: entries already in the member stay there (no clash); the lock learns the file', () => {
+    const start = files({ 'pyproject.toml': ROOT, workspaceMembers: members });
+    const inApp = applyWs(start, plan(manifest('app'), start, [lib('prod')]));
+    const legacy = { ...inApp, 'hsm.lock': inApp['hsm.lock']!.replace(/\s*"file": "backend\/pyproject\.toml",/, '') };
+    expect(legacy['hsm.lock']).not.toContain('"file"');
+    const p = plan(manifest('app'), legacy, [lib('prod')]);
+    expect(p.changes.map((c) => c.path)).toEqual(['hsm.lock']);
+    expect(JSON.parse(p.changes[0].after!).pyproject.file).toBe('backend/pyproject.toml');
+  });
+  test("from the root's own [project] to a member, and the entries of a member no longer in the workspace", () => {
+    const TOP = `[project]\nname = "top"\nversion = "1"\n${ROOT}`;
+    const start = files({ 'pyproject.toml': TOP, workspaceMembers: members });
+    const inTop = apply(start, plan(manifest(), start, [lib('prod')]));
+    expect(inTop['pyproject.toml']).toContain('"lib==1.0.0"');
+    const toApp = plan(manifest('app'), inTop, [lib('prod')]);
+    expect(toApp.changes.find((c) => c.path === 'pyproject.toml')!.after).toBe(TOP);
+    expect(toApp.changes.find((c) => c.path === 'backend/pyproject.toml')!.after).toContain('"lib==1.0.0"');
+
+    // backend/ left the workspace's members: hsm.lock still names its file, which the reader read
+    const inApp = applyWs(start, plan(manifest('app'), start, [lib('prod')]));
+    const dropped = { ...inApp, workspaceMembers: [members[1]], ownedPyproject: { file: 'backend/pyproject.toml', text: inApp.workspaceMembers![0].text } };
+    const toUtil = plan(manifest('util'), dropped, [lib('prod')]);
+    expect(toUtil.changes.find((c) => c.path === 'backend/pyproject.toml')!.after).toBe(BACKEND);
+  });
+  test('a member whose pyproject.toml does not parse is named at its line, not called "no member"', () => {
+    const broken = [members[0], { path: 'libs/util', name: null, text: '[project]\nname = "util"\nversion = \n' }];
+    const e = thrown(() => plan(manifest('util'), files({ 'pyproject.toml': ROOT, workspaceMembers: broken }), [lib('prod')]));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_INVALID);
+    expect(e.location).toBe('libs/util/pyproject.toml:3:11');
+    expect(e.message).toMatch(/^libs\/util\/pyproject\.toml is not valid TOML/);
+  });
+  test("a clash in the member's pyproject.toml names that file", () => {
+    const taken = [{ ...members[0], text: BACKEND.replace('dependencies = []', 'dependencies = ["lib>=1"]') }, members[1]];
+    const e = thrown(() => plan(manifest('app'), files({ 'pyproject.toml': ROOT, workspaceMembers: taken }), [lib('prod')]));
+    expect(e.code).toBe(ErrorCodes.PYPROJECT_CLASH);
+    expect(e.message).toBe('backend/pyproject.toml already lists lib in [project].dependencies, which component lib wants to manage');
+    expect(e.hint).toContain('in backend/pyproject.toml');
+  });
 });
 
 describe("a workspace member joining the root's Compose project (issue 9 item 2)", () => {

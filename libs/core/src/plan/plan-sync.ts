@@ -7,7 +7,7 @@ import type { Manifest, LocalOverlay } from '../schema/manifest.js';
 import type { Lockfile } from '../schema/lock.js';
 import type { Resolution, ResolvedComponent } from '../model.js';
 import { stableJson } from '../canonical-json.js';
-import { renderPyproject, pep503, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
+import { renderPyproject, pep503, requirementName, readPyprojectSources, type PythonDependency, type PyprojectOwnership } from '../pyproject/render-pyproject.js';
 import { ENV_FILE, type UserComposeFile } from '../compose/index.js';
 import type { ComposeEnv } from '../compose/compose-project.js';
 import { parsePyproject } from '../pyproject/render-pyproject.js';
@@ -49,6 +49,11 @@ export interface ProjectFiles {
   staleGenerated?: string | null;
   /** The members of the uv workspace whose root is this project (undefined: pyproject.toml is no workspace root). */
   workspaceMembers?: WorkspaceMember[];
+  /**
+   * The pyproject.toml hsm.lock says holds hsm's entries (`pyproject.file`), when it is neither the project's own
+   * nor a member's read above (a member since dropped from the workspace): text null when it is gone.
+   */
+  ownedPyproject?: { file: string; text: string | null };
 }
 
 export interface FileChange {
@@ -177,11 +182,9 @@ export function planSync(input: PlanInput): SyncPlan {
     .filter((d): d is PythonDependency => d !== null)
     .map((d) => (listed.has(d.component) ? { ...d, removable: true } : d))
     .sort((a, b) => pep503(a.package).localeCompare(pep503(b.package)));
-  const ownedBefore: PyprojectOwnership = {
-    dependencies: [],
-    indexes: [],
-    ...(previousLock?.pyproject ?? {}),
-  } as PyprojectOwnership;
+  const { file: lockedFile, ...lockedOwnership } = previousLock?.pyproject ?? {};
+  let ownedFile = lockedFile ?? 'pyproject.toml';
+  let ownedBefore: PyprojectOwnership = { dependencies: [], indexes: [], ...lockedOwnership } as PyprojectOwnership;
   const python = desired.length > 0 || ownedBefore.dependencies.length > 0;
   let owned: PyprojectOwnership = ownedBefore;
   // the file that gets them: the project's own pyproject.toml, or the workspace member `python.package` names
@@ -191,21 +194,30 @@ export function planSync(input: PlanInput): SyncPlan {
   if (python) {
     const rootData = files['pyproject.toml'] !== null ? parsePyproject(files['pyproject.toml']) : undefined;
     target = pyprojectTarget({ rootText: files['pyproject.toml'], rootData, members: files.workspaceMembers, pkg: manifest.python?.package, needed: desired.length > 0 });
-    pyprojectData = target.member === null ? rootData : target.text === null ? undefined : parsePyproject(target.text);
+    pyprojectData = target.member === null ? rootData : target.text === null ? undefined : parsePyproject(target.text, target.file);
+    // an hsm.lock written before it recorded the file: the entries are in the project's own pyproject.toml only
+    // when its requirements are there; otherwise they are already in the member python.package names
+    if (lockedFile === undefined && target.member !== null && !listsAny(rootData, ownedBefore.dependencies)) ownedFile = target.file;
   }
   // a member's pyproject.toml: uv reads a path source relative to the member's directory
   const placed = target.member === null ? desired : desired.map((d) => (d.source && !posix.isAbsolute(d.source.path) ? { ...d, source: { ...d.source, path: posix.relative(target.member!, d.source.path) || '.' } } : d));
-  if (python) {
-    // Whether hsm created `[tool.uv.sources]` is personal state in dev mode (editable paths), so it is not kept in
-    // the shared hsm.lock: a table holding nothing but hsm's own entries is taken to be hsm's.
-    const created = new Set(ownedBefore.created ?? []);
-    if (pyprojectData && onlyOwnedSources(pyprojectData, ownedBefore.dependencies)) created.add('tool.uv.sources');
-    const rendered = renderPyproject({ text: target.text, data: pyprojectData, projectName: manifest.name, desired: placed, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
-    const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
-    owned = { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) };
-    add(target.file, target.text, rendered.text);
-    notes.push(...devSourceNotes(pyprojectData, placed, resolution));
+  // `python.package` now names another file than the one hsm's entries are in: the same transaction takes them out
+  // of that one, giving back its bytes (with the entries hsm created there), and starts afresh in the new one
+  const moved = python && ownedFile !== target.file;
+  if (moved) {
+    const from =
+      ownedFile === 'pyproject.toml'
+        ? files['pyproject.toml']
+        : (files.workspaceMembers?.find((m) => `${m.path}/pyproject.toml` === ownedFile)?.text ?? (files.ownedPyproject?.file === ownedFile ? files.ownedPyproject.text : null));
+    if (from !== null) add(ownedFile, from, renderOwnedPyproject(from, ownedFile, manifest.name, [], ownedBefore).text);
+    ownedBefore = { dependencies: [], indexes: [] };
   }
+  if (python && !(moved && placed.length === 0)) {
+    const rendered = renderOwnedPyproject(target.text, target.file, manifest.name, placed, ownedBefore, pyprojectData);
+    owned = rendered.owned;
+    add(target.file, target.text, rendered.text);
+    notes.push(...devSourceNotes(pyprojectData, placed, resolution, target.file));
+  } else if (moved) owned = ownedBefore;
 
   // Compose side: the generated file, its link into the user's Compose project, hsm.env
   const compose = planCompose({ manifest, files, configured, checkouts: input.checkouts, projectDir: input.projectDir });
@@ -214,15 +226,43 @@ export function planSync(input: PlanInput): SyncPlan {
   // Ownership is recorded while hsm owns something in pyproject.toml; once the last entry is gone so is the
   // record, so a plan right after applying this one is empty (issue 9: add → remove must settle in one sync).
   const ownsAny = owned.dependencies.length > 0 || owned.indexes.length > 0 || (owned.created ?? []).length > 0;
-  const lockOwned = ownsAny ? { pyproject: owned } : {};
+  // the file is recorded only when it is not the project's own, so an existing hsm.lock keeps its bytes
+  const lockOwned = ownsAny ? { pyproject: { ...owned, ...(target.file !== 'pyproject.toml' ? { file: target.file } : {}) } } : {};
   const lock: Lockfile = { version: 1, components: lockFromResolution(resolution), ...lockOwned };
   const lockText = resolution.components.length === 0 && files['hsm.lock'] === null ? null : stableJson(lock);
   add('hsm.lock', files['hsm.lock'], lockText);
 
-  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', target.file, generatedComposePath({ composeDir }), ENV_FILE];
+  const order = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', ownedFile, target.file, generatedComposePath({ composeDir }), ENV_FILE];
   changes.sort((a, b) => rank(order, a.path) - rank(order, b.path) || a.path.localeCompare(b.path));
   const { composeFiles, composeModel } = compose;
   return { projectName, changes, lock, python, composeFiles, composeDir, notes, resolution, lockChanges: lockChanges(previousLock, lock), composeModel, configured };
+}
+
+/**
+ * One pyproject.toml rendered with hsm's entries: `desired` in, the `owned` ones no longer desired out. Whether hsm
+ * created `[tool.uv.sources]` is personal state in dev mode (editable paths), so it is not kept in the shared
+ * hsm.lock: a table holding nothing but hsm's own entries is taken to be hsm's.
+ */
+function renderOwnedPyproject(
+  text: string | null,
+  file: string,
+  projectName: string,
+  desired: PythonDependency[],
+  ownedBefore: PyprojectOwnership,
+  data: Record<string, unknown> | undefined = text === null ? undefined : parsePyproject(text, file),
+): { text: string; owned: PyprojectOwnership } {
+  const created = new Set(ownedBefore.created ?? []);
+  if (data && onlyOwnedSources(data, ownedBefore.dependencies)) created.add('tool.uv.sources');
+  const rendered = renderPyproject({ text, data, file, projectName, desired, owned: { ...ownedBefore, created: [...created].sort() as PyprojectOwnership['created'] } });
+  const shared = (rendered.owned.created ?? []).filter((c) => c !== 'tool.uv.sources');
+  return { text: rendered.text, owned: { dependencies: rendered.owned.dependencies, indexes: rendered.owned.indexes, ...(shared.length ? { created: shared } : {}) } };
+}
+
+/** `[project].dependencies` of a parsed pyproject.toml names one of `names` (PEP 503). */
+function listsAny(data: Record<string, unknown> | undefined, names: string[]): boolean {
+  const deps = (data?.project as { dependencies?: unknown } | undefined)?.dependencies;
+  const wanted = new Set(names.map(pep503));
+  return Array.isArray(deps) && deps.some((d) => typeof d === 'string' && wanted.has(requirementName(d) ?? ''));
 }
 
 function onlyOwnedSources(text: Record<string, unknown>, ownedDeps: string[]): boolean {
@@ -243,7 +283,7 @@ function rank(order: string[], p: string): number {
 }
 
 /** "pyproject.toml carries a dev source for X" when a committed file has a path source the plan would drop. */
-function devSourceNotes(data: Record<string, unknown> | undefined, desired: PythonDependency[], resolution: Resolution): string[] {
+function devSourceNotes(data: Record<string, unknown> | undefined, desired: PythonDependency[], resolution: Resolution, file: string): string[] {
   if (!data) return [];
   const sources = ((data as { tool?: { uv?: { sources?: unknown } } }).tool?.uv?.sources ?? {}) as Record<string, unknown>;
   if (typeof sources !== 'object' || sources === null) return [];
@@ -254,7 +294,7 @@ function devSourceNotes(data: Record<string, unknown> | undefined, desired: Pyth
     const s = key ? (sources[key] as { path?: string; editable?: boolean }) : undefined;
     if (s && typeof s === 'object' && (s.path !== undefined || s.editable)) {
       const comp = resolution.components.find((c) => c.name === d.component);
-      notes.push(`pyproject.toml carries a dev source for ${d.component} (${d.package} from ${s.path ?? 'a local path'}); ${comp ? `${comp.name} is in prod mode here` : ''}`.trim());
+      notes.push(`${file} carries a dev source for ${d.component} (${d.package} from ${s.path ?? 'a local path'}); ${comp ? `${comp.name} is in prod mode here` : ''}`.trim());
     }
   }
   return notes;

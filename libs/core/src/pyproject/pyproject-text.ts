@@ -57,12 +57,12 @@ export class PyprojectText extends TomlText {
     return dotted.length ? { last: dotted[dotted.length - 1], prefix: 'project.' } : undefined;
   }
 
-  /** The `[project].dynamic` statement, for messages. */
-  dynamicAt(): string | undefined {
+  /** The `[project].dynamic` statement, for messages (`file`: the path the user opens). */
+  dynamicAt(file = FILE): string | undefined {
     const s = this.statements.find((st) => st.kind === 'keyval' && samePath(st.path, ['project', 'dynamic']));
     if (!s) return undefined;
     const line = this.text.slice(0, s.start).split('\n').length;
-    return `${FILE}:${line}:${s.start - s.lineStart + 1}`;
+    return `${file}:${line}:${s.start - s.lineStart + 1}`;
   }
 
   /** The dependencies array, null when there is no such key, 'unsupported' when it is defined another way. */

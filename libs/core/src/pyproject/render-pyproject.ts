@@ -54,6 +54,11 @@ export interface RenderPyprojectInput {
   owned: PyprojectOwnership;
   /** `text` already parsed (parsePyproject), so a plan parses its input once. */
   data?: Record<string, unknown>;
+  /**
+   * The file as the user opens it, for messages: its path from hsm.yaml, e.g. `backend/pyproject.toml` for the
+   * workspace member `python.package` names (default `pyproject.toml`).
+   */
+  file?: string;
 }
 
 const FILE = 'pyproject.toml';
@@ -94,16 +99,19 @@ export function readPyprojectSources(text: string | Record<string, unknown>): Re
   return out;
 }
 
-/** Parses pyproject.toml text; invalid TOML → HsmError PYPROJECT_INVALID at `pyproject.toml:line:col`. */
-export function parsePyproject(text: string): Record<string, unknown> {
+/**
+ * Parses pyproject.toml text; invalid TOML → HsmError PYPROJECT_INVALID at `<file>:line:col`. `file`: its path
+ * from hsm.yaml, as the user opens it (a workspace member's is `backend/pyproject.toml`).
+ */
+export function parsePyproject(text: string, file = FILE): Record<string, unknown> {
   noteParse('pyproject.toml');
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof TomlError) {
-      throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} is not valid TOML: ${e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`, {
-        location: `${FILE}:${e.line}:${e.column}`,
-        hint: `fix the TOML syntax in ${FILE}`,
+      throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${file} is not valid TOML: ${e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`, {
+        location: `${file}:${e.line}:${e.column}`,
+        hint: `fix the TOML syntax in ${file}`,
         cause: e,
       });
     }
@@ -113,7 +121,8 @@ export function parsePyproject(text: string): Record<string, unknown> {
 
 export function renderPyproject(input: RenderPyprojectInput): { text: string; owned: PyprojectOwnership } {
   const original = input.text ?? newPyproject(input.projectName);
-  const data = input.text !== null && input.data ? input.data : parsePyproject(original);
+  const file = input.file ?? FILE;
+  const data = input.text !== null && input.data ? input.data : parsePyproject(original, file);
   const doc = new PyprojectText(original, new Set(input.owned.created ?? []));
   const owned = new Set(input.owned.dependencies.map(pep503));
   const ownedIndexes = new Set(input.owned.indexes);
@@ -134,9 +143,9 @@ export function renderPyproject(input: RenderPyprojectInput): { text: string; ow
     }
     desired.set(name, dep);
   }
-  checkDynamic(doc, data, input.desired);
+  checkDynamic(doc, data, input.desired, file);
   const indexes = desiredIndexes(input.desired);
-  checkClashes(doc, data, desired, owned, indexes, ownedIndexes);
+  checkClashes(doc, data, desired, owned, indexes, ownedIndexes, file);
 
   for (const name of [...owned].sort()) {
     if (desired.has(name)) continue;
@@ -159,7 +168,7 @@ export function renderPyproject(input: RenderPyprojectInput): { text: string; ow
   doc.cleanUp(ownedIndexes.size > 0);
 
   const result = doc.text;
-  verify(result, input.desired);
+  verify(result, input.desired, file);
   const created = [...doc.created].sort();
   return {
     text: result,
@@ -199,22 +208,22 @@ function desiredIndexes(deps: PythonDependency[]): Map<string, string> {
  * hatch or poetry plugins). PEP 621 forbids a static `dependencies` key next to it — uv refuses such a file —
  * so hsm has nowhere to put a requirement (issue 9 item 11).
  */
-function checkDynamic(doc: PyprojectText, data: Record<string, unknown>, desired: PythonDependency[]): void {
+function checkDynamic(doc: PyprojectText, data: Record<string, unknown>, desired: PythonDependency[], file: string): void {
   const dynamic = (data.project as { dynamic?: unknown } | undefined)?.dynamic;
   if (desired.length === 0 || !Array.isArray(dynamic) || !dynamic.includes('dependencies')) return;
   const names = desired.map((d) => d.package).join(', ');
   throw new HsmError(
     ErrorCodes.PYPROJECT_DYNAMIC,
-    `${FILE} declares its dependencies dynamic ([project].dynamic lists "dependencies"), so hsm cannot add ${names}: the project takes its dependencies from elsewhere (its build backend), and uv rejects a static list next to it`,
+    `${file} declares its dependencies dynamic ([project].dynamic lists "dependencies"), so hsm cannot add ${names}: the project takes its dependencies from elsewhere (its build backend), and uv rejects a static list next to it`,
     {
-      location: doc.dynamicAt(),
+      location: doc.dynamicAt(file),
       hint: 'move the dependencies into [project].dependencies and take "dependencies" out of [project].dynamic (`uv add -r requirements.txt` moves a requirements file), or use only components without a `python` part here',
     },
   );
 }
 
 /** Everything that can fail is checked before the first edit. */
-function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired: Map<string, PythonDependency>, owned: Set<string>, indexes: Map<string, string>, ownedIndexes: Set<string>): void {
+function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired: Map<string, PythonDependency>, owned: Set<string>, indexes: Map<string, string>, ownedIndexes: Set<string>, file: string): void {
   const userDeps = new Set(doc.dependencyNames().filter((n) => !owned.has(n)));
   const sources = doc.sourceEntries();
   const uv = (data.tool as { uv?: { sources?: unknown } } | undefined)?.uv;
@@ -225,15 +234,15 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
   for (const [name, dep] of desired) {
     if (userDeps.has(name)) {
       clashes.push({
-        message: `${FILE} already lists ${dep.package} in [project].dependencies, which component ${dep.component} wants to manage`,
-        hint: `remove the ${dep.package} line from [project].dependencies in ${FILE}${orRemove(dep)}`,
+        message: `${file} already lists ${dep.package} in [project].dependencies, which component ${dep.component} wants to manage`,
+        hint: `remove the ${dep.package} line from [project].dependencies in ${file}${orRemove(dep)}`,
       });
     }
     const key = sourceKeys.find((k) => pep503(k) === name);
     if (!owned.has(name) && key !== undefined) {
       clashes.push({
-        message: `${FILE} already has a [tool.uv.sources] entry for ${dep.package}, which component ${dep.component} wants to manage`,
-        hint: `remove the ${key} entry from [tool.uv.sources] in ${FILE}${orRemove(dep)}`,
+        message: `${file} already has a [tool.uv.sources] entry for ${dep.package}, which component ${dep.component} wants to manage`,
+        hint: `remove the ${key} entry from [tool.uv.sources] in ${file}${orRemove(dep)}`,
       });
     }
     const source = sources.find((s) => s.name === name && !s.editable);
@@ -246,7 +255,7 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
   }
   if (clashes.length === 1) throw new HsmError(ErrorCodes.PYPROJECT_CLASH, clashes[0].message, { hint: clashes[0].hint });
   if (clashes.length > 1) {
-    throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${clashes.length} entries in ${FILE} clash with components (all listed below)`, {
+    throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${clashes.length} entries in ${file} clash with components (all listed below)`, {
       details: clashes.map((c) => `${c.message} — ${c.hint}`),
       hint: 'fix each one as its line says, then run the command again',
     });
@@ -255,41 +264,41 @@ function checkClashes(doc: PyprojectText, data: Record<string, unknown>, desired
   for (const [name, url] of indexes) {
     const block = existing.find((b) => b.name === name);
     if (block && !ownedIndexes.has(name) && block.url !== url) {
-      throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${FILE} already defines the uv index ${name} with another URL (${block.url ?? 'none'})`, {
-        hint: `rename or remove the [[tool.uv.index]] named ${name} in ${FILE}`,
+      throw new HsmError(ErrorCodes.PYPROJECT_CLASH, `${file} already defines the uv index ${name} with another URL (${block.url ?? 'none'})`, {
+        hint: `rename or remove the [[tool.uv.index]] named ${name} in ${file}`,
       });
     }
   }
   if (doc.dependencies() === 'unsupported') {
-    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `[project].dependencies in ${FILE} is not a \`dependencies = [ … ]\` line under [project]`, {
-      hint: `write it as \`dependencies = [ … ]\` under the [project] table in ${FILE}`,
+    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `[project].dependencies in ${file} is not a \`dependencies = [ … ]\` line under [project]`, {
+      hint: `write it as \`dependencies = [ … ]\` under the [project] table in ${file}`,
     });
   }
   const workspace = (data.tool as { uv?: { workspace?: { members?: unknown } } } | undefined)?.uv?.workspace;
   if (!doc.projectAnchor() && desired.size > 0 && workspace) {
     // a virtual workspace root: the dependencies belong in a member (issue 9 item 2)
     const members = Array.isArray(workspace.members) ? workspace.members.filter((m): m is string => typeof m === 'string') : [];
-    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} is the root of a uv workspace with no [project] of its own (a virtual root); hsm adds Python dependencies to a member's pyproject.toml, not here`, {
+    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${file} is the root of a uv workspace with no [project] of its own (a virtual root); hsm adds Python dependencies to a member's pyproject.toml, not here`, {
       hint: `name the member that should get them: \`hsm add --package MEMBER NAME…\` (python.package in hsm.yaml)${members.length ? `; members: ${members.join(', ')}` : ''}`,
     });
   }
   if (!doc.projectAnchor() && desired.size > 0) {
-    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${FILE} has no [project] table`, {
-      hint: `add a [project] table with name and version to ${FILE} (see PEP 621)`,
+    throw new HsmError(ErrorCodes.PYPROJECT_INVALID, `${file} has no [project] table`, {
+      hint: `add a [project] table with name and version to ${file} (see PEP 621)`,
     });
   }
 }
 
 /** The result must parse and carry exactly the requirements asked for: a failed edit is a bug, never a write. */
-function verify(text: string, desired: PythonDependency[]): void {
+function verify(text: string, desired: PythonDependency[], file: string): void {
   let deps: unknown;
   try {
     noteParse('pyproject.toml (self-check of the result)');
     deps = (parseToml(text) as { project?: { dependencies?: unknown } }).project?.dependencies ?? [];
   } catch (e) {
-    throw new HsmError(ErrorCodes.INTERNAL, `hsm produced an invalid ${FILE}: ${(e as Error).message.split('\n')[0]}`, { cause: e, hint: 'please report this bug with your pyproject.toml' });
+    throw new HsmError(ErrorCodes.INTERNAL, `hsm produced an invalid ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e, hint: 'please report this bug with your pyproject.toml' });
   }
   const present = new Set(Array.isArray(deps) ? deps : []);
   const missing = desired.find((d) => !present.has(d.requirement));
-  if (missing) throw new HsmError(ErrorCodes.INTERNAL, `hsm failed to add ${missing.requirement} to ${FILE}`, { hint: 'please report this bug with your pyproject.toml' });
+  if (missing) throw new HsmError(ErrorCodes.INTERNAL, `hsm failed to add ${missing.requirement} to ${file}`, { hint: 'please report this bug with your pyproject.toml' });
 }

@@ -7,6 +7,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { HsmError, ErrorCodes } from '../errors.js';
 import { didYouMean } from '../did-you-mean.js';
+import { parsePyproject } from './render-pyproject.js';
 
 export interface UvWorkspaceInfo {
   /** The workspace root, as given in `ancestors`. */
@@ -150,6 +151,8 @@ export function pyprojectTarget(input: { rootText: string | null; rootData: Reco
       );
     }
     const member = named.find((m) => normalName(m.name) === normalName(pkg));
+    // a member whose pyproject.toml does not parse has no name to match: say so, at its line, not "no member"
+    if (!member) for (const m of members) if (m.name === null) parsePyproject(m.text, `${m.path}/pyproject.toml`);
     if (!member) {
       throw new HsmError(
         ErrorCodes.WORKSPACE_MEMBER,

@@ -12,6 +12,26 @@ export const LockedComponent = z.strictObject({
 });
 export type LockedComponent = z.infer<typeof LockedComponent>;
 
+/** `pyproject.file` of hsm.lock: a pyproject.toml inside the project, by its relative posix path. */
+const PyprojectFile = z
+  .string()
+  .regex(/^(?:[^/\\]+\/)*pyproject\.toml$/)
+  .refine((f) => !f.split('/').some((s) => s === '..' || s === '.'), 'a path inside the project');
+
+/**
+ * `pyproject.file` of an hsm.lock text (null: none, or not readable — parseLock reports that), for the project
+ * reader, which reads that file before the lock is parsed.
+ */
+export function lockedPyprojectFile(lockText: string | null): string | null {
+  if (lockText === null) return null;
+  try {
+    const file = (JSON.parse(lockText) as { pyproject?: { file?: unknown } }).pyproject?.file;
+    return PyprojectFile.safeParse(file).success ? (file as string) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const Lockfile = z.strictObject({
   version: z.literal(1),
   components: z.record(Name, LockedComponent),
@@ -23,6 +43,12 @@ export const Lockfile = z.strictObject({
     .strictObject({
       dependencies: z.array(z.string()).optional(),
       indexes: z.array(z.string()).optional(),
+      /**
+       * The pyproject.toml these entries are in, from hsm.yaml (absent: `pyproject.toml`): a uv workspace member's,
+       * `backend/pyproject.toml`, when `python.package` names it — so a switch to another member takes them back out
+       * of this one (issue 9 item 1). A relative path inside the project, never `..`.
+       */
+      file: PyprojectFile.optional(),
       /** What hsm created and removes again once empty (see PyprojectCreated in pyproject/render-pyproject.ts). */
       created: z.array(z.enum(['project.dependencies', 'dependencies-expanded', 'tool.uv.sources', 'final-newline'])).optional(),
     })

@@ -34,10 +34,12 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   const { reporter } = options;
   const changes = options.manifestOnly ? plan.changes.filter((c) => c.path === 'hsm.yaml' || c.path === 'hsm.local.yaml') : plan.changes;
   const runUv = plan.python && !options.noInstall && !options.manifestOnly;
+  // what a failed uv sync leaves as it was, named from hsm.yaml (set once the transaction knows its root)
+  let restored: string[] | undefined;
   const uv = async (signal?: AbortSignal) => {
     const done = reporter.step('Running uv sync');
     try {
-      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal });
+      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal, restored });
     } finally {
       done();
     }
@@ -64,6 +66,7 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     // (posix.join: a member's change to the root's compose file, `../compose.yml`, is `compose.yml` from the root)
     const rooted = (p: string) => (ws ? posix.join(ws.member, p) : p);
     const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
+    restored = [...changes.filter((c) => posix.basename(c.path) === 'pyproject.toml').map((c) => c.path), ws ? posix.join(posix.relative(ws.member, '.'), 'uv.lock') : 'uv.lock'];
     try {
       await applyFiles(
         txnRoot,

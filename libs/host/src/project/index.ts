@@ -1,4 +1,4 @@
-export { findProjectDir, MANIFEST, OVERLAY, TXN_DIR, JOURNAL_FILE } from './find-project-dir.js';
+export { findProjectDir, workingDirectory, MANIFEST, OVERLAY, TXN_DIR, JOURNAL_FILE } from './find-project-dir.js';
 export { readProjectFiles, readOptional, readWorkspaceMembers, type ReadFiles, type ReadPrior } from './read-project.js';
 export { loadProject, checkoutDir, checkoutsPresent, type LoadedProject, type LoadOptions, type ProjectEdit, type ProjectEditContext } from './load-project.js';
 export { syncProject, planProject, inspectProject, recoverIfInterrupted, type Reporter, type SyncOptions, type SyncReport } from './sync-project.js';

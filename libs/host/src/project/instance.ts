@@ -51,7 +51,8 @@ export async function describeCheckout(dir: string): Promise<Checkout> {
   if (out === null) return { primary: true, siblings: [], git: false };
   const [common, gitDir, top] = out.trim().split('\n');
   const list = (await git(dir, ['worktree', 'list', '--porcelain'])) ?? '';
-  const rel = relative(top, dir);
+  // git answers with real paths; the project directory may be the shell's path through a symlink
+  const rel = relative(top, await realpath(dir).catch(() => dir));
   const siblings = [...list.matchAll(/^worktree (.+)$/gm)]
     .map((m) => m[1])
     .filter((w) => w !== top)

@@ -6,7 +6,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
-import { HsmError, ErrorCodes, PROJECT_FILES, GENERATED_COMPOSE, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
+import { HsmError, ErrorCodes, PROJECT_FILES, GENERATED_COMPOSE, lockedPyprojectFile, projectNameOf, workspaceGlobs, type WorkspaceMember, USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, type ProjectFiles } from '@hsm/core';
 import { findComposeFiles, composeDirOf } from '../compose/compose-files.js';
 import { workspaceMemberDirs } from '../uv/workspace.js';
 import { stampOf, type PriorState, type ReadPrior } from '../txn/journal.js';
@@ -146,6 +146,15 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
       bytes.set(file, r.bytes);
       if (r.prior) priors.set(file, r.prior);
     }
+  }
+  // the pyproject.toml hsm.lock says holds hsm's entries, when not read above (a member since dropped from the
+  // workspace): a switch of `python.package` takes them back out of it (issue 9 item 1), journaled like the rest
+  const ownedFile = lockedPyprojectFile(files['hsm.lock']);
+  if (ownedFile !== null && !bytes.has(ownedFile)) {
+    const r = await readOnce(dir, ownedFile);
+    bytes.set(ownedFile, r.bytes);
+    if (r.prior) priors.set(ownedFile, r.prior);
+    files.ownedPyproject = { file: ownedFile, text: r.bytes?.toString('utf8') ?? null };
   }
   files.environment = process.env;
   return { files, bytes, priors };

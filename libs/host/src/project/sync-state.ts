@@ -13,7 +13,7 @@ import { PROJECT_FILES, INSTANCE_ENV_FILE } from '@hsm/core/project-files';
 import { JOURNAL_FILE } from './find-project-dir.js';
 
 // the fast path finds the project the way every command does, without loading the rest of host
-export { findProjectDir } from './find-project-dir.js';
+export { findProjectDir, workingDirectory } from './find-project-dir.js';
 
 export const STATE_FILE = '.hsm/state.json';
 

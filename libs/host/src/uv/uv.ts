@@ -19,6 +19,11 @@ export interface UvOptions {
   /** Variables added to our environment for uv (e.g. UV_CACHE_DIR, UV_FIND_LINKS). */
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * The files the transaction puts back when this `uv sync` fails, named as the user opens them from hsm.yaml
+   * (`backend/pyproject.toml`, `../uv.lock` in a workspace member); default `pyproject.toml` and `uv.lock`.
+   */
+  restored?: string[];
 }
 
 const INSTALL_HINT = 'python3 -m pip install uv';
@@ -41,8 +46,12 @@ export async function uvSync(projectDir: string, options: UvOptions = {}): Promi
       ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
       : options.offline
         ? `if uv's cache lacks a package, run \`hsm sync\` once without --offline`
-        : `uv's messages say which requirement it could not meet; hsm has put pyproject.toml and uv.lock back as they were, so \`hsm plan\` shows the edit uv refused`,
+        : `uv's messages say which requirement it could not meet; hsm has put ${andList(options.restored ?? ['pyproject.toml', 'uv.lock'])} back as they were, so \`hsm plan\` shows the edit uv refused`,
   });
+}
+
+function andList(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 function flags(options: UvOptions): string[] {
