@@ -38,6 +38,8 @@ export function codeCacheDir(hsmCache: string, build: string | null, env: NodeJS
 export function bundleLoader(cacheDir: string | null): (file: string) => unknown {
   const loaded = new Map<string, Loaded>();
   const toWrite: { name: string; script: Script }[] = [];
+  // Node's require, for its built-in modules (the bundle requires nothing else): one for all files, made once
+  let nodeRequire: NodeJS.Require | undefined;
   const load = (file: string): unknown => {
     const done = loaded.get(file);
     if (done) return done.exports;
@@ -54,8 +56,7 @@ export function bundleLoader(cacheDir: string | null): (file: string) => unknown
     const module: Loaded = { exports: {} };
     loaded.set(file, module);
     const dir = dirname(file);
-    const nodeRequire = createRequire(file);
-    const require = (id: string) => (id.startsWith('./') ? load(join(dir, id)) : nodeRequire(id));
+    const require = (id: string) => (id.startsWith('./') ? load(join(dir, id)) : (nodeRequire ??= createRequire(file))(id));
     (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, file, dir, url);
     return module.exports;
   };
