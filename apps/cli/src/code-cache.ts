@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
@@ -34,29 +34,34 @@ export function codeCacheDir(hsmCache: string, build: string | null, env: NodeJS
   return join(hsmCache, 'code', `${build}-${process.version}-${process.arch}`.replace(/[^\w.+-]/g, '_'));
 }
 
-/** A loader of `entry` and the bundle files it requires (`./x.js` beside it); anything else is Node's require. */
-export function bundleLoader(cacheDir: string | null): (file: string) => unknown {
+/**
+ * A loader of the bundle's files in `dir` by name (`cli.js`), each requiring its siblings as `./x.js`; anything
+ * else they require is Node's (its built-in modules: the bundle has nothing else).
+ */
+export function bundleLoader(dir: string, cacheDir: string | null): (name: string) => unknown {
   const loaded = new Map<string, Loaded>();
   const toWrite: { name: string; script: Script }[] = [];
-  // Node's require, for its built-in modules (the bundle requires nothing else): one for all files, made once
+  // made once for all files: the URL of the folder (file names are esbuild's, [\w-]+.js: nothing to escape)
+  // and Node's require
+  const dirUrl = pathToFileURL(join(dir, '/')).href;
   let nodeRequire: NodeJS.Require | undefined;
-  const load = (file: string): unknown => {
-    const done = loaded.get(file);
+  const load = (name: string): unknown => {
+    const done = loaded.get(name);
     if (done) return done.exports;
+    const file = dir + sep + name;
     const source = readFileSync(file, 'utf8');
-    const name = `${basename(file)}.v8`;
-    const cachedData = cacheDir === null ? undefined : readCache(join(cacheDir, name));
-    const url = pathToFileURL(file).href;
+    const cacheName = `${name}.v8`;
+    const cachedData = cacheDir === null ? undefined : readCache(cacheDir + sep + cacheName);
+    const url = dirUrl + name;
     // the head on a line of its own, counted back: stack traces and profiles keep the file's own lines
     const script = new Script(HEAD + source + TAIL, { filename: url, lineOffset: -1, cachedData });
     if (cacheDir !== null && (cachedData === undefined || script.cachedDataRejected)) {
       if (toWrite.length === 0) process.once('exit', () => writeCaches(cacheDir, toWrite));
-      toWrite.push({ name, script });
+      toWrite.push({ name: cacheName, script });
     }
     const module: Loaded = { exports: {} };
-    loaded.set(file, module);
-    const dir = dirname(file);
-    const require = (id: string) => (id.startsWith('./') ? load(join(dir, id)) : (nodeRequire ??= createRequire(file))(id));
+    loaded.set(name, module);
+    const require = (id: string) => (id.startsWith('./') ? load(id.slice(2)) : (nodeRequire ??= createRequire(file))(id));
     (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, file, dir, url);
     return module.exports;
   };
