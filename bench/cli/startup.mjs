@@ -6,6 +6,7 @@
 // Node's own modules), idle (waiting on the disk: fsync) and GC.
 //   node bench/cli/startup.mjs                      (after `npm run build`)
 //   BENCH_NODE=/path/to/node-24 node bench/cli/startup.mjs   (another Node, e.g. the one `uv tool install` brings)
+//   BENCH_HSM=/copy/of/apps/cli/bin/hsm.js node bench/cli/startup.mjs   (another build of hsm)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -14,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const hsmBin = join(root, 'apps', 'cli', 'bin', 'hsm.js');
+// BENCH_HSM=/path/to/apps/cli/bin/hsm.js: another build (e.g. a copy of the one before a change)
+const hsmBin = process.env.BENCH_HSM ?? join(root, 'apps', 'cli', 'bin', 'hsm.js');
 const node = process.env.BENCH_NODE ?? process.execPath;
 const N = Number(process.env.BENCH_RUNS ?? 15);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 5);
@@ -22,7 +24,10 @@ const work = mkdtempSync(join(tmpdir(), 'hsm-bench-startup-'));
 // BENCH_NO_CACHES=1: as before the start-up work — no code cache (NODE_DISABLE_COMPILE_CACHE), a fresh hsm cache for every run
 const noCaches = process.env.BENCH_NO_CACHES === '1';
 let runs = 0;
-const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'cache'), ...(noCaches ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) };
+// NODE_EXTRA_CA_CERTS (set on some CI machines, and on this one) makes Node 20 parse the CA bundle at every start,
+// ~75 ms of CPU added to hsm and to `node -e 0` alike, which flatters the ratio: left out, as in bench/install
+const { NODE_EXTRA_CA_CERTS: _extraCa, ...machineEnv } = process.env;
+const env = { ...machineEnv, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'cache'), ...(noCaches ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) };
 
 const dir = join(work, 'project');
 for (let i = 0; i <= 50; i++) {
@@ -121,11 +126,13 @@ for (const f of readdirSync(profDir)) {
   }
 }
 const profiles = readdirSync(profDir).length;
-for (const [what, ms] of [
-  ['hsm add --no-sync (folder registry)', addMs],
-  ['hsm add --no-sync (folder registry + built-in catalog)', addBuiltinMs],
+const min = (xs) => Math.min(...xs);
+for (const [what, ms, k] of [
+  ['hsm add --no-sync (folder registry)', addMs, 'add'],
+  ['hsm add --no-sync (folder registry + built-in catalog)', addBuiltinMs, 'addBuiltin'],
 ]) {
   console.log(`${what}: ${ms.toFixed(1)} ms vs node -e 0: ${nodeMs.toFixed(1)} ms  ratio ${(ms / nodeMs).toFixed(2)} (budget ≤ 2)  ${ms <= 2 * nodeMs ? 'MET' : 'MISSED'}`);
+  console.log(`  (minimum of ${N}: ${min(times[k]).toFixed(1)} ms vs ${min(times.node).toFixed(1)} ms, ratio ${(min(times[k]) / min(times.node)).toFixed(2)})`);
 }
 console.log(`  (the built-in catalog checked at every start instead, as before it was sealed: ${addUnsealedMs.toFixed(1)} ms, ratio ${(addUnsealedMs / nodeMs).toFixed(2)})`);
 const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
