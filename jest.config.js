@@ -24,6 +24,7 @@ const base = {
     '^@hsm/host/schema-copy$': '<rootDir>/libs/host/src/txn/schema-copy.ts',
     '^@hsm/core/project-files$': '<rootDir>/libs/core/src/plan/project-files.ts',
     '^@hsm/host/uv$': '<rootDir>/libs/host/src/uv/uv.ts',
+    '^@hsm/host/dirs$': '<rootDir>/libs/host/src/dirs.ts',
     '^@hsm/host/sync-state$': '<rootDir>/libs/host/src/project/sync-state.ts',
     '^@hsm/host$': '<rootDir>/libs/host/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

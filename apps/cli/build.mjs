@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +37,8 @@ for (const d of ['libs/core/src', 'libs/host/src', 'apps/cli/src']) hashTree(joi
 buildHash.update(readFileSync(join(root, 'package-lock.json')));
 const buildId = `${version}+${buildHash.digest('hex').slice(0, 16)}`;
 
+const define = { __HSM_VERSION__: JSON.stringify(version), __HSM_BUILD__: JSON.stringify(buildId) };
+
 // stale chunks from earlier builds would only waste disk: start clean
 for (const f of existsSync(dist) ? readdirSync(dist) : []) if (/\.(js|js\.map)$/.test(f)) rmSync(join(dist, f));
 
@@ -43,31 +46,76 @@ for (const f of existsSync(dist) ? readdirSync(dist) : []) if (/\.(js|js\.map)$/
 // computes it) and sealed: the bundle carries the text's sha256 and takes a catalog.json with that seal as it is,
 // instead of checking it again at the start of every command
 const catalogScript = join(root, 'scripts', 'build-catalog.mjs');
-let catalogSeal;
 if (existsSync(catalogScript)) {
   const { buildCatalogJson } = await import(pathToFileURL(catalogScript).href);
   const core = await import(pathToFileURL(join(root, 'libs', 'core', 'dist', 'index.js')).href);
   const catalog = await buildCatalogJson(join(root, 'registry-seed'));
   core.loadBuiltinCatalog(catalog);
-  catalogSeal = core.catalogSeal(catalog);
+  define.__HSM_CATALOG_SEAL__ = JSON.stringify(core.catalogSeal(catalog));
   mkdirSync(dist, { recursive: true });
   writeFileSync(join(dist, 'catalog.json'), catalog);
 }
 
+// The commands: bundled as ES modules split into lazily loaded chunks (one per command, shared code in common
+// chunks), each then turned into a CommonJS file of dist/ that main.js loads through V8's code cache
+// (src/code-cache.ts): Node 20 has no compile cache for ES modules, and Node's module loader costs more per file.
+// `import.meta.url` becomes the file's URL, which the loader passes in.
+const esm = mkdtempSync(join(tmpdir(), 'hsm-cli-esm-'));
+try {
+  await build({
+    entryPoints: { cli: join(here, 'src/cli.ts') },
+    outdir: esm,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    define,
+    plugins: [englishOnlyZod],
+  });
+  const sibling = { name: 'sibling-chunks', setup: (b) => b.onResolve({ filter: /^\.\/[^/]+\.js$/ }, (args) => ({ path: args.path, external: true })) };
+  await Promise.all(
+    readdirSync(esm)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) =>
+        build({
+          entryPoints: [join(esm, f)],
+          outfile: join(dist, f),
+          bundle: true,
+          format: 'cjs',
+          platform: 'node',
+          target: 'node20',
+          sourcemap: 'linked',
+          logLevel: 'warning',
+          define: { 'import.meta.url': '__hsm_import_meta_url' },
+          plugins: [sibling],
+        }),
+      ),
+  );
+} finally {
+  rmSync(esm, { recursive: true, force: true });
+}
+// the entry: `--version` and the loader, an ES module on its own (bin/hsm.js imports it)
 await build({
   entryPoints: [join(here, 'src/main.ts')],
-  outdir: dist,
+  outfile: join(dist, 'main.js'),
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  define: { __HSM_VERSION__: JSON.stringify(version), __HSM_BUILD__: JSON.stringify(buildId), ...(catalogSeal ? { __HSM_CATALOG_SEAL__: JSON.stringify(catalogSeal) } : {}) },
-  plugins: [englishOnlyZod],
-  banner: { js: "import { createRequire as __hsmCreateRequire } from 'node:module'; const require = __hsmCreateRequire(import.meta.url);" },
+  define,
 });
+// esbuild leaves a lazily loaded chunk as import() in CommonJS too; the loader has no ES modules: require it
+for (const f of readdirSync(dist).filter((n) => n.endsWith('.js') && n !== 'main.js')) {
+  const text = readFileSync(join(dist, f), 'utf8');
+  const cjs = text.replace(/\bimport\(("\.\/[\w-]+\.js")\)/g, 'Promise.resolve().then(() => require($1))');
+  if (/\bimport\("|\bimport\.meta\b/.test(cjs.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) throw new Error(`dist/${f} still has import() or import.meta, which the code-cache loader does not run`);
+  if (cjs !== text) writeFileSync(join(dist, f), cjs);
+}
 
 // JSON Schemas for editors (schemas/ is generated from zod by scripts/build-schemas.mjs)
 const { schemaTexts } = await import(pathToFileURL(join(root, 'scripts', 'build-schemas.mjs')).href);

@@ -2,7 +2,7 @@
  * parse → normalise → rules: turns a zod failure on a YAML document into one HsmError that names the file,
  * line and column, the field path, and a "did you mean" for unknown keys.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { HsmError, type ErrorCode } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { locate, type YamlSource } from './yaml-source.js';

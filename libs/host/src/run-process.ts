@@ -1,9 +1,10 @@
 /**
  * The one place hsm spawns child processes (uv, docker, git): argument arrays, never a shell, always awaited.
  * A failure becomes an HsmError carrying the command, exit code and the tail of stderr.
- * node:child_process rather than execa: it is already in memory, and the CLI's start-up budget is tight.
+ * node:child_process rather than execa: nothing more to load, and the CLI's start-up budget is tight.
  */
-import { spawn } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
+import { createRequire } from 'node:module';
 import { HsmError, ErrorCodes, type ErrorCode } from '@hsm/core/errors'; // the error type alone: keeps the CLI's no-op path lean
 
 export interface RunOptions {
@@ -38,8 +39,13 @@ export function commandLine(argv: string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+// node:child_process (which loads net, dgram and streams: ~5 ms of Node's own compiling) is loaded at the first
+// spawn, not with the module: `hsm add --no-sync` and other file-only commands spawn nothing (spec §12)
+const nodeRequire = createRequire(import.meta.url);
+
 export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
+  const { spawn } = nodeRequire('node:child_process') as typeof ChildProcesses;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,

@@ -3,7 +3,7 @@
  * fields together (a default that fits its own type, enum or range; a secret that names its variable and has no
  * default) are checked here, so a definition that breaks them fails at load and at publish like any other field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvName } from '../schema/common.js';
 
 export const OptionName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lowercase option name like `port` or `api_key`');

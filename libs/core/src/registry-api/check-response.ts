@@ -3,7 +3,7 @@
  * that is wrong, named the way a reader finds it in the JSON (`components[2].digest`). Pure; the client
  * (libs/host remote/registry-client.ts) turns a wrong field into its coded error.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type ResponseCheck<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
 

@@ -4,7 +4,7 @@
  * disagree. Bodies are additionally free of NUL characters, lone surrogates, duplicate keys and `__proto__`
  * keys (checked when the JSON is parsed, before any schema).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import semver from 'semver';
 import { isValidRange } from '../resolver/versions.js';
 import { COMPONENT_NAME, EXACT_VERSION, IF_NONE_MATCH, LOOKUP_NAME, PLAIN_TEXT, RANGE, SEARCH_TEXT, TIMESTAMP_1970_2999, UUID } from './patterns.js';

@@ -3,7 +3,7 @@
  * once. The service builds its responses as these types, its OpenAPI document is generated from them, and a
  * client parses responses with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentDefinition } from '../schema/definition.js';
 import { Scope } from './requests.js';
 import { CAPABILITIES } from '../safety/capabilities.js';

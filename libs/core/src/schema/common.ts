@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import semver from 'semver';
 import { isValidRange } from '../resolver/versions.js';
 

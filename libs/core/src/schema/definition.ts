@@ -2,7 +2,7 @@
  * A component definition: one version of one registry entry (SPEC §4). The same schema validates definitions
  * in the CLI, in folder registries and at publish time in the registry service.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Name, Version, Range, EnvName, RelativePath } from './common.js';
 import { OptionName, OptionSpec } from '../options/option-spec.js';
 import { checkOptionReferences } from '../options/references.js';

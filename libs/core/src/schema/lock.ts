@@ -2,7 +2,7 @@
  * `hsm.lock`: the resolved set (name → exact version, registry, digest) and which pyproject entries hsm owns.
  * JSON, keys sorted, so the same resolution gives the same bytes. Personal dev mode never changes it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Name, Version } from './common.js';
 
 export const LockedComponent = z.strictObject({

@@ -1,5 +1,5 @@
 /** `hsm.yaml` (SPEC §3) and the personal overlay `hsm.local.yaml`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Name, Range, Mode, UserPath } from './common.js';
 import { CAPABILITIES } from '../safety/capabilities.js';
 import { didYouMean } from '../did-you-mean.js';

@@ -4,14 +4,18 @@
  * A port the stack's own containers already publish is not a problem (a re-sync of a running stack); Docker is
  * asked which ports those are only when a probe finds one taken.
  */
-import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import type * as Net from 'node:net';
 import { HsmError, ErrorCodes, stackHostPorts, type ComposeEnv, type StackPort } from '@hsm/core';
 import { runProcess } from '../run-process.js';
+
+// node:net is loaded at the first check, not with the module: commands that write only files never need it (spec §12)
+const nodeRequire = createRequire(import.meta.url);
 
 /** True when something already listens on ip:port (the bind fails with EADDRINUSE or EACCES). */
 export function tcpPortTaken(ip: string | null, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const server = createServer();
+    const server = (nodeRequire('node:net') as typeof Net).createServer();
     server.unref();
     server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' || e.code === 'EACCES'));
     // exclusive: a port shared through cluster mode would otherwise look free

@@ -1,5 +1,5 @@
 import { describe, expect, test, beforeEach, afterEach } from '@jest/globals';
-import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
@@ -18,6 +18,12 @@ afterEach(async () => {
 async function put(path: string, text: string): Promise<void> {
   await mkdir(join(dir, path, '..'), { recursive: true });
   await writeFile(join(dir, path), text);
+}
+
+/** The files as if written an hour ago: older than the racy window, so their stat may key the cache. */
+async function age(...paths: string[]): Promise<void> {
+  const then = new Date(Date.now() - 3600_000);
+  for (const p of paths) await utimes(join(dir, p), then, then);
 }
 
 const redis = (version: string) => `name: redis\nversion: ${version}\nprovides: [cache]\nservices:\n  redis:\n    image: redis:7.4-alpine\n    ports: ["6379:6379"]\n`;
@@ -73,9 +79,10 @@ describe('loadFolderRegistry', () => {
     expect(e2.location).toContain(join('redis', '7.4.0.yaml'));
   });
 
-  test('with a cache: parsed once per content of the files (and salt); an edit, a new file or a new build parses again', async () => {
+  test('with a cache: parsed once per state of the files (and salt); an edit, a new file or a new build parses again', async () => {
     await put('redis/7.4.0.yaml', redis('7.4.0'));
     await put('groups/cache.yaml', 'name: cache\n');
+    await age('redis/7.4.0.yaml', 'groups/cache.yaml');
     const cache = { dir: join(dir, '.cache'), salt: 'build-1' };
     const first = await loadFolderRegistry('local', dir, cache);
     expect(await loadFolderRegistry('local', dir)).toEqual(first);
@@ -95,6 +102,21 @@ describe('loadFolderRegistry', () => {
     await put('redis/7.5.0.yaml', 'name: redis\nversion: 7.5.0\n');
     expect((await rejected(loadFolderRegistry('local', dir, cache))).code).toBe('HSM_DEFINITION_INVALID');
     expect((await rejected(loadFolderRegistry('local', dir, cache))).code).toBe('HSM_DEFINITION_INVALID');
+  });
+
+  test('with a cache: files modified in the last seconds are parsed but not cached (a second write could keep their stat)', async () => {
+    await put('redis/7.4.0.yaml', redis('7.4.0'));
+    await put('redis/7.2.0.yaml', redis('7.2.0'));
+    await age('redis/7.4.0.yaml');
+    const cache = { dir: join(dir, '.cache'), salt: 'build-1' };
+    expect((await loadFolderRegistry('local', dir, cache)).components.get('redis')!.map((e) => e.version)).toEqual(['7.2.0', '7.4.0']);
+    expect(await readdir(cache.dir).catch(() => [])).toEqual([]);
+    // the same size, the same second: only the stat could tell, and it is not trusted yet
+    await put('redis/7.2.0.yaml', redis('7.2.0').replace('7.4-alpine', '7.4-alpinf'));
+    expect((await loadFolderRegistry('local', dir, cache)).components.get('redis')![0].definition.services!.redis.image).toBe('redis:7.4-alpinf');
+    await age('redis/7.2.0.yaml');
+    await loadFolderRegistry('local', dir, cache);
+    expect(await readdir(cache.dir)).toHaveLength(1);
   });
 
   test('a bad interface file is rejected', async () => {

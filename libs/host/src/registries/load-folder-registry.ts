@@ -4,11 +4,15 @@
  * name and version say, so a copied file with a stale `version:` is caught instead of shadowing another.
  *
  * Parsing and validating every YAML file is most of what a small command spends beyond Node's start, so with a
- * `cache` the parsed registry is kept on disk, keyed by the exact bytes of every file (and the caller's salt,
- * which changes with every hsm build): the files are still read on every load, but parsed only when one changed.
- * Only a registry that loaded without error is kept, so a cache hit stands for a successful parse of the same bytes.
+ * `cache` the parsed registry is kept on disk, keyed by the caller's salt (it changes with every hsm build) and
+ * what stat says of every file — path, size, modification and change times (ns), inode — as make and git do: the
+ * files are read and parsed only when one changed (a write always moves the change time, which nothing can set
+ * back). A file modified in the last RACY_MS is not trusted to that (a second write within the file system's time
+ * granularity could keep its times and size): no cache is written until all are older, like git's racy index.
+ * Only a registry that loaded without error is kept, so a cache hit stands for a successful parse of the same files.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCodes, HsmError, InterfaceDefinition, NAME_RE, digestOf, parseDefinitionWithOrigin, parseYamlSource, validateSource, type CatalogEntry, type RegistrySnapshot } from '@hsm/core';
@@ -27,8 +31,10 @@ interface FolderFile {
   sub: string;
   file: string;
   path: string;
-  text: string;
 }
+
+/** How recently modified a file may be for its stat to stand for its content (2 s: FAT's time granularity). */
+const RACY_MS = 2000;
 
 interface CachedFolder {
   key: string;
@@ -51,19 +57,22 @@ export async function loadFolderRegistry(name: string, dir: string, cache?: Fold
         throw new HsmError(ErrorCodes.DEFINITION_INVALID, `${folder}: \`${sub}\` is not a component name`, { hint: 'component folders are named like `qdrant-adapter` (lowercase letters, digits, dashes)' });
       }
       const files = (await entriesOf(folder, (s) => s.isFile())).filter((n) => n.endsWith(EXT));
-      return Promise.all(files.map(async (file): Promise<FolderFile> => ({ sub, file, path: join(folder, file), text: await readFile(join(folder, file), 'utf8') })));
+      return files.map((file): FolderFile => ({ sub, file, path: join(folder, file) }));
     }),
   );
   const files = bySub.flat();
-  const key = cache ? keyOf(cache.salt, files) : '';
+  const stats = cache ? await Promise.all(files.map((f) => stat(f.path, { bigint: true }))) : [];
+  const key = cache ? keyOf(cache.salt, files, stats) : '';
   const cacheFile = cache ? join(cache.dir, `${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 32)}.json`) : '';
   if (cache) {
     const hit = await readCached(cacheFile, key);
     if (hit) return { name, kind: 'folder', complete: true, components: new Map(hit.components), interfaces: new Map(hit.interfaces) };
   }
+  const texts = await Promise.all(files.map((f) => readFile(f.path, 'utf8')));
   const components = new Map<string, CatalogEntry[]>();
   const interfaces = new Map<string, InterfaceDefinition>();
-  for (const { sub, file, path, text } of files) {
+  for (const [i, { sub, file, path }] of files.entries()) {
+    const text = texts[i];
     if (sub === GROUPS_DIR) {
       const def = validateSource(InterfaceDefinition, parseYamlSource(path, text, ErrorCodes.DEFINITION_INVALID), ErrorCodes.DEFINITION_INVALID, 'an interface file holds `name` and `description`');
       expectAt(path, def.name, file.slice(0, -EXT.length), 'name');
@@ -78,13 +87,17 @@ export async function loadFolderRegistry(name: string, dir: string, cache?: Fold
     components.set(sub, entries);
   }
   const snapshot: RegistrySnapshot = { name, kind: 'folder', complete: true, components: sortedMap(components), interfaces: sortedMap(interfaces) };
-  if (cache) await writeCached(cache.dir, cacheFile, { key, components: [...snapshot.components], interfaces: [...snapshot.interfaces] });
+  const racy = stats.some((s) => Date.now() - Number(s.mtimeMs) < RACY_MS);
+  if (cache && !racy) await writeCached(cache.dir, cacheFile, { key, components: [...snapshot.components], interfaces: [...snapshot.interfaces] });
   return snapshot;
 }
 
-function keyOf(salt: string, files: FolderFile[]): string {
-  const h = createHash('sha256').update(`hsm-folder-registry 1\0${salt}\0`);
-  for (const f of files) h.update(`${f.sub}/${f.file}\0${f.text.length}\0`).update(f.text).update('\0');
+function keyOf(salt: string, files: FolderFile[], stats: BigIntStats[]): string {
+  const h = createHash('sha256').update(`hsm-folder-registry 2\0${salt}\0`);
+  files.forEach((f, i) => {
+    const s = stats[i];
+    h.update(`${f.sub}/${f.file}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}\0${s.dev}\0`);
+  });
   return h.digest('hex');
 }
 

@@ -4,10 +4,10 @@
  * resolver needs. The built-in catalog comes from the caller (the CLI knows where its bundle keeps it).
  */
 import { join, isAbsolute } from 'node:path';
-import { homedir } from 'node:os';
 import type { Manifest, Lockfile, RegistrySnapshot } from '@hsm/core';
 import { loadFolderRegistry, type FolderRegistryCache } from './load-folder-registry.js';
 import type { RemoteRegistry } from '../remote/index.js';
+import { hsmCacheDir, hsmConfigDir } from '../dirs.js';
 
 export interface LoadedRegistry {
   snapshot: RegistrySnapshot;
@@ -32,15 +32,7 @@ export interface RegistryLoadOptions {
   builtin?: () => RegistrySnapshot;
 }
 
-/** `$XDG_CACHE_HOME/hsm` (default `~/.cache/hsm`). */
-export function hsmCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hsm');
-}
-
-/** `$XDG_CONFIG_HOME/hsm` (default `~/.config/hsm`): credentials from `hsm login`. */
-export function hsmConfigDir(): string {
-  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'hsm');
-}
+export { hsmCacheDir, hsmConfigDir } from '../dirs.js';
 
 /** A path from hsm.yaml, relative to the project unless absolute. */
 export function projectRelative(dir: string, p: string): string {

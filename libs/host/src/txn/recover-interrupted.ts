@@ -3,14 +3,13 @@
  * an interrupted transaction is rolled back; a committed one whose journal survived is just cleaned up; a torn
  * journal (a crash while writing it, before any artifact was touched) is removed. Call it holding the project lock.
  */
-import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { HsmError, ErrorCodes } from '@hsm/core';
 import { readJournal, removeJournal, TXN_DIR } from './journal.js';
 import { rollBack } from './roll-back.js';
 import { isDeadProcess } from './process-liveness.js';
-import { tempPathFor } from './durable-fs.js';
+import { tempPathFor, unlinkDurable } from './durable-fs.js';
 import { MANIFEST, OVERLAY } from '../project/find-project-dir.js';
 
 /**
@@ -29,8 +28,9 @@ export interface RecoveryResult {
 }
 
 export async function recoverInterrupted(projectDir: string): Promise<RecoveryResult> {
-  // the temp file a crash may have left beside hsm.yaml / hsm.local.yaml written without a journal (applyFiles)
-  for (const f of UNJOURNALED) await rm(tempPathFor(path.join(projectDir, f)), { force: true });
+  // the temp file a crash may have left beside hsm.yaml / hsm.local.yaml written without a journal (applyFiles);
+  // unlink, not fs.rm: every mutating command runs this, and rm's first call loads and runs its rimraf (spec §12)
+  for (const f of UNJOURNALED) await unlinkDurable(tempPathFor(path.join(projectDir, f)), { syncDir: false });
   const found = await readJournal(projectDir);
   if (found.kind === 'none') return { recovered: false, files: [], restored: [] };
   if (found.kind === 'torn' || found.journal.state === 'committed') {
