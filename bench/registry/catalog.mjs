@@ -54,7 +54,7 @@ function versionsOf(rand, count) {
 }
 
 /** Every definition of the catalog, component by component, versions ascending. */
-export function* generateDefinitions(components, versionsPerComponent, seed = 42) {
+function* generateDefinitions(components, versionsPerComponent, seed = 42) {
   for (let i = 0; i < components; i++) {
     const rand = prng(seed * 1_000_003 + i);
     const name = componentName(i);

@@ -7,7 +7,7 @@
  * comments and `[tool.uv*]` tables are kept. Never copied into the repository.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { scanToml } from '../../libs/core/src/pyproject/toml-layout.js';
@@ -100,7 +100,7 @@ const REQUIREMENT_ARRAYS = (path: string[]) =>
 const PEP508 = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;@]*)(@[^;]*)?(;.*)?$/s;
 
 /** The cut pyproject.toml and the distribution names it still requires. */
-export function cutPyproject(text: string, localIndex: string): { text: string; names: string[] } {
+function cutPyproject(text: string, localIndex: string): { text: string; names: string[] } {
   const data = parseToml(text) as { tool?: { uv?: { sources?: Record<string, unknown> } } };
   const sourced = new Set(Object.keys(data.tool?.uv?.sources ?? {}).map(norm));
   const edits: { start: number; end: number; text: string }[] = [];
@@ -160,4 +160,3 @@ export async function layOut(project: RealProject, dir: string, wheels: string):
 }
 
 export const available = existsSync(SHARED);
-export { cp };

@@ -19,7 +19,7 @@ export function removeDir(dir: string): void {
 }
 
 /** The files hsm writes or edits in a project. */
-export const ARTIFACTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.yml', 'docker-compose.hsm.yml', 'hsm.env', '.env'];
+const ARTIFACTS = ['hsm.yaml', 'hsm.local.yaml', 'hsm.lock', 'pyproject.toml', 'uv.lock', 'docker-compose.yml', 'docker-compose.hsm.yml', 'hsm.env', '.env'];
 
 /** Bytes (or null when absent) of each artifact, for "byte-identical" assertions. */
 export function snapshot(dir: string, files: string[] = ARTIFACTS): Record<string, string | null> {

@@ -23,7 +23,7 @@ export interface PythonPackageSpec {
 }
 
 /** `demo-client` → `demo_client`: the import name of the default module and the wheel's file-name stem. */
-export function moduleName(name: string): string {
+function moduleName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '_');
 }
 

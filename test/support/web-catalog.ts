@@ -3,7 +3,7 @@ import type { TestRegistry } from './registry.js';
 
 export const HOSTILE_DESCRIPTION = '<script>window.__hsmXss = 1</script><img src=x onerror="window.__hsmXss = 2"> & friends';
 
-export const FIXTURE_DEFINITIONS: Record<string, unknown>[] = [
+const FIXTURE_DEFINITIONS: Record<string, unknown>[] = [
   {
     name: 'qdrant',
     version: '1.12.1',

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileChange } from '../../libs/host/src/txn/index.js';
 
-export const OLD_UV_LOCK = 'version = 1\n# old lock\n' + 'package = "a"\n'.repeat(50);
+const OLD_UV_LOCK = 'version = 1\n# old lock\n' + 'package = "a"\n'.repeat(50);
 export const NEW_UV_LOCK = 'version = 1\n# new lock\n' + 'package = "b"\n'.repeat(80);
 
 export function writeOldProject(dir: string): void {

@@ -10,7 +10,7 @@ declare const __HSM_VERSION__: string | undefined;
 export const VERSION: string = typeof __HSM_VERSION__ === 'string' ? __HSM_VERSION__ : '0.0.0-dev';
 
 /** The npm package name of the self-contained CLI (scripts/package/pack-npm.mjs). */
-export const NPM_PACKAGE = 'hyper-stack-manager';
+const NPM_PACKAGE = 'hyper-stack-manager';
 
 /**
  * How this hsm was installed: the Python launcher (python/hsm/_launcher.py) says so in HSM_INSTALLER

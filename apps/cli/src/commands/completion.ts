@@ -53,7 +53,7 @@ function optionNamed(word: string, options: Record<string, OptionSpec>): string 
 }
 
 /** Candidates for the last word, given the words before it (everything after `hsm`). */
-export async function candidates(words: string[], cwd: string): Promise<string[]> {
+async function candidates(words: string[], cwd: string): Promise<string[]> {
   const partial = words.at(-1) ?? '';
   let command: string | undefined;
   const args: string[] = [];

@@ -23,7 +23,7 @@ async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandR
 }
 
 /** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */
-export const UP_TIMEOUT_SECONDS = 120;
+const UP_TIMEOUT_SECONDS = 120;
 
 export const up: Command = async (ctx) => {
   const timeout = ctx.values.timeout === undefined ? UP_TIMEOUT_SECONDS : Number(ctx.values.timeout);

@@ -16,7 +16,7 @@ type Format = (typeof FORMATS)[number];
 const BY_EXTENSION: Record<string, Format> = { '.svg': 'svg', '.dot': 'dot', '.gv': 'dot', '.json': 'json', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
 
 /** `--format` wins; else the output file's extension; else Mermaid. */
-export function graphFormat(format: unknown, output: unknown): Format {
+function graphFormat(format: unknown, output: unknown): Format {
   if (typeof format === 'string') {
     if ((FORMATS as readonly string[]).includes(format)) return format as Format;
     throw new HsmError(ErrorCodes.USAGE, `unknown graph format \`${format}\`${didYouMean(format, [...FORMATS])}`, { hint: `use one of: ${FORMATS.join(', ')}` });

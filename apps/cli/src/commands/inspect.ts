@@ -194,7 +194,7 @@ export const info: Command = async (ctx) => {
 };
 
 /** `hsm info`'s options table (name, type, default, allowed, description), as comment lines above the definition. */
-export function optionsTable(d: ComponentDefinition): string[] {
+function optionsTable(d: ComponentDefinition): string[] {
   const entries = Object.entries(d.options ?? {});
   if (entries.length === 0) return [];
   const rows = [

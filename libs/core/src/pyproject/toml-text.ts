@@ -172,7 +172,7 @@ export class TomlText {
   }
 }
 
-export function lineStartOf(text: string, pos: number): number {
+function lineStartOf(text: string, pos: number): number {
   return text.lastIndexOf('\n', pos - 1) + 1;
 }
 

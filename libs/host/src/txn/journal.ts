@@ -46,7 +46,7 @@ export interface Journal extends ProcessIdentity {
 export { TXN_DIR } from '../project/find-project-dir.js';
 import { TXN_DIR } from '../project/find-project-dir.js';
 
-export function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
+function txnPaths(projectDir: string): { dir: string; journal: string; temp: string } {
   const dir = path.join(projectDir, HSM_DIR, 'txn');
   const journal = path.join(dir, 'journal.json');
   return { dir, journal, temp: tempPathFor(journal) };
@@ -113,7 +113,7 @@ export async function readJournal(projectDir: string): Promise<ReadJournal> {
   return parsed === null ? { kind: 'torn' } : { kind: 'journal', journal: parsed };
 }
 
-export function parseJournal(text: string): Journal | null {
+function parseJournal(text: string): Journal | null {
   let value: Partial<Journal>;
   try {
     value = JSON.parse(text) as Partial<Journal>;

@@ -13,7 +13,7 @@ export interface ProcessIdentity {
 
 let cachedBootId: string | undefined | null = null;
 
-export function currentBootId(): string | undefined {
+function currentBootId(): string | undefined {
   if (cachedBootId === null) {
     try {
       cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
@@ -29,7 +29,7 @@ export function currentProcess(): ProcessIdentity {
   return { pid: process.pid, host: hostname(), ...(bootId ? { bootId } : {}) };
 }
 
-export function pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
