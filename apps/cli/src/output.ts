@@ -1,7 +1,7 @@
 /** Terminal output: data on stdout (text or --json), logs and progress on stderr, errors in one format. */
 import type { HsmError } from '@hsm/core';
 
-export interface OutputOptions {
+interface OutputOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;

@@ -6,7 +6,7 @@
 import { describePhase, type ServiceStatus } from '@hsm/host';
 import type { Output } from './output.js';
 
-export interface WaitProgress {
+interface WaitProgress {
   update(statuses: ServiceStatus[]): void;
   done(): void;
 }

@@ -11,7 +11,7 @@ import { builtinRegistry } from '../catalog.js';
 import { folderCache } from '../pipeline.js';
 import { bundledSchemaDir } from '../schema-dir.js';
 
-export interface OutdatedRow extends OutdatedReport {
+interface OutdatedRow extends OutdatedReport {
   registry: string | null;
 }
 

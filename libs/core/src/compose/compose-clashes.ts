@@ -15,7 +15,7 @@ export interface ComposeSource {
   file: string;
 }
 
-export interface ClashCheckInput {
+interface ClashCheckInput {
   /** The generated file and which component owns each of its services. */
   generated: ComposeSource;
   owners: ReadonlyMap<string, string>;

@@ -10,7 +10,7 @@ import { pep503, requirementName, type PyprojectCreated } from './render-pyproje
 const FILE = 'pyproject.toml';
 const SOURCES = ['tool', 'uv', 'sources'];
 
-export interface SourceEntry {
+interface SourceEntry {
   name: string;
   key: string;
   editable: boolean;

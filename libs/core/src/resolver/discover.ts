@@ -15,7 +15,7 @@ import { notFound } from './failure.js';
 import type { Source } from './resolve-model.js';
 import type { Roots } from './roots.js';
 
-export interface DiscoverInput extends Roots {
+interface DiscoverInput extends Roots {
   registries: RegistrySnapshot[];
   byName: ReadonlyMap<string, RegistrySnapshot>;
   lock: Lockfile | null;

@@ -18,7 +18,7 @@ import type { Constraint, Failure, GroupRule, Rejection, Source } from './resolv
  */
 export const MAX_STEPS = 200_000;
 
-export interface SearchInput {
+interface SearchInput {
   roots: ReadonlyMap<string, Constraint[]>;
   groups: ReadonlyMap<string, GroupRule>;
   sources: ReadonlyMap<string, Source>;

@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, HsmError } from '../errors.js';
 import type { ResolvedComponent } from '../model.js';
-import { CAPABILITIES, type Capability } from './capabilities.js';
+import { CAPABILITIES } from './capabilities.js';
 import { definitionFindings, type CapabilityFinding } from './definition-capabilities.js';
 
 const MAX_DETAILS = 10;
@@ -54,4 +54,3 @@ function locationOf(r: Refusal): string | undefined {
   return `${origin.file}:1`;
 }
 
-export type { Capability };

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NAME_RE, checkDefinition, digestOf, type ComponentDefinition } from '@hsm/core';
 
-export interface CachedVersion {
+interface CachedVersion {
   name: string;
   version: string;
   digest: string;

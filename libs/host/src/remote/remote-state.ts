@@ -6,7 +6,7 @@
 import { parseComponentRequirement, satisfies, sortVersionsDesc, type CatalogEntry, type Lockfile, type Manifest, type RegistrySnapshot, type Resolution } from '@hsm/core';
 import type { ComponentVersionInfo } from './registry-cache.js';
 
-export interface NameState {
+interface NameState {
   /** Ranges whose newest version is held (asked for, or known to be answered by what is held). */
   asked: Set<string>;
   /** Ranges actually sent to POST /v1/resolve: their newest version is the service's word. */
@@ -20,7 +20,7 @@ export interface ListedVersion extends ComponentVersionInfo {
   name: string;
 }
 
-export interface StateOptions {
+interface StateOptions {
   name: string;
   manifest?: Manifest;
   lock?: Lockfile | null;
