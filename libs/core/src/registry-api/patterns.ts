@@ -34,11 +34,8 @@ const SIMPLE_RANGE = `(?:${PARTIAL} - ${PARTIAL}|${PRIMITIVE}(?: ${PRIMITIVE})*)
  */
 export const RANGE = `^${SIMPLE_RANGE}(?: \\|\\| ${SIMPLE_RANGE})*$`;
 
-/** Search text: printable, no control characters (NUL reaches PostgreSQL as an error). */
-export const SEARCH_TEXT = '^[^\\u0000-\\u001f\\u007f]*$';
-
-/** Free text inside JSON bodies (token names, yank reasons): no control characters. */
-export const PLAIN_TEXT = SEARCH_TEXT;
+/** Free text (search queries, token names, yank reasons): printable, no control characters (NUL reaches PostgreSQL as an error). */
+export const PLAIN_TEXT = '^[^\\u0000-\\u001f\\u007f]*$';
 
 const YEAR = '(?:19[7-9]\\d|2\\d{3})';
 const LEAP_YEAR = '(?:19(?:7[26]|8[048]|9[26])|2\\d(?:0[48]|[2468][048]|[13579][26])|2[048]00)';

@@ -7,9 +7,12 @@
 import * as z from 'zod';
 import semver from 'semver';
 import { isValidRange } from '../resolver/versions.js';
-import { COMPONENT_NAME, EXACT_VERSION, IF_NONE_MATCH, LOOKUP_NAME, PLAIN_TEXT, RANGE, SEARCH_TEXT, TIMESTAMP_1970_2999, UUID } from './patterns.js';
+import { COMPONENT_NAME, EXACT_VERSION, IF_NONE_MATCH, LOOKUP_NAME, PLAIN_TEXT, RANGE, TIMESTAMP_1970_2999, UUID } from './patterns.js';
 
 const re = (pattern: string) => new RegExp(pattern);
+
+/** Free text: the one rule (PLAIN_TEXT) and its one message. */
+const plainText = (s: z.ZodString) => s.regex(re(PLAIN_TEXT), 'must not contain control characters');
 
 export const ComponentName = z.string().min(1).max(64).regex(re(COMPONENT_NAME), 'must be lowercase letters, digits and single dashes, 1-64 chars (e.g. `qdrant-adapter`)');
 
@@ -34,7 +37,7 @@ export const Scope = z.enum(['read', 'publish', 'admin']);
 export type Scope = z.infer<typeof Scope>;
 
 export const SearchQuery = z.strictObject({
-  q: z.string().max(100).regex(re(SEARCH_TEXT), 'must not contain control characters').optional(),
+  q: plainText(z.string().max(100)).optional(),
   provides: ComponentName.optional(),
   /** `next_cursor` of the previous page: the last name it held. */
   cursor: ComponentName.optional(),
@@ -49,12 +52,12 @@ export const ResolveRequest = z.strictObject({
 });
 export type ResolveRequest = z.output<typeof ResolveRequest>;
 
-export const YankRequest = z.strictObject({ reason: z.string().max(500).regex(re(PLAIN_TEXT), 'must not contain control characters').optional() });
+export const YankRequest = z.strictObject({ reason: plainText(z.string().max(500)).optional() });
 export type YankRequest = z.output<typeof YankRequest>;
 
 export const CreateTokenRequest = z
   .strictObject({
-    name: z.string().min(1).max(100).regex(re(PLAIN_TEXT), 'must not contain control characters'),
+    name: plainText(z.string().min(1).max(100)),
     team: ComponentName.optional(),
     scopes: z.array(Scope).min(1).max(3),
     expires_at: z.string().regex(re(TIMESTAMP_1970_2999), 'must be an RFC 3339 timestamp between 1970 and 2999, e.g. `2027-01-01T00:00:00Z`').optional(),
