@@ -60,18 +60,16 @@ if (existsSync(catalogScript)) {
 // chunks), each then turned into a CommonJS file of dist/ that main.js loads through V8's code cache
 // (src/code-cache.ts): Node 20 has no compile cache for ES modules, and Node's module loader costs more per file.
 // `import.meta.url` becomes the file's URL, which the loader passes in.
+/** What every bundle of the CLI shares: one file per entry for Node 20, source maps beside it. */
+const nodeBundle = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
 const esm = mkdtempSync(join(tmpdir(), 'hsm-cli-esm-'));
 try {
   await build({
+    ...nodeBundle,
     entryPoints: { cli: join(here, 'src/cli.ts') },
     outdir: esm,
-    bundle: true,
     splitting: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'warning',
     define,
     plugins: [englishOnlyZod],
   });
@@ -81,14 +79,10 @@ try {
       .filter((f) => f.endsWith('.js'))
       .map((f) =>
         build({
+          ...nodeBundle,
           entryPoints: [join(esm, f)],
           outfile: join(dist, f),
-          bundle: true,
           format: 'cjs',
-          platform: 'node',
-          target: 'node20',
-          sourcemap: 'linked',
-          logLevel: 'warning',
           define: { 'import.meta.url': '__hsm_import_meta_url' },
           plugins: [sibling],
         }),
@@ -99,14 +93,10 @@ try {
 }
 // the entry: `--version` and the loader, an ES module on its own (bin/hsm.js imports it)
 await build({
+  ...nodeBundle,
   entryPoints: [join(here, 'src/main.ts')],
   outfile: join(dist, 'main.js'),
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  logLevel: 'warning',
   define,
 });
 // esbuild leaves a lazily loaded chunk as import() in CommonJS too; the loader has no ES modules: require it
