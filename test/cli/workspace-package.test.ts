@@ -11,24 +11,13 @@ import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
 import { buildWheels, uvTestEnv } from '../support/python-fixtures.js';
 import { hsm, tempDir, errorCode, snapshot } from '../support/hsm-cli.js';
-import { available, layOut, SHARED, type RealProject } from '../real-projects/projects.js';
+import { available, FASTAPI_WORKSPACE, fastapiPython, layOut, SHARED, type RealProject } from '../real-projects/projects.js';
 
 const WORKSPACE: RealProject = {
   name: 'full-stack-fastapi-template (workspace root)',
-  files: {
-    'full-stack-fastapi-template/pyproject.toml': 'pyproject.toml',
-    'full-stack-fastapi-template/backend/pyproject.toml': 'backend/pyproject.toml',
-    'full-stack-fastapi-template/compose.yml': 'compose.yml',
-    'full-stack-fastapi-template/compose.override.yml': 'compose.override.yml',
-    'full-stack-fastapi-template/.env': '.env',
-  },
+  files: FASTAPI_WORKSPACE,
   userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml', 'compose.override.yml'],
-  patch: (file, text) =>
-    file === 'pyproject.toml'
-      ? text.replace('members = ["backend"]', 'members = ["backend", "worker"]')
-      : file.endsWith('pyproject.toml')
-        ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"')
-        : text,
+  patch: (file, text) => (file === 'pyproject.toml' ? text.replace('members = ["backend"]', 'members = ["backend", "worker"]') : fastapiPython(file, text)),
 };
 const WORKER = '[project]\nname = "worker"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n# no dependencies yet\n';
 

@@ -30,6 +30,18 @@ export interface RealProject {
   patch?: (file: string, text: string) => string;
 }
 
+/** full-stack-fastapi-template requires Python 3.14; the fixtures run uv on 3.11, so the range is widened. */
+export const fastapiPython = (file: string, text: string): string => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text);
+
+/** full-stack-fastapi-template as a uv workspace, as it is upstream: the root pyproject.toml, the member backend/. */
+export const FASTAPI_WORKSPACE: Record<string, string> = {
+  'full-stack-fastapi-template/pyproject.toml': 'pyproject.toml',
+  'full-stack-fastapi-template/backend/pyproject.toml': 'backend/pyproject.toml',
+  'full-stack-fastapi-template/compose.yml': 'compose.yml',
+  'full-stack-fastapi-template/compose.override.yml': 'compose.override.yml',
+  'full-stack-fastapi-template/.env': '.env',
+};
+
 export const PROJECTS: RealProject[] = [
   {
     name: 'uv-docker-example',
@@ -71,23 +83,17 @@ export const PROJECTS: RealProject[] = [
       'full-stack-fastapi-template/.env': '.env',
     },
     userFiles: ['pyproject.toml', 'compose.yml', 'compose.override.yml', '.env'],
-    patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
+    patch: fastapiPython,
   },
   {
     // the same repository as a uv workspace, as it is upstream: hsm runs in the member backend/ (issue 9 item 2)
     name: 'full-stack-fastapi-template (workspace, in backend/)',
-    files: {
-      'full-stack-fastapi-template/pyproject.toml': 'pyproject.toml',
-      'full-stack-fastapi-template/backend/pyproject.toml': 'backend/pyproject.toml',
-      'full-stack-fastapi-template/compose.yml': 'compose.yml',
-      'full-stack-fastapi-template/compose.override.yml': 'compose.override.yml',
-      'full-stack-fastapi-template/.env': '.env',
-    },
+    files: FASTAPI_WORKSPACE,
     cwd: 'backend',
     // next to the root compose.yml that includes it: Compose at the root sees the stack (issue 9 item 2)
     generatedIn: '.',
     userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml', 'compose.override.yml', '.env'],
-    patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
+    patch: fastapiPython,
   },
 ];
 

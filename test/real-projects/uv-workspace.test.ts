@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
 import { buildWheels, uvTestEnv } from '../support/python-fixtures.js';
 import { hsm, tempDir, errorCode } from '../support/hsm-cli.js';
-import { available, layOut, SHARED, type RealProject } from './projects.js';
+import { available, fastapiPython, layOut, SHARED, type RealProject } from './projects.js';
 
 const WORKSPACE: RealProject = {
   name: 'full-stack-fastapi-template (workspace)',
@@ -22,7 +22,7 @@ const WORKSPACE: RealProject = {
     'full-stack-fastapi-template/.env': '.env',
   },
   userFiles: ['pyproject.toml', 'backend/pyproject.toml', 'compose.yml'],
-  patch: (file, text) => (file.endsWith('pyproject.toml') ? text.replace('requires-python = ">=3.14,<4.0"', 'requires-python = ">=3.11,<4.0"') : text),
+  patch: fastapiPython,
 };
 
 let root: string;
