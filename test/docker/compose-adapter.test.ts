@@ -4,13 +4,13 @@
  * answers, unless HSM_E2E_DOCKER=skip.
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes, HsmError, renderCompose, linkComposeInclude, linkComposeEnv, validateComposeSchema, GENERATED_COMPOSE, type ComponentDefinition, type ResolvedComponent } from '@hsm/core';
 import { composeConfigCheck, composeExec, composeRun, detectCompose, dockerInfo, runProcess } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
 import { freePort } from '../support/free-port.mjs';
+import { tempDir } from '../support/files.js';
 
 const status = await dockerStatus();
 const describeDocker = status.ok || !SKIP_DOCKER ? describe : describe.skip;
@@ -50,7 +50,7 @@ describeDocker('compose adapter on a real engine', () => {
 
   beforeAll(async () => {
     if (!status.ok) throw new Error(`Docker tests cannot run: ${status.reason}`);
-    dir = await mkdtemp(join(tmpdir(), 'hsm-compose-'));
+    dir = await tempDir('hsm-compose-');
   });
 
   afterAll(async () => {

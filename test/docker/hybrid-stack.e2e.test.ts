@@ -9,14 +9,13 @@
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess, type RunResult } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
 import { freePort } from '../support/free-port.mjs';
-import { snapshot } from '../support/files.js';
+import { snapshot, tempDir } from '../support/files.js';
 import { buildWheel, makeCheckout, uvTestEnv } from '../support/python-fixtures.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -72,7 +71,7 @@ describeDocker('hybrid stack end to end (hsm add / up / mode dev / up / down)', 
   beforeAll(async () => {
     if (!status.ok) throw new Error(`the Docker end-to-end test cannot run: ${status.reason}`);
     if (!existsSync(join(repo, 'apps/cli/dist/main.js'))) throw new Error('the CLI is not built: run `npm run build` first');
-    root = await mkdtemp(join(tmpdir(), 'hsm-e2e-docker-'));
+    root = await tempDir('hsm-e2e-docker-');
     // named like the project: once the user's compose file (no `name:`) joins in, Compose names the project after
     // this directory, and compose.project_name must agree (issue 9 item 6)
     dir = join(root, PROJECT);

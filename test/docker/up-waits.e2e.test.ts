@@ -6,12 +6,12 @@
  * Images come from the local busybox base (scripts/ci/start-docker.sh), never pulled.
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, removeProject } from '../support/docker.js';
 import { hsm } from '../support/hsm-cli.js';
+import { tempDir } from '../support/files.js';
 
 const status = await dockerStatus();
 const describeDocker = status.ok || !SKIP_DOCKER ? describe : describe.skip;
@@ -61,7 +61,7 @@ describeDocker('hsm up waits until the stack is ready', () => {
 
   beforeAll(async () => {
     if (!status.ok) throw new Error(`Docker tests cannot run: ${status.reason}`);
-    dir = await mkdtemp(join(tmpdir(), 'hsm-up-'));
+    dir = await tempDir('hsm-up-');
     for (const [name, services] of Object.entries(DEFINITIONS)) {
       await mkdir(join(dir, 'reg', name), { recursive: true });
       await writeFile(join(dir, 'reg', name, '1.0.0.yaml'), `name: ${name}\nversion: 1.0.0\n${services}\n`);

@@ -4,12 +4,12 @@
  * at the root starts, lists and stops. Images from the local busybox base, never pulled.
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, removeProject } from '../support/docker.js';
 import { hsm } from '../support/hsm-cli.js';
+import { tempDir } from '../support/files.js';
 
 const status = await dockerStatus();
 const describeDocker = status.ok || !SKIP_DOCKER ? describe : describe.skip;
@@ -22,7 +22,7 @@ describeDocker("hsm in a workspace member runs the root's Compose project", () =
 
   beforeAll(async () => {
     if (!status.ok) throw new Error(`Docker tests cannot run: ${status.reason}`);
-    parent = await mkdtemp(join(tmpdir(), 'hsm-ws-e2e-'));
+    parent = await tempDir('hsm-ws-e2e-');
     root = join(parent, PROJECT);
     await mkdir(join(root, 'backend'), { recursive: true });
     await writeFile(join(root, 'pyproject.toml'), '[tool.uv.workspace]\nmembers = ["backend"]\n');

@@ -8,13 +8,13 @@
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess, type RunResult } from '@hsm/host';
 import { BASE_IMAGE, SKIP_DOCKER, dockerStatus, httpGetText, projectContainers, removeProject } from '../support/docker.js';
 import { freePort } from '../support/free-port.mjs';
+import { tempDir } from '../support/files.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const HSM = join(repo, 'apps/cli/bin/hsm.js');
@@ -55,7 +55,7 @@ describeDocker('two worktrees of one project run their stacks side by side', () 
   beforeAll(async () => {
     if (!status.ok) throw new Error(`the Docker end-to-end test cannot run: ${status.reason}`);
     if (!existsSync(join(repo, 'apps/cli/dist/main.js'))) throw new Error('the CLI is not built: run `npm run build` first');
-    root = await mkdtemp(join(tmpdir(), 'hsm-e2e-wt-'));
+    root = await tempDir('hsm-e2e-wt-');
     main = join(root, 'main');
     second = join(root, 'second');
     env.XDG_CACHE_HOME = join(root, 'xdg-cache');

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, resolve, type HsmError, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
 import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
 import { ADMIN_TOKEN, startRegistry, type TestRegistry } from '../support/registry.js';
+import { tempDir } from '../support/files.js';
 
 let service: TestRegistry;
 let cacheRoot: string;
@@ -42,7 +42,7 @@ const manifestWith = (components: Record<string, { version?: string; registry?: 
 
 beforeAll(async () => {
   service = await startRegistry();
-  cacheRoot = await mkdtemp(join(tmpdir(), 'hsm-client-cache-'));
+  cacheRoot = await tempDir('hsm-client-cache-');
   for (const d of [def('rc-a', '1.0.0', { requires: ['rc-b@^1'] }), def('rc-a', '2.0.0', { requires: ['rc-b@^2'] }), def('rc-b', '1.0.0'), def('rc-b', '1.5.0'), def('rc-b', '2.0.0'), def('rc-c', '1.0.0')]) await put(d);
 }, 60_000);
 
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe('fetch against the real service', () => {
   test('one POST /v1/resolve per round; ranges from hsm.yaml and requires are asked; absent names become []', async () => {
-    const r = remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest: manifestWith({ 'rc-a': { version: '^1' }, 'rc-none': {} }) });
+    const r = remote({ cacheRoot: await tempDir('hsm-c-'), manifest: manifestWith({ 'rc-a': { version: '^1' }, 'rc-none': {} }) });
     service.requests.length = 0;
     await r.fetch(['rc-a', 'rc-none']);
     await settle();
@@ -98,7 +98,7 @@ describe('fetch against the real service', () => {
   });
 
   test('warm: a locked version in the cache costs no request; --refresh revalidates it (304); both check hsm.lock', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const root = await tempDir('hsm-c-');
     const manifest = manifestWith({ 'rc-b': {} });
     const cold = remote({ cacheRoot: root, manifest });
     await cold.fetch(['rc-b']);
@@ -117,13 +117,13 @@ describe('fetch against the real service', () => {
 
     const wrong: Lockfile = { version: 1, components: { 'rc-b': { version: '2.0.0', registry: 'team', digest: `sha256:${'0'.repeat(64)}` } } };
     await expect(remote({ cacheRoot: root, manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
-    await expect(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
+    await expect(remote({ cacheRoot: await tempDir('hsm-c-'), manifest, lock: wrong }).fetch(['rc-b'])).rejects.toMatchObject({ code: 'HSM_DIGEST_MISMATCH' });
     // --upgrade-component accepts the change
     await remote({ cacheRoot: root, manifest, lock: wrong, upgrade: ['rc-b'] }).fetch(['rc-b']);
   });
 
   test('a fully locked stack costs one round trip whatever its depth; a stale lock entry the stack no longer needs is ignored', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const root = await tempDir('hsm-c-');
     const manifest = manifestWith({ 'rc-a': { version: '^1' } });
     let lock: Lockfile | null = null;
     const loop = async (r: RemoteRegistry) => {
@@ -145,7 +145,7 @@ describe('fetch against the real service', () => {
     expect(warm).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
     expect(service.requests).toEqual([]); // every locked version is in the cache
     // a cold cache: every locked version in the first round, in parallel, whatever the depth of `requires`
-    const coldLocked = await loop(remote({ cacheRoot: await mkdtemp(join(tmpdir(), 'hsm-c-')), manifest, lock }));
+    const coldLocked = await loop(remote({ cacheRoot: await tempDir('hsm-c-'), manifest, lock }));
     await settle();
     expect(coldLocked).toEqual({ rounds: 1, chosen: ['rc-a 1.0.0', 'rc-b 1.5.0'] });
     expect(service.requests.map((q) => `${q.method} ${q.path} ${q.status}`).sort()).toEqual(['GET /v1/components/rc-a/versions/1.0.0 200', 'GET /v1/components/rc-b/versions/1.5.0 200']);
@@ -160,7 +160,7 @@ describe('fetch against the real service', () => {
   });
 
   test('the cache: verified on read (a corrupted file is fetched again), safe with concurrent writers, offline reads it', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const root = await tempDir('hsm-c-');
     const manifest = manifestWith({ 'rc-a': {}, 'rc-b': {} });
     await Promise.all(Array.from({ length: 8 }, () => remote({ cacheRoot: root, manifest }).fetch(['rc-a', 'rc-b'])));
     const dir = join(root, cacheFolderName(service.url), 'versions', 'rc-b');
@@ -200,7 +200,7 @@ describe('fetch against the real service', () => {
   });
 
   test('cache clean empties the cache and says what it freed; the next fetch fills it again', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const root = await tempDir('hsm-c-');
     await remote({ cacheRoot: root, manifest: manifestWith({ 'rc-b': {} }) }).fetch(['rc-b']);
     const size = await cacheSize(root);
     expect(size.files).toBeGreaterThan(0);
@@ -213,7 +213,7 @@ describe('fetch against the real service', () => {
   });
 
   test('tokens: HSM_TOKEN_<NAME> first, then hsm login (0600); a publish token publishes, a read token is refused', async () => {
-    const config = await mkdtemp(join(tmpdir(), 'hsm-cfg-'));
+    const config = await tempDir('hsm-cfg-');
     const publishToken = (await service.createToken(['publish'], 'rc-team')).token;
     const file = await storeToken(`${service.url}/`, publishToken, config);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -324,7 +324,7 @@ describe('network failures (misbehaving registry: a test double on 127.0.0.1)', 
       s
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ components: [{ name: 'x', range: '*', version: '1.0.0', digest: `sha256:${'0'.repeat(64)}`, published_at: '2026-01-01T00:00:00.000Z', definition: def('x', '1.0.0') }] }));
-    const root = await mkdtemp(join(tmpdir(), 'hsm-c-'));
+    const root = await tempDir('hsm-c-');
     const r = new RemoteRegistry({ name: 'flaky', url, cacheRoot: root, http: { backoffMs: 1 } });
     const e = await failure(r.fetch(['x']));
     expect(e.code).toBe('HSM_DIGEST_MISMATCH');

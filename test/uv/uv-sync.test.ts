@@ -2,21 +2,21 @@
  * Medium tier: renderPyproject + the uv adapter against real uv, with packages built locally (no PyPI).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, renderPyproject, type PyprojectOwnership, type PythonDependency } from '@hsm/core';
 import { runProcess, uvSync, uvVersion } from '@hsm/host';
 import { buildWheel, makeCheckout, makeSimpleIndex, uvTestEnv } from '../support/python-fixtures.js';
 import { rejected } from '../support/hsm-errors.js';
+import { tempDir } from '../support/files.js';
 
 let root: string;
 let wheels: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hsm-uv-'));
+  root = await tempDir('hsm-uv-');
   wheels = join(root, 'wheels');
   env = uvTestEnv(wheels, join(root, 'cache'));
   await buildWheel(wheels, { name: 'demo-dep', version: '0.3.0' });

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { composeProjectName, parseManifest } from '@hsm/core';
 import { findProjectDir, workingDirectory } from './find-project-dir.js';
+import { scratchDir } from '../../../../test/support/files.js';
 
 /** `Real_Checkout/` with hsm.yaml and a compose file without `name:`, and the symlink `my-app` → it. */
 function linkedProject(): { real: string; link: string } {
-  const base = realpathSync(mkdtempSync(join(tmpdir(), 'hsm-wd-')));
+  const base = realpathSync(scratchDir('wd'));
   const real = join(base, 'Real_Checkout');
   mkdirSync(join(real, 'sub'), { recursive: true });
   writeFileSync(join(real, 'hsm.yaml'), 'version: 1\nname: app\ncomponents: {}\n');

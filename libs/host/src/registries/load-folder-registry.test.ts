@@ -1,15 +1,15 @@
 import { describe, expect, test, beforeEach, afterEach } from '@jest/globals';
-import { mkdtemp, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HsmError, digestOf, loadBuiltinCatalog } from '@hsm/core';
 import { loadFolderRegistry } from './load-folder-registry.js';
 import { buildCatalogJson } from './build-catalog.js';
 import { rejected } from '../../../../test/support/hsm-errors.js';
+import { tempDir } from '../../../../test/support/files.js';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hsm-folder-registry-'));
+  dir = await tempDir('hsm-folder-registry-');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
