@@ -87,4 +87,24 @@ describe('code cache of the CLI bundle', () => {
     expect(left).toHaveLength(4);
     expect(left.filter((d) => d.includes(process.version))).toHaveLength(1);
   });
+
+  test('`hsm cache` counts the code cache, `hsm cache clean` removes it', async () => {
+    const { dir, env, code } = await project();
+    mkdirSync(join(code, '0.0.1+old-v0-x'), { recursive: true });
+    writeFileSync(join(code, '0.0.1+old-v0-x', 'cli.js.v8'), 'old');
+    // the first `hsm cache` writes its own files' cache at its exit; the second finds every one and writes nothing
+    expect((await hsm(['cache', '--json'], { cwd: dir, env })).code).toBe(0);
+    const info = await hsm(['cache', '--json'], { cwd: dir, env });
+    const [current] = readdirSync(code).filter((d) => d.includes(process.version));
+    const ours = Object.keys(files(join(code, current)));
+    const bytes = ours.reduce((n, f) => n + statSync(join(code, current, f)).size, 3);
+    expect(info.json).toEqual({ dir: join(dir, 'cache', 'hsm'), files: ours.length + 1, bytes, code: { folders: 2, files: ours.length + 1, bytes } });
+    const text = await hsm(['cache'], { cwd: dir, env });
+    expect(text.stdout).toContain(`(of which hsm's compiled code, code/: 2 folders, `);
+
+    const cleaned = await hsm(['cache', 'clean', '--json'], { cwd: dir, env });
+    expect(cleaned.json).toEqual({ dir: join(dir, 'cache', 'hsm'), removedFiles: ours.length + 1, removedBytes: bytes });
+    // it loaded every file with its cache, so it wrote none at its exit
+    expect(existsSync(code)).toBe(false);
+  });
 });

@@ -174,8 +174,10 @@ describe('hsm against a team registry', () => {
       expect((await yank('1.1.0', 'unyank')).status).toBe(200);
     }
 
+    // the first `hsm cache` writes the code cache of its own files at its exit (code-cache.ts): the second counts them
+    await run(['cache', '--json']);
     const info = await run(['cache', '--json']);
-    expect(info.json.files).toBeGreaterThan(0);
+    expect(info.json.files - info.json.code.files).toBeGreaterThan(0);
     const cleaned = await run(['cache', 'clean', '--json']);
     expect(cleaned.json).toMatchObject({ removedFiles: info.json.files, removedBytes: info.json.bytes });
     expect((await run(['cache', '--json'])).json).toMatchObject({ files: 0, bytes: 0 });
