@@ -23,7 +23,8 @@ import type { FileChange, ProjectFiles, SyncPlan } from './plan-sync.js';
  * its own `name:` (standaloneProjectName). `COMPOSE_PROJECT_NAME` in the environment is personal: the host applies
  * it at run time (composeArgv). `dirName` is the compose directory's base name.
  */
-export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra'> & { dirName: string }): string {
+export function composeProjectName(manifest: Manifest, project: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra' | 'composeDir'> & { dirName: string }): string {
+  const at = (f: string) => atComposeDir(project.composeDir, f);
   // the committed name: a checkout's own name in hsm's `.env` block (issue 12) is not part of it
   const env = composeEnvironment(withoutInstanceBlock(project['.env']));
   if (env.COMPOSE_PROJECT_NAME) return toComposeProjectName(env.COMPOSE_PROJECT_NAME);
@@ -32,14 +33,14 @@ export function composeProjectName(manifest: Manifest, project: Pick<ProjectFile
     .map((f) => (f ? composeFileName(f.text, env) : undefined))
     .filter((n): n is string => !!n)
     .at(-1);
-  const name = own ?? directoryProjectName(project.dirName, project.userCompose.file);
+  const name = own ?? directoryProjectName(project.dirName, at(project.userCompose.file), at('.env'));
   const wanted = manifest.compose?.project_name;
   if (wanted && wanted !== name) {
     throw new HsmError(
       ErrorCodes.MANIFEST_INVALID,
-      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${project.userCompose.file}` : 'the directory'}): your own \`docker compose\` would run another stack`,
+      `compose.project_name \`${wanted}\` in hsm.yaml is not the name Compose gives this project (\`${name}\`, from ${own ? `the name: of ${at(project.userCompose.file)}` : 'the directory'}): your own \`docker compose\` would run another stack`,
       {
-        hint: `remove compose.project_name from hsm.yaml, or name the project where Compose reads it: \`name: ${wanted}\` in ${project.userCompose.file} or COMPOSE_PROJECT_NAME=${wanted} in .env`,
+        hint: `remove compose.project_name from hsm.yaml, or name the project where Compose reads it: \`name: ${wanted}\` in ${at(project.userCompose.file)} or COMPOSE_PROJECT_NAME=${wanted} in ${at('.env')}`,
       },
     );
   }
@@ -52,11 +53,11 @@ export function standaloneProjectName(manifest: Manifest): string {
 }
 
 /** What Compose names a project after its directory (compose-go's NormalizeProjectName: lower case, [a-z0-9_-] kept, no leading `_`/`-`). */
-function directoryProjectName(dirName: string, userFile: string): string {
+function directoryProjectName(dirName: string, userFile: string, envFile: string): string {
   const name = normaliseProjectName(dirName);
   if (name === '') {
     throw new HsmError(ErrorCodes.MANIFEST_INVALID, `the directory name \`${dirName}\` gives Compose no project name (${userFile} has no top-level name:)`, {
-      hint: `name the project: \`name: <name>\` at the top of ${userFile}, or COMPOSE_PROJECT_NAME=<name> in .env`,
+      hint: `name the project: \`name: <name>\` at the top of ${userFile}, or COMPOSE_PROJECT_NAME=<name> in ${envFile}`,
     });
   }
   return name;
@@ -75,6 +76,14 @@ export function composeFileList(link: 'include' | 'env' | 'none', userFile: stri
 
 /** The Compose side of a project's files: where the Compose project is and what the user has there. */
 export type ComposeSide = Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra' | 'composeDir'>;
+
+/**
+ * A file of the Compose project directory as the user names it from hsm.yaml: `../compose.yml` from a workspace
+ * member (issue 9 item 2) — the one rule for the paths in changes and messages.
+ */
+function atComposeDir(composeDir: string | undefined, file: string): string {
+  return composeDir ? posix.join(composeDir, file) : file;
+}
 
 /** The Compose project directory: relative to the project (posix, '' = the project itself) and absolute. */
 function composeRootOf(files: Pick<ProjectFiles, 'composeDir'>, projectDir: string): { composeDir: string; root: string } {
@@ -136,7 +145,7 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
   const { manifest, files, configured } = input;
   // a member joining the workspace root's Compose project: its files live there (issue 9 item 2)
   const { composeDir, root: composeRoot } = composeRootOf(files, input.projectDir);
-  const at = (f: string) => (composeDir ? posix.join(composeDir, f) : f);
+  const at = (f: string) => atComposeDir(composeDir, f);
   const changes: FileChange[] = [];
   const add = (path: string, before: string | null, after: string | null) => {
     if (before !== after) changes.push({ path, before, after });

@@ -349,6 +349,22 @@ describe("a workspace member joining the root's Compose project (issue 9 item 2)
     expect(p.projectName).toBe('ws');
     expect(planIn(member({ '.env': 'COMPOSE_PROJECT_NAME=stack\n' }), [svc('prod')]).projectName).toBe('stack');
   });
+  test('compose.project_name at odds with the root project names its files as the member opens them: ../compose.yml, ../.env', () => {
+    const text = MANIFEST.replace('components:', 'compose: { project_name: other }\ncomponents:');
+    const { manifest } = parseManifest(text, 'hsm.yaml');
+    const planned = (f: ProjectFiles) => () =>
+      planSync({ manifest, manifestText: text, overlayText: null, files: { ...f, 'hsm.yaml': text }, lock: null, resolution: { components: [svc('prod')], interfaces: {} }, checkouts: {}, projectDir: '/ws/backend' });
+    const hint = 'remove compose.project_name from hsm.yaml, or name the project where Compose reads it: `name: other` in ../compose.yml or COMPOSE_PROJECT_NAME=other in ../.env';
+    let e: HsmError | undefined;
+    try {
+      planned(member({ userCompose: { ...ROOT_COMPOSE, text: `name: stack\n${ROOT_COMPOSE.text}` } }))();
+    } catch (err) {
+      e = err as HsmError;
+    }
+    expect(e?.message).toContain('(`stack`, from the name: of ../compose.yml)');
+    expect(e?.hint).toBe(hint);
+    expect(planned(member())).toThrow(expect.objectContaining({ hint }));
+  });
   test('a dev build context (relative to hsm.yaml) is written relative to the root, where Compose resolves it', () => {
     const p = planIn(member(), [svc('dev')]);
     expect(p.changes.find((c) => c.path === '../docker-compose.hsm.yml')!.after).toMatch(/context: \.\/backend\/packages\/svc$/m);
