@@ -32,7 +32,7 @@ export async function fastSync(argv: string[]): Promise<number | null> {
     color: !flags.has('--no-color') && !process.env.NO_COLOR && Boolean(process.stderr.isTTY),
   });
   try {
-    if (state.python) await uvSync(dir, { frozen: flags.has('--frozen'), offline: flags.has('--offline'), quiet: out.quiet || out.json });
+    if (state.python) await uvSync(dir, { frozen: flags.has('--frozen'), offline: flags.has('--offline'), quiet: out.quiet || out.json, lock: state.lock });
   } catch (e) {
     if (!isHsmError(e)) throw e;
     out.error(e);

@@ -34,12 +34,17 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   const { reporter } = options;
   const changes = options.manifestOnly ? plan.changes.filter((c) => c.path === 'hsm.yaml' || c.path === 'hsm.local.yaml') : plan.changes;
   const runUv = plan.python && !options.noInstall && !options.manifestOnly;
+  // In a uv workspace member, uv writes the workspace root's uv.lock (and syncs its .venv): the transaction is
+  // rooted there so that lock is journaled and restored with the rest (issue 9 item 2).
+  const ws = runUv || changes.length > 0 ? await uvWorkspaceOf(dir) : null;
+  // the root's uv.lock as the user opens it from hsm.yaml
+  const lock = ws ? posix.join(posix.relative(ws.member, '.'), 'uv.lock') : 'uv.lock';
   // what a failed uv sync leaves as it was, named from hsm.yaml (set once the transaction knows its root)
   let restored: string[] | undefined;
   const uv = async (signal?: AbortSignal) => {
     const done = reporter.step('Running uv sync');
     try {
-      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal, restored });
+      await uvSync(dir, { frozen: options.frozen, offline: options.offline, quiet: reporter.quiet, verbose: reporter.verbose, signal, restored, lock });
     } finally {
       done();
     }
@@ -59,14 +64,11 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   if (changes.length === 0) {
     if (runUv) await uv();
   } else {
-    // In a uv workspace member, uv writes the workspace root's uv.lock (and syncs its .venv): the transaction is
-    // rooted there so that lock is journaled and restored with the rest (issue 9 item 2).
-    const ws = await uvWorkspaceOf(dir);
     const txnRoot = ws ? ws.root : dir;
     // (posix.join: a member's change to the root's compose file, `../compose.yml`, is `compose.yml` from the root)
     const rooted = (p: string) => (ws ? posix.join(ws.member, p) : p);
     const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
-    restored = [...changes.filter((c) => posix.basename(c.path) === 'pyproject.toml').map((c) => c.path), ws ? posix.join(posix.relative(ws.member, '.'), 'uv.lock') : 'uv.lock'];
+    restored = [...changes.filter((c) => posix.basename(c.path) === 'pyproject.toml').map((c) => c.path), lock];
     try {
       await applyFiles(
         txnRoot,
@@ -98,12 +100,12 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
       throw e;
     }
   }
-  remember(project, plan, changes, runUv, options);
+  remember(project, plan, changes, runUv, options, lock);
   return { written: changes.map((c) => c.path), ranUv: runUv };
 }
 
 /** The no-op fingerprint, hashed from the bytes the sync holds (uv.lock re-read only when uv ran). */
-function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['changes'], ranUv: boolean, options: ApplyOptions): void {
+function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['changes'], ranUv: boolean, options: ApplyOptions, lock: string): void {
   const { dir, manifest } = project;
   // registry services too: every version in hsm.lock is immutable and pinned by its digest, so what they may
   // publish or yank meanwhile cannot change this plan (`--refresh` and `hsm outdated` look for that)
@@ -129,6 +131,7 @@ function remember(project: LoadedProject, plan: SyncPlan, changes: SyncPlan['cha
       python: plan.python,
       catalog: manifest.builtin === false ? null : (options.catalogPath ?? null),
       files: [...project.read.bytes.keys()].filter((f) => !(PROJECT_FILES as readonly string[]).includes(f)),
+      ...(lock === 'uv.lock' ? {} : { lock }),
     },
     bytes,
   );

@@ -32,6 +32,8 @@ export interface SyncState {
    * user's `include:` pulls in (issue 9 item 3), a workspace member's pyproject.toml.
    */
   files?: string[];
+  /** The uv.lock uv syncs, named from hsm.yaml, when it is not `uv.lock` (`../uv.lock` in a workspace member). */
+  lock?: string;
 }
 
 export type SyncStateInputs = Omit<SyncState, 'fingerprint' | 'version'>;

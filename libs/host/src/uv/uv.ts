@@ -24,6 +24,8 @@ export interface UvOptions {
    * (`backend/pyproject.toml`, `../uv.lock` in a workspace member); default `pyproject.toml` and `uv.lock`.
    */
   restored?: string[];
+  /** The uv.lock as the user opens it from hsm.yaml (`../uv.lock` in a workspace member), for the `--frozen` hint. */
+  lock?: string;
 }
 
 const INSTALL_HINT = 'python3 -m pip install uv';
@@ -43,7 +45,7 @@ export async function uvVersion(env?: Record<string, string>): Promise<string | 
 export async function uvSync(projectDir: string, options: UvOptions = {}): Promise<void> {
   await runUv(['sync', ...flags(options)], projectDir, options, {
     hint: options.frozen
-      ? `uv.lock does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
+      ? `${options.lock ?? 'uv.lock'} does not match pyproject.toml: run \`hsm sync\` without --frozen to update it (or \`uv lock\` in ${projectDir})`
       : options.offline
         ? `if uv's cache lacks a package, run \`hsm sync\` once without --offline`
         : `uv's messages say which requirement it could not meet; hsm has put ${andList(options.restored ?? ['pyproject.toml', 'uv.lock'])} back as they were, so \`hsm plan\` shows the edit uv refused`,
