@@ -9,7 +9,7 @@ import { detectCompose, dockerInfo, runProcess, type ComposeCommand } from '@hsm
 export const BASE_IMAGE = 'hsm-test/busybox:1';
 export const SKIP_DOCKER = process.env.HSM_E2E_DOCKER === 'skip';
 
-export interface DockerStatus {
+interface DockerStatus {
   ok: boolean;
   /** Why Docker tests cannot run (when !ok), with the command that fixes it. */
   reason?: string;

@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runProcess } from '@hsm/host';
 
-export interface PythonPackageSpec {
+interface PythonPackageSpec {
   /** Distribution name, e.g. `demo-client`. */
   name: string;
   version: string;

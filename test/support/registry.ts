@@ -148,7 +148,7 @@ export function definition(name: string, version: string, extra: Record<string, 
   };
 }
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;

@@ -32,7 +32,7 @@ export async function buildDriver(): Promise<string> {
   return outfile;
 }
 
-export interface DriverRun {
+interface DriverRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -41,7 +41,7 @@ export interface DriverRun {
   result?: { ok?: unknown; error?: string; message?: string };
 }
 
-export interface DriverOptions {
+interface DriverOptions {
   env?: Record<string, string>;
   /** Called with each stderr line as it arrives, with the child to signal. */
   onStderrLine?: (line: string, child: ReturnType<typeof spawn>) => void;

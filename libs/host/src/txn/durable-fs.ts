@@ -6,7 +6,7 @@ import { open, rename, rm, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 
-export interface FileBytes {
+interface FileBytes {
   bytes: Buffer;
   /** Permission bits to give the file (exactly, ignoring umask); omitted → 0o666 minus umask. */
   mode?: number;
@@ -33,7 +33,7 @@ export async function fsyncDir(dir: string): Promise<void> {
  * What a write may leave to the caller: `syncDir: false` skips the folder's fsync (the caller syncs each folder
  * once, see applyFiles); `syncFile: false` skips the file's (only for a file whose torn content is harmless).
  */
-export interface Durability {
+interface Durability {
   syncFile?: boolean;
   syncDir?: boolean;
 }

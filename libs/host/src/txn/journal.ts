@@ -88,7 +88,7 @@ export async function removeJournal(projectDir: string, { durable = true }: { du
   if (durable) await fsyncDir(dir);
 }
 
-export type ReadJournal = { kind: 'none' } | { kind: 'torn' } | { kind: 'journal'; journal: Journal };
+type ReadJournal = { kind: 'none' } | { kind: 'torn' } | { kind: 'journal'; journal: Journal };
 
 /** Reads the journal without creating anything (a read-only command must not leave `.hsm/` behind). */
 export async function readJournal(projectDir: string): Promise<ReadJournal> {
