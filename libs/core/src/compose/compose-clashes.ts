@@ -4,7 +4,7 @@
  * environment and `.env` (issue 9 items 4, 5). Every clash is collected and reported at once, each naming the
  * file:line of both sides.
  */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { HsmError, ErrorCodes, type ErrorCode } from '../errors.js';
 import { publishedPorts, bindingsClash, type PortBinding } from './published-ports.js';
 import { interpolate, type ComposeEnv } from './compose-project.js';
@@ -121,8 +121,7 @@ export function readComposeFile(source: ComposeSource, env: ComposeEnv): { servi
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const service = String(pair.key.value);
     names.push({ name: service, location: at(pair.key.range?.[0]) });
-    if (!isMap(pair.value)) continue;
-    const ports = pair.value.get('ports', true);
+    const ports = mapValue(doc, pair.value, 'ports');
     if (!isSeq(ports)) continue;
     for (const item of ports.items) {
       const value = isScalar(item) ? item.value : isMap(item) ? item.toJSON() : undefined;
@@ -132,6 +131,31 @@ export function readComposeFile(source: ComposeSource, env: ComposeEnv): { servi
     }
   }
   return { services: names, bindings };
+}
+
+/** The node behind an alias (`*name`), or the node itself. */
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/**
+ * `key` of a mapping as YAML's merge keys give it (what Compose reads): the map's own entry, else the first
+ * `<<: *anchor` (or `<<: [*a, *b]`) source that has it; aliases followed.
+ */
+function mapValue(doc: Document, node: unknown, key: string, depth = 0): unknown {
+  const map = deref(doc, node);
+  if (!isMap(map) || depth > 16) return undefined;
+  const own = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (own) return deref(doc, own.value);
+  for (const p of map.items) {
+    if (!isScalar(p.key) || typeof p.key.value !== 'symbol') continue; // `<<` is parsed as a symbol with merge: true
+    const merged = deref(doc, p.value);
+    for (const source of isSeq(merged) ? merged.items : [merged]) {
+      const found = mapValue(doc, source, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** A `ports:` entry with `${VAR}` substituted the way Compose does it. */
