@@ -113,6 +113,16 @@ describe('editing the stack', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('`hsm use` with a component no registry has says nothing was written, not "used by group … in hsm.yaml" / `hsm remove`', async () => {
+    const dir = await initProject();
+    const before = snapshot(dir);
+    const r = await hsm(['use', 'cache', 'redis-cach', '--no-install'], { cwd: dir });
+    expect({ code: r.code, error: errorCode(r) }).toEqual({ code: 2, error: 'HSM_COMPONENT_NOT_FOUND' });
+    expect(r.stderr).not.toMatch(/in hsm\.yaml|hsm remove/);
+    expect(r.stderr).toMatch(/hsm search redis-cach/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('plan shows a unified diff and changes nothing; sync --check exits 3 on drift', async () => {
     const dir = await initProject();
     expect((await hsm(['add', 'redis', '--no-sync'], { cwd: dir })).code).toBe(0);
