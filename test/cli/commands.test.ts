@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hsm, tempDir, snapshot, errorCode } from '../support/hsm-cli.js';
+import { freePort } from '../support/free-port.mjs';
 
 async function initProject(): Promise<string> {
   const dir = await tempDir('hsm-cmd-');
@@ -220,5 +221,27 @@ describe('command line contract', () => {
     expect(r.json.error.code).toBe('HSM_LOCKED');
     expect(r.json.error.message).toContain(String(process.pid));
     expect(r.json.error.hint).toContain('--wait');
+  });
+});
+
+describe('a registry service that does not answer', () => {
+  test('the hint offers --offline only to commands that take it', async () => {
+    const dir = await tempDir('hsm-down-');
+    const port = await freePort();
+    await writeFile(join(dir, 'hsm.yaml'), `version: 1\nname: down\nbuiltin: false\nregistries:\n  - { name: team, url: "http://127.0.0.1:${port}" }\ncomponents: {}\n`);
+    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+    const hints: Record<string, string | undefined> = {};
+    for (const args of [
+      ['search', 'mail'],
+      ['info', 'mailpit'],
+      ['add', 'mailpit', '--no-install'],
+    ]) {
+      const r = await hsm([...args, '--json'], { cwd: dir, env });
+      expect({ code: r.code, error: r.json?.error?.code }).toEqual({ code: 1, error: 'HSM_NETWORK' });
+      hints[args[0]] = r.json.error.hint;
+    }
+    expect(hints.search).not.toContain('--offline');
+    expect(hints.info).not.toContain('--offline');
+    expect(hints.add).toContain('--offline'); // `hsm add` takes it
   });
 });
