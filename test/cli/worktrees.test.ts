@@ -149,6 +149,14 @@ describe('worktrees: refusals', () => {
     expect(r.stderr).toContain('add `.env` to .gitignore');
   });
 
+  test('sync --check in a second worktree that was never synced: drift in .env alone, and no advice to commit it', async () => {
+    const { others } = await repoWithWorktrees(1);
+    const r = await hsm(['sync', '--check', '--json'], { cwd: others[0] });
+    expect({ code: r.code, error: r.json?.error?.code, message: r.json?.error?.message }).toEqual({ code: 3, error: 'HSM_DRIFT', message: 'artifacts differ from hsm.yaml: .env' });
+    expect(r.json.error.hint).toContain('hsm sync');
+    expect(r.json.error.hint).not.toContain('commit the result');
+  });
+
   test('hsm up in a second worktree that was never synced is refused before Compose runs', async () => {
     const { others } = await repoWithWorktrees(1);
     const r = await hsm(['up'], { cwd: others[0] });
