@@ -125,6 +125,23 @@ describe('worktrees: a project Compose names after its directory (issue 9 item 6
   });
 });
 
+describe("worktrees: the user's own published ports", () => {
+  test("a second worktree's shifted port keeps off a host port the user's compose file publishes", async () => {
+    // slot 1 would move web's 18450 to 19451, which the user's own service publishes in the same Compose project
+    const repo = await repoWithWorktrees(1, undefined, { 'compose.yml': 'services:\n  app:\n    image: example/app:1\n    ports: ["127.0.0.1:${APP_PORT:-19451}:80"]\n' });
+    const [wt] = repo.others;
+    expect((await hsm(['sync', '--no-install'], { cwd: wt })).code).toBe(0);
+    const port = (await hsm(['ports', '--json'], { cwd: wt })).json.ports[0].port;
+    expect(port % 10).toBe(1);
+    expect(port).not.toBe(19451);
+    // a checkout whose block an earlier hsm put on that port is moved off it by the next sync (not stuck on PORT_CLASH)
+    await writeFile(join(wt, '.env'), (await readFile(join(wt, '.env'), 'utf8')).replace(`HSM_PORT_WEB_18450=${port}`, 'HSM_PORT_WEB_18450=19451'));
+    const healed = await hsm(['sync', '--no-install'], { cwd: wt });
+    expect({ code: healed.code, stderr: healed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await hsm(['ports', '--json'], { cwd: wt })).json.ports[0].port).toBe(port);
+  });
+});
+
 describe('worktrees: refusals', () => {
   test('a tracked .env in a second worktree is HSM_ENV_TRACKED and nothing is written', async () => {
     const root = await repoWithWorktrees(0, 'hsm.local.yaml\n.hsm/\n');

@@ -157,7 +157,8 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
     userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [],
-    env: composeEnvironment(files['.env'], files.environment),
+    // the committed view: a checkout's own ports (hsm's `.env` block) are chosen off the user's (userHostPorts)
+    env: composeEnvironment(withoutInstanceBlock(files['.env']), files.environment),
     projectDir: composeRoot,
     link: manifest.compose?.link ?? 'include',
   });

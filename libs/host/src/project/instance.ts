@@ -16,6 +16,7 @@ import {
   checkSlot,
   declaredPorts,
   instancePorts,
+  userHostPorts,
   instanceProjectName,
   instanceBlockValues,
   instanceDotenvPath,
@@ -112,8 +113,8 @@ export async function dotenvIgnored(dir: string, file = '.env'): Promise<boolean
 }
 
 /** The host ports the slot would take that something outside this checkout's stack holds (probed, in rounds). */
-async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: number, projectName: string): Promise<Set<number>> {
-  const inUse = new Set<number>();
+async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: number, projectName: string, taken: ReadonlySet<number>): Promise<Set<number>> {
+  const inUse = new Set<number>(taken);
   if (slot === 0) return inUse;
   let ours: Set<string> | undefined;
   for (let round = 0; round < 50; round++) {
@@ -146,7 +147,9 @@ export async function instanceOf(project: LoadedProject, plan: SyncPlan, options
   const composeText = plannedCompose(plan, project.files).text;
   const change = plan.changes.find((c) => c.path === instanceDotenvPath(plan));
   const projectName = instanceProjectName(plan.projectName, slot);
-  const inUse = options.quick ? new Set<number>() : await portsInUseFor(declaredPorts(composeText), slot, projectName);
+  // the user's own services' host ports are not moved: the slot's ports keep off them as off ports in use
+  const userPorts = userHostPorts(project.files);
+  const inUse = options.quick ? userPorts : await portsInUseFor(declaredPorts(composeText), slot, projectName, userPorts);
   return planInstance({ slot, baseName: plan.projectName, composeText, dotenv: change ? change.after : project.files['.env'], resolved: project.resolution.components, configured: plan.configured, inUse });
 }
 
