@@ -58,8 +58,8 @@ export function checkComposeClashes(input: ClashCheckInput): void {
       }
     }
     // A user service named like one of ours is an override Compose merges into ours (or a clash reported
-    // above), not a second publisher.
-    userBindings.push(...bindings.filter((b) => !ourLocation.has(b.service)));
+    // above); Compose appends its `ports:` to ours, so they count too (an entry equal to ours is kept once)
+    userBindings.push(...bindings);
   }
 
   const seen: Located[] = [];
@@ -79,13 +79,16 @@ export function checkComposeClashes(input: ClashCheckInput): void {
   for (const u of userBindings) {
     for (const b of ours.bindings) {
       const key = `${u.location} ${b.service}`;
-      if (!bindingsClash(u, b) || reported.has(key)) continue;
+      if (!bindingsClash(u, b) || reported.has(key) || (u.service === b.service && sameBinding(u, b))) continue;
       reported.add(key);
       clashes.push({
         code: ErrorCodes.PORT_CLASH,
         location: u.location,
         message: `host port ${b.port}/${b.protocol} is published twice: by service ${u.service} in ${u.location} (\`${u.spec}\`) and by service ${b.service} of ${owner(b.service)} (\`${b.spec}\`, ${b.location})`,
-        hint: `change or remove the host port in ${u.file}, or pick another component than ${input.owners.get(b.service)}`,
+        hint:
+          u.service === b.service
+            ? `Compose adds the ports of your \`${u.service}\` to the stack's, it does not replace them: remove the host port from ${u.file}, or move the stack's (\`hsm info ${input.owners.get(b.service)}\` lists its options)`
+            : `change or remove the host port in ${u.file}, or pick another component than ${input.owners.get(b.service)}`,
       });
     }
   }
@@ -96,6 +99,11 @@ export function checkComposeClashes(input: ClashCheckInput): void {
     details: clashes.map((c) => `${c.message} — ${c.hint}`),
     hint: 'fix each one as its line says, then run the command again',
   });
+}
+
+/** One binding written twice (an override repeating the stack's entry): Compose publishes it once. */
+function sameBinding(a: PortBinding, b: PortBinding): boolean {
+  return a.ip === b.ip && a.port === b.port && a.protocol === b.protocol && a.target === b.target;
 }
 
 /** The services of a compose file and the host ports they publish (interpolated), with file:line:col. */

@@ -244,6 +244,23 @@ describe('renderCompose plan-time errors', () => {
     expect(at(`${common}services:\n  web:\n    <<: *common\n    image: nginx\n    ports: ["8081:80"]\n`)).toBeUndefined();
   });
 
+  test("an override of a stack service (compose.link: env) whose ports Compose appends to the stack's: a clash unless the same entry", () => {
+    const at = (text: string) => {
+      try {
+        render([qdrant, cache], { userCompose: { file: 'compose.yaml', text }, link: 'env' });
+        return undefined;
+      } catch (e) {
+        return `${(e as HsmError).code} ${(e as HsmError).location}`;
+      }
+    };
+    // the same entry twice is one binding; another address for the same host port binds twice and `up` fails
+    expect(at('services:\n  qdrant:\n    ports: ["6333:6333"]\n')).toBeUndefined();
+    expect(at('services:\n  qdrant:\n    ports: ["127.0.0.1:6333:6333"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+    expect(at('services:\n  qdrant:\n    ports: ["6333:80"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+    // an override publishing another stack service's port
+    expect(at('services:\n  qdrant:\n    ports: ["6379:6380"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+  });
+
   test("with include linking, a service of the user's file named like a stack service is a clash", () => {
     const userCompose = { file: 'compose.yaml', text: 'services:\n  web: { image: nginx }\n  qdrant:\n    image: mine\n' };
     try {
