@@ -31,7 +31,8 @@ export function parseDotenv(text: string | null, outer: ComposeEnv = {}): Record
       const body = end === undefined ? rest.slice(1) : rest.slice(1, end + 1);
       value =
         interpolate(
-          body.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n'] ?? c),
+          // `\$` is a literal dollar (uv and Compose read it so; hsm.env writes it): `$$` to interpolate
+          body.replace(/\\([nrt"\\$])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', $: '$$' })[c as 'n'] ?? c),
           { ...outer, ...out },
         ) ?? '';
     } else {
