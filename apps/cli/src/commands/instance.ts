@@ -1,6 +1,7 @@
 /** `hsm ports`, `hsm env`, `hsm instance`: this checkout's instance of the stack (issue 12). */
-import { HsmError, ErrorCodes, MAX_SLOT, parseDotenv, INSTANCE_ENV_FILE } from '@hsm/core';
-import { findProjectDir, syncProject, describeCheckout, readSlot, writeSlot, type SyncReport } from '@hsm/host';
+import { HsmError, ErrorCodes, MAX_SLOT, parseDotenv, parseManifest, INSTANCE_ENV_FILE } from '@hsm/core';
+import { composeStack, findProjectDir, readManifestText, refuseLeavingContainers, syncProject, describeCheckout, readSlot, writeSlot, type SyncReport } from '@hsm/host';
+import { bundledSchemaDir } from '../schema-dir.js';
 import type { Command, CommandContext } from '../commands.js';
 import { reporter, syncOptions, summarize } from '../pipeline.js';
 
@@ -54,6 +55,9 @@ export const instance: Command = async (ctx) => {
     if (slot !== 0 && holders.length) {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot ${slot} is held by another worktree (${holders.join(', ')}): both would run one Compose project`, { hint: 'choose another slot: `hsm instance N`' });
     }
+    // this checkout's running stack would be left behind in its old Compose project
+    const stack = await composeStack(dir, parseManifest(await readManifestText(dir, bundledSchemaDir())).manifest).catch(() => null);
+    if (stack?.instance && stack.instance.slot !== slot) await refuseLeavingContainers(stack.dir, stack.instance.projectName, slot);
     // stored inside the sync's project lock, before the plan reads it
     const report = await syncProject(dir, reporter(ctx.out), { ...syncOptions(ctx, 'instance'), beforePlan: () => writeSlot(dir, slot) });
     return {

@@ -198,6 +198,32 @@ export async function checkoutProjectName(dir: string, baseName: string, dotenv:
  * worktree set to the same slot) would be silently adopted — the stacks would share containers and data.
  */
 export async function refuseForeignContainers(dir: string, projectName: string): Promise<void> {
+  for (const c of await projectContainerDirs(dir, projectName)) {
+    if (c.here || c.workingDir === '') continue;
+    throw new HsmError(ErrorCodes.INSTANCE_CLASH, `container ${c.name} of Compose project ${projectName} belongs to another checkout (${c.workingDir}); starting here would share its containers and data`, {
+      hint: `give this checkout its own instance: \`hsm instance N\` (a free slot from 1 to ${MAX_SLOT}), or stop that stack: \`hsm -C ${c.workingDir} down\``,
+    });
+  }
+}
+
+/**
+ * Before `hsm instance N|--primary` moves this checkout to another Compose project: containers of its current one
+ * that this directory started would keep running (ports, data) where `hsm down` no longer reaches them.
+ */
+export async function refuseLeavingContainers(dir: string, projectName: string, slot: number): Promise<void> {
+  const mine = (await projectContainerDirs(dir, projectName)).filter((c) => c.here);
+  if (mine.length === 0) return;
+  throw new HsmError(
+    ErrorCodes.INSTANCE_INVALID,
+    `this checkout's stack (Compose project ${projectName}) has containers (${mine.map((c) => c.name).join(', ')}): moving it to instance ${slot} would leave them running where hsm no longer reaches them`,
+    {
+      hint: 'stop it first: `hsm down`, then run `hsm instance` again',
+    },
+  );
+}
+
+/** Containers (running or not) of a Compose project, with the directory that started each and whether it is `dir`. */
+async function projectContainerDirs(dir: string, projectName: string): Promise<{ name: string; workingDir: string; here: boolean }[]> {
   let r;
   try {
     r = await runProcess(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Names}}\t{{.Label "com.docker.compose.project.working_dir"}}'], {
@@ -205,15 +231,14 @@ export async function refuseForeignContainers(dir: string, projectName: string):
       timeoutMs: 15_000,
     });
   } catch {
-    return; // no docker CLI: `up` itself says so
+    return []; // no docker CLI: no containers
   }
-  if (r.exitCode !== 0) return;
+  if (r.exitCode !== 0) return [];
   const here = await realpath(dir).catch(() => dir);
+  const out: { name: string; workingDir: string; here: boolean }[] = [];
   for (const line of r.stdout.split('\n').filter((l) => l.includes('\t'))) {
     const [name, workingDir] = line.split('\t');
-    if (workingDir === '' || workingDir === dir || (await realpath(workingDir).catch(() => workingDir)) === here) continue;
-    throw new HsmError(ErrorCodes.INSTANCE_CLASH, `container ${name} of Compose project ${projectName} belongs to another checkout (${workingDir}); starting here would share its containers and data`, {
-      hint: `give this checkout its own instance: \`hsm instance N\` (a free slot from 1 to ${MAX_SLOT}), or stop that stack: \`hsm -C ${workingDir} down\``,
-    });
+    out.push({ name, workingDir, here: workingDir === dir || (workingDir !== '' && (await realpath(workingDir).catch(() => workingDir)) === here) });
   }
+  return out;
 }
