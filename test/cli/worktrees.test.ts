@@ -122,6 +122,12 @@ describe('worktrees: a project Compose names after its directory (issue 9 item 6
     // nothing derived from either directory is committed
     expect(await readFile(join(wt, 'docker-compose.hsm.yml'), 'utf8')).toBe(await readFile(join(repo.main, 'docker-compose.hsm.yml'), 'utf8'));
     expect(await git(wt, 'status', '--porcelain')).toBe('');
+    // --primary there: slot 0's ports, but Compose still names the project after this directory — not the main's stack
+    const primary = await hsm(['instance', '--primary', '--no-install'], { cwd: wt });
+    expect(primary.code).toBe(0);
+    expect(primary.stdout).toContain('Compose project wt1');
+    expect(primary.stdout).not.toContain("shares the main checkout's containers");
+    expect(primary.stdout).toContain('same host ports as the main checkout (main)');
   });
 });
 

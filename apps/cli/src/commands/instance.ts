@@ -56,13 +56,24 @@ export const instance: Command = async (ctx) => {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot ${slot} is held by another worktree (${holders.join(', ')}): both would run one Compose project`, { hint: 'choose another slot: `hsm instance N`' });
     }
     // this checkout's running stack would be left behind in its old Compose project
-    const stack = await composeStack(dir, parseManifest(await readManifestText(dir, bundledSchemaDir())).manifest).catch(() => null);
+    const { manifest } = parseManifest(await readManifestText(dir, bundledSchemaDir()));
+    const stack = await composeStack(dir, manifest).catch(() => null);
     if (stack?.instance && stack.instance.slot !== slot) await refuseLeavingContainers(stack.dir, stack.instance.projectName, slot);
     // stored inside the sync's project lock, before the plan reads it
     const report = await syncProject(dir, reporter(ctx.out), { ...syncOptions(ctx, 'instance'), beforePlan: () => writeSlot(dir, slot) });
+    let note = '';
+    if (slot === 0 && !checkout.primary) {
+      // slot 0 is the main checkout's ports; its containers only when Compose names both projects alike (not after the directory)
+      const main = checkout.siblings[0] ? await composeStack(checkout.siblings[0], manifest).catch(() => null) : null;
+      const mainProject = main?.instance?.projectName;
+      note =
+        mainProject === report.instance.projectName
+          ? "\nnote: this worktree now shares the main checkout's containers, volumes and ports"
+          : `\nnote: the same host ports as the main checkout (${mainProject ?? 'its stack'}), in its own Compose project: only one of the two stacks can run at a time`;
+    }
     return {
       data: { slot, project: report.instance.projectName, written: report.written },
-      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${slot === 0 && !checkout.primary ? "\nnote: this worktree now shares the main checkout's containers, volumes and ports" : ''}`,
+      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${note}`,
     };
   }
   const { instance: current } = await inspect(ctx, 'instance');
