@@ -245,3 +245,19 @@ describe('a registry service that does not answer', () => {
     expect(hints.add).toContain('--offline'); // `hsm add` takes it
   });
 });
+
+describe("the clash check sees an include's env_file (Compose interpolates the included file with it)", () => {
+  test('a port set in the env_file of an `include:` entry clashes; the project .env still wins over it', async () => {
+    const dir = await initProject();
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'compose.yaml'), 'include:\n  - path: ./sub/base.yml\n    env_file: ./sub/base.env\nservices:\n  app:\n    image: example/app:1\n');
+    await writeFile(join(dir, 'sub', 'base.yml'), 'services:\n  mymail:\n    image: example/mail:1\n    ports: ["${MAIL_PORT:-9999}:8025"]\n');
+    await writeFile(join(dir, 'sub', 'base.env'), 'MAIL_PORT=8025\n');
+    const before = snapshot(dir);
+    const r = await hsm(['add', 'mailpit', '--no-install', '--json'], { cwd: dir });
+    expect({ code: r.code, error: r.json?.error?.code, at: r.json?.error?.message.split(': ')[0] }).toEqual({ code: 2, error: 'HSM_PORT_CLASH', at: 'sub/base.yml:4:13' });
+    expect(snapshot(dir)).toEqual(before);
+    await writeFile(join(dir, '.env'), 'MAIL_PORT=18025\n');
+    expect((await hsm(['add', 'mailpit', '--no-install'], { cwd: dir })).code).toBe(0);
+  });
+});

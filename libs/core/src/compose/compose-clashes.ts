@@ -11,6 +11,8 @@ import { interpolate, type ComposeEnv } from './compose-project.js';
 
 export interface ComposeSource {
   text: string;
+  /** Values its `include:` entry's env_file gives (the project's env wins over them). */
+  envDefaults?: Record<string, string>;
   /** Its name as shown in messages, relative to the project, e.g. `docker/docker-compose-base.yml`. */
   file: string;
 }
@@ -133,7 +135,7 @@ export function readComposeFile(source: ComposeSource, env: ComposeEnv): { servi
     if (!isSeq(ports)) continue;
     for (const item of ports.items) {
       const value = isScalar(item) ? item.value : isMap(item) ? item.toJSON() : undefined;
-      for (const b of publishedPorts(interpolated(value, env))) {
+      for (const b of publishedPorts(interpolated(value, source.envDefaults ? { ...source.envDefaults, ...env } : env))) {
         bindings.push({ ...b, service, file: source.file, location: at((item as Node).range?.[0]) });
       }
     }
