@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hsm, tempDir, snapshot, errorCode } from '../support/hsm-cli.js';
+import { freePort } from '../support/free-port.mjs';
 
 async function initProject(): Promise<string> {
   const dir = await tempDir('hsm-cmd-');
@@ -113,6 +114,16 @@ describe('editing the stack', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('`hsm use` with a component no registry has says nothing was written, not "used by group … in hsm.yaml" / `hsm remove`', async () => {
+    const dir = await initProject();
+    const before = snapshot(dir);
+    const r = await hsm(['use', 'cache', 'redis-cach', '--no-install'], { cwd: dir });
+    expect({ code: r.code, error: errorCode(r) }).toEqual({ code: 2, error: 'HSM_COMPONENT_NOT_FOUND' });
+    expect(r.stderr).not.toMatch(/in hsm\.yaml|hsm remove/);
+    expect(r.stderr).toMatch(/hsm search redis-cach/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('plan shows a unified diff and changes nothing; sync --check exits 3 on drift', async () => {
     const dir = await initProject();
     expect((await hsm(['add', 'redis', '--no-sync'], { cwd: dir })).code).toBe(0);
@@ -210,5 +221,43 @@ describe('command line contract', () => {
     expect(r.json.error.code).toBe('HSM_LOCKED');
     expect(r.json.error.message).toContain(String(process.pid));
     expect(r.json.error.hint).toContain('--wait');
+  });
+});
+
+describe('a registry service that does not answer', () => {
+  test('the hint offers --offline only to commands that take it', async () => {
+    const dir = await tempDir('hsm-down-');
+    const port = await freePort();
+    await writeFile(join(dir, 'hsm.yaml'), `version: 1\nname: down\nbuiltin: false\nregistries:\n  - { name: team, url: "http://127.0.0.1:${port}" }\ncomponents: {}\n`);
+    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+    const hints: Record<string, string | undefined> = {};
+    for (const args of [
+      ['search', 'mail'],
+      ['info', 'mailpit'],
+      ['add', 'mailpit', '--no-install'],
+    ]) {
+      const r = await hsm([...args, '--json'], { cwd: dir, env });
+      expect({ code: r.code, error: r.json?.error?.code }).toEqual({ code: 1, error: 'HSM_NETWORK' });
+      hints[args[0]] = r.json.error.hint;
+    }
+    expect(hints.search).not.toContain('--offline');
+    expect(hints.info).not.toContain('--offline');
+    expect(hints.add).toContain('--offline'); // `hsm add` takes it
+  });
+});
+
+describe("the clash check sees an include's env_file (Compose interpolates the included file with it)", () => {
+  test('a port set in the env_file of an `include:` entry clashes; the project .env still wins over it', async () => {
+    const dir = await initProject();
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'compose.yaml'), 'include:\n  - path: ./sub/base.yml\n    env_file: ./sub/base.env\nservices:\n  app:\n    image: example/app:1\n');
+    await writeFile(join(dir, 'sub', 'base.yml'), 'services:\n  mymail:\n    image: example/mail:1\n    ports: ["${MAIL_PORT:-9999}:8025"]\n');
+    await writeFile(join(dir, 'sub', 'base.env'), 'MAIL_PORT=8025\n');
+    const before = snapshot(dir);
+    const r = await hsm(['add', 'mailpit', '--no-install', '--json'], { cwd: dir });
+    expect({ code: r.code, error: r.json?.error?.code, at: r.json?.error?.message.split(': ')[0] }).toEqual({ code: 2, error: 'HSM_PORT_CLASH', at: 'sub/base.yml:4:13' });
+    expect(snapshot(dir)).toEqual(before);
+    await writeFile(join(dir, '.env'), 'MAIL_PORT=18025\n');
+    expect((await hsm(['add', 'mailpit', '--no-install'], { cwd: dir })).code).toBe(0);
   });
 });

@@ -122,6 +122,29 @@ describe('worktrees: a project Compose names after its directory (issue 9 item 6
     // nothing derived from either directory is committed
     expect(await readFile(join(wt, 'docker-compose.hsm.yml'), 'utf8')).toBe(await readFile(join(repo.main, 'docker-compose.hsm.yml'), 'utf8'));
     expect(await git(wt, 'status', '--porcelain')).toBe('');
+    // --primary there: slot 0's ports, but Compose still names the project after this directory — not the main's stack
+    const primary = await hsm(['instance', '--primary', '--no-install'], { cwd: wt });
+    expect(primary.code).toBe(0);
+    expect(primary.stdout).toContain('Compose project wt1');
+    expect(primary.stdout).not.toContain("shares the main checkout's containers");
+    expect(primary.stdout).toContain('same host ports as the main checkout (main)');
+  });
+});
+
+describe("worktrees: the user's own published ports", () => {
+  test("a second worktree's shifted port keeps off a host port the user's compose file publishes", async () => {
+    // slot 1 would move web's 18450 to 19451, which the user's own service publishes in the same Compose project
+    const repo = await repoWithWorktrees(1, undefined, { 'compose.yml': 'services:\n  app:\n    image: example/app:1\n    ports: ["127.0.0.1:${APP_PORT:-19451}:80"]\n' });
+    const [wt] = repo.others;
+    expect((await hsm(['sync', '--no-install'], { cwd: wt })).code).toBe(0);
+    const port = (await hsm(['ports', '--json'], { cwd: wt })).json.ports[0].port;
+    expect(port % 10).toBe(1);
+    expect(port).not.toBe(19451);
+    // a checkout whose block an earlier hsm put on that port is moved off it by the next sync (not stuck on PORT_CLASH)
+    await writeFile(join(wt, '.env'), (await readFile(join(wt, '.env'), 'utf8')).replace(`HSM_PORT_WEB_18450=${port}`, 'HSM_PORT_WEB_18450=19451'));
+    const healed = await hsm(['sync', '--no-install'], { cwd: wt });
+    expect({ code: healed.code, stderr: healed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await hsm(['ports', '--json'], { cwd: wt })).json.ports[0].port).toBe(port);
   });
 });
 
@@ -147,6 +170,14 @@ describe('worktrees: refusals', () => {
     const r = await hsm(['sync', '--no-install'], { cwd: others[0] });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('add `.env` to .gitignore');
+  });
+
+  test('sync --check in a second worktree that was never synced: drift in .env alone, and no advice to commit it', async () => {
+    const { others } = await repoWithWorktrees(1);
+    const r = await hsm(['sync', '--check', '--json'], { cwd: others[0] });
+    expect({ code: r.code, error: r.json?.error?.code, message: r.json?.error?.message }).toEqual({ code: 3, error: 'HSM_DRIFT', message: 'artifacts differ from hsm.yaml: .env' });
+    expect(r.json.error.hint).toContain('hsm sync');
+    expect(r.json.error.hint).not.toContain('commit the result');
   });
 
   test('hsm up in a second worktree that was never synced is refused before Compose runs', async () => {

@@ -91,9 +91,18 @@ describeDocker('hsm up waits until the stack is ready', () => {
   test('a one-shot service that exits 0 is a success', async () => {
     const r = await hsm(['up', 'seed-init', 'seed-app', '--json'], { cwd: dir });
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-    const states = Object.fromEntries(JSON.parse(r.stdout.trim().split('\n').pop()!).services.map((s: { service: string; state: string }) => [s.service, s.state]));
+    const states = Object.fromEntries(JSON.parse(r.stdout).services.map((s: { service: string; state: string }) => [s.service, s.state]));
     expect(states).toEqual({ 'seed-app': 'running', 'seed-init': 'exited 0 (completed)' });
   }, 90_000);
+
+  test('--json: stdout is one JSON document (Compose writes its own output to stderr); ps lists the containers', async () => {
+    const ps = await hsm(['ps', '--json'], { cwd: dir });
+    expect(ps.code).toBe(0);
+    expect(JSON.parse(ps.stdout).containers.map((c: { Service: string }) => c.Service)).toContain('seed-app');
+    const logs = await hsm(['logs', 'seed-init', '--json'], { cwd: dir });
+    expect({ code: logs.code, stdout: JSON.parse(logs.stdout) }).toEqual({ code: 0, stdout: { exitCode: 0 } });
+    expect(logs.stderr).toContain('seed-init');
+  }, 60_000);
 
   test('a service that never turns healthy fails within the timeout, named, with its healthcheck output and logs', async () => {
     const started = Date.now();

@@ -125,6 +125,12 @@ describeDocker('two worktrees of one project run their stacks side by side', () 
     expect(await git(main, 'status', '--porcelain')).toBe('');
     expect(await git(second, 'status', '--porcelain')).toBe('');
 
+    // moving a checkout whose stack runs would leave those containers running, out of hsm's reach
+    const moved = await hsm(second, 'instance', '5', '--json');
+    expect({ code: moved.exitCode, error: JSON.parse(moved.stdout).error?.code }).toEqual({ code: 2, error: 'HSM_INSTANCE_INVALID' });
+    expect(JSON.parse(moved.stdout).error.hint).toContain('hsm down');
+    expect(JSON.parse(ok(await hsm(second, 'instance', '--json')).stdout).slot).toBe(1);
+
     ok(await hsm(second, 'down'));
     expect(await projectContainers(`${PROJECT}-1`)).toEqual([]);
     expect((await httpGetText(port)).trim()).toBe(first);

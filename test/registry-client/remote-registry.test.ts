@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, resolve, type HsmError, type Manifest, type Lockfile, type RegistrySnapshot } from '@hsm/core';
-import { RemoteRegistry, RegistryHttp, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
+import { RemoteRegistry, RegistryHttp, resolveWithRegistries, storeToken, tokenFor, cacheFolderName, cacheSize, cleanCache } from '@hsm/host';
 import { ADMIN_TOKEN, startRegistry, type TestRegistry } from '../support/registry.js';
 import { tempDir } from '../support/files.js';
 
@@ -176,6 +176,16 @@ describe('fetch against the real service', () => {
     await again.fetch(['rc-b', 'rc-a']); // unlocked rc-a: every cached version
     expect(again.snapshot.components.get('rc-a')!.map((e) => e.version)).toEqual(['2.0.0']);
     await expect(remote({ cacheRoot: root, manifest, offline: true }).fetch(['rc-zzz'])).rejects.toThrow(/rc-zzz/);
+  });
+
+  test('a component whose every version is yanked is reported as yanked, not as "not in any registry"', async () => {
+    await put(def('rc-all-yanked', '1.0.0'));
+    const yank = await fetch(`${service.url}/v1/components/rc-all-yanked/versions/1.0.0/yank`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(yank.status).toBe(200);
+    const manifest = manifestWith({ 'rc-all-yanked': {} });
+    const r = remote({ cacheRoot: await tempDir('hsm-c-'), manifest });
+    const e = (await resolveWithRegistries([{ snapshot: r.snapshot, fetch: (names) => r.fetch(names), remote: r }], { manifest, overlay: {} }).catch((x: unknown) => x)) as HsmError;
+    expect({ code: e.code, said: [e.message, ...e.details].join('\n') }).toEqual({ code: 'HSM_UNSATISFIABLE', said: expect.stringContaining('rc-all-yanked 1.0.0: yanked') });
   });
 
   test("outdated: wanted, latest and the locked version's yanked flag, for every component in one request", async () => {

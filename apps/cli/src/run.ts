@@ -21,8 +21,10 @@ export async function run(argv: string[]): Promise<number> {
   const jsonWanted = argv.includes('--json');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   let out: Output = createOutput({ json: jsonWanted, quiet: false, verbose, color: false });
+  let running: CommandSpec | undefined;
   try {
     const { spec, name, values, positionals } = parse(argv);
+    running = spec;
     out = createOutput({
       json: Boolean(values.json),
       quiet: Boolean(values.quiet),
@@ -51,8 +53,14 @@ export async function run(argv: string[]): Promise<number> {
     out.data(result.data ?? null, result.text);
     return result.exitCode ?? 0;
   } catch (e) {
-    return report(out, e);
+    return report(out, running && !('offline' in running.options) ? withoutOfflineHint(e) : e);
   }
+}
+
+/** A registry service that did not answer: the hint's `--offline` only where the command takes it. */
+function withoutOfflineHint(e: unknown): unknown {
+  if (!(e instanceof HsmError) || e.code !== ErrorCodes.NETWORK || !e.hint?.includes('--offline')) return e;
+  return new HsmError(e.code, e.message, { hint: 'check that the registry is running and reachable', details: e.details, location: e.location, cause: e.cause, exitCode: e.exitCode });
 }
 
 function parse(argv: string[]): { spec?: CommandSpec; name?: string; values: Record<string, unknown>; positionals: string[] } {

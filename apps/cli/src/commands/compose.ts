@@ -1,6 +1,6 @@
 /** `hsm up|down|ps|logs`: thin wrappers running docker compose with the stack's files and project name. */
 import { HsmError, ErrorCodes, parseManifest } from '@hsm/core';
-import { checkBeforeUp, composeRun, composeStack, detectCompose, findProjectDir, readManifestText, runnableStack, waitForServices, describePhase, notReadyError, type RunnableStack } from '@hsm/host';
+import { checkBeforeUp, composeExec, composeRun, composeStack, detectCompose, findProjectDir, readManifestText, runnableStack, waitForServices, describePhase, notReadyError, type RunnableStack } from '@hsm/host';
 import type { Command, CommandContext, CommandResult } from '../commands.js';
 import { waitProgress } from '../wait-progress.js';
 import { bundledSchemaDir } from '../schema-dir.js';
@@ -18,7 +18,7 @@ async function stackHere(ctx: CommandContext): Promise<RunnableStack> {
 
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
   const { dir, files, instance } = await stackHere(ctx);
-  const exitCode = await composeRun(dir, files, instance.projectName, args);
+  const exitCode = await composeRun(dir, files, instance.projectName, args, { stdoutToStderr: Boolean(ctx.values.json) });
   return { exitCode, data: { exitCode } };
 }
 
@@ -35,7 +35,7 @@ export const up: Command = async (ctx) => {
   const { dir, files } = stack;
   const { projectName } = stack.instance;
   await checkBeforeUp(stack);
-  const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals]);
+  const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals], { stdoutToStderr: Boolean(ctx.values.json) });
   if (exitCode !== 0 || ctx.values['detach-only']) return { exitCode, data: { exitCode } };
   const progress = waitProgress(ctx.out);
   ctx.out.log(`Waiting up to ${timeout} s for the stack to be ready (hsm up --detach-only does not wait)`);
@@ -47,5 +47,14 @@ export const up: Command = async (ctx) => {
 };
 
 export const down: Command = (ctx) => runCompose(ctx, ['down', '--remove-orphans', ...(ctx.values.volumes ? ['--volumes'] : [])]);
-export const ps: Command = (ctx) => runCompose(ctx, ['ps']);
+export const ps: Command = async (ctx) => {
+  if (!ctx.values.json) return runCompose(ctx, ['ps']);
+  // --json: Compose's own JSON (one object a line, or an array from older Compose) as `containers`
+  const { dir, files, instance } = await stackHere(ctx);
+  const r = await composeExec(dir, files, instance.projectName, ['ps', '--format', 'json'], { capture: true });
+  if (r.exitCode !== 0) process.stderr.write(r.stderr);
+  const text = r.stdout.trim();
+  const containers = r.exitCode !== 0 || text === '' ? [] : text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
+  return { exitCode: r.exitCode, data: { exitCode: r.exitCode, containers } };
+};
 export const logs: Command = (ctx) => runCompose(ctx, ['logs', ...(ctx.values.follow ? ['--follow'] : []), ...ctx.positionals]);

@@ -85,8 +85,9 @@ export const add: Command = async (ctx) => {
 };
 
 /**
- * A component `hsm add` asked for that no registry has: the resolver speaks of the edited hsm.yaml ("listed in
- * hsm.yaml", "`hsm remove X`"), but nothing was written — say so instead (issue 9 item 8).
+ * A component `hsm add` (or `hsm use`) asked for that no registry has: the resolver speaks of the edited hsm.yaml
+ * ("listed in hsm.yaml", "used by group G in hsm.yaml", "`hsm remove X`"), but nothing was written — say so
+ * instead (issue 9 item 8).
  */
 async function notFoundOnAdd(names: string[], run: () => Promise<CommandResult>): Promise<CommandResult> {
   try {
@@ -96,7 +97,7 @@ async function notFoundOnAdd(names: string[], run: () => Promise<CommandResult>)
     const name = names.find((n) => e.message.startsWith(`component ${n} is not in `));
     if (!name) throw e;
     throw new HsmError(e.code, e.message, {
-      details: e.details.filter((d) => !d.startsWith('listed in hsm.yaml')),
+      details: e.details.filter((d) => !d.startsWith('listed in hsm.yaml') && !/^used by group \S+ in hsm\.yaml/.test(d)),
       hint: `\`hsm search ${name}\` lists what the registries offer; nothing was written`,
     });
   }
@@ -177,25 +178,27 @@ export const use: Command = async (ctx) => {
   const [group, ...names] = ctx.positionals;
   checkName(group);
   for (const n of names) checkName(n);
-  return editAndSync(ctx, 'use', async (edit) => {
-    // the group owns its interface: a provider listed under `components` would be a second implementation,
-    // so swapping is one command — the replaced provider leaves `components` too
-    const registries = await edit.registries();
-    const replaced = Object.keys(edit.current.components ?? {}).filter((n) => !names.includes(n) && findVersions(registries, n).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(group))));
-    for (const r of replaced) {
-      ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
-      edit.manifest.delete(['components', r]);
-    }
-    const existing = edit.current.groups?.[group];
-    if (existing?.policy === 'one' || (existing === undefined && names.length === 1)) {
-      if (names.length !== 1) {
-        throw new HsmError(ErrorCodes.GROUP_INVALID, `group \`${group}\` takes exactly one implementation (policy: one), got ${names.length}`, {
-          hint: `pick one: \`hsm use ${group} ${names[0]}\`, or set \`policy: many\` in hsm.yaml`,
-        });
+  return notFoundOnAdd(names, () =>
+    editAndSync(ctx, 'use', async (edit) => {
+      // the group owns its interface: a provider listed under `components` would be a second implementation,
+      // so swapping is one command — the replaced provider leaves `components` too
+      const registries = await edit.registries();
+      const replaced = Object.keys(edit.current.components ?? {}).filter((n) => !names.includes(n) && findVersions(registries, n).some((f) => f.entries.some((e) => (e.definition.provides ?? []).includes(group))));
+      for (const r of replaced) {
+        ctx.out.log(`removing ${r} from components: it provided ${group}, now chosen by the group`);
+        edit.manifest.delete(['components', r]);
       }
-      if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'one', use: names[0] });
-      else edit.manifest.set(['groups', group, 'use'], names[0]);
-    } else if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'many', use: names });
-    else edit.manifest.set(['groups', group, 'use'], names);
-  });
+      const existing = edit.current.groups?.[group];
+      if (existing?.policy === 'one' || (existing === undefined && names.length === 1)) {
+        if (names.length !== 1) {
+          throw new HsmError(ErrorCodes.GROUP_INVALID, `group \`${group}\` takes exactly one implementation (policy: one), got ${names.length}`, {
+            hint: `pick one: \`hsm use ${group} ${names[0]}\`, or set \`policy: many\` in hsm.yaml`,
+          });
+        }
+        if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'one', use: names[0] });
+        else edit.manifest.set(['groups', group, 'use'], names[0]);
+      } else if (existing === undefined) edit.manifest.set(['groups', group], { policy: 'many', use: names });
+      else edit.manifest.set(['groups', group, 'use'], names);
+    }),
+  );
 };

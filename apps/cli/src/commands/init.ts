@@ -1,8 +1,8 @@
 /** `hsm init`: a starter hsm.yaml from what the project already has; git-ignores the personal overlay. */
-import { basename, join } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import { existsSync } from 'node:fs';
 import { HsmError, ErrorCodes, MANIFEST_MODELINE, initProposals, composeEnvironment, parsePyproject, pyprojectTarget } from '@hsm/core';
-import { applyFiles, acquireProjectLock, composeStack, readOptional, readWorkspaceMembers, refreshSchemaCopies } from '@hsm/host';
+import { applyFiles, acquireProjectLock, composeStack, readOptional, readWorkspaceMembers, refreshSchemaCopies, uvWorkspaceOf } from '@hsm/host';
 import type { Command } from '../commands.js';
 import { builtinRegistry } from '../catalog.js';
 import { bundledSchemaDir } from '../schema-dir.js';
@@ -24,7 +24,7 @@ export const init: Command = async (ctx) => {
   let projectName = ctx.values.name as string | undefined;
   if (pyproject) projectName ??= /^\s*name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1];
   // the Compose project the stack joins: a uv workspace member without its own compose file joins the root's
-  const { userFiles, dotenv } = await composeStack(dir, null);
+  const { userFiles, dotenv, composeDir } = await composeStack(dir, null);
   const proposals = initProposals(builtinRegistry(), {
     pyproject,
     composeFiles: userFiles,
@@ -48,27 +48,42 @@ export const init: Command = async (ctx) => {
     for (const p of proposals) lines.push(`#   ${p.component}: {}    # ${p.because}`);
   }
   const manifest = lines.join('\n') + '\n';
-  const gitignore = await readOptional(join(dir, '.gitignore'));
-  // `.env` holds secrets and, in a second worktree, that checkout's Compose project name and ports (issue 12)
-  const needed = ['hsm.local.yaml', '.hsm/', '.env'].filter((l) => !(gitignore ?? '').split(/\r?\n/).some((x) => x.trim() === l || x.trim() === `/${l}`));
   const changes: { path: string; after: string | null }[] = [{ path: 'hsm.yaml', after: manifest }];
-  if (needed.length) {
-    const base = gitignore ?? '';
-    const sep = base === '' || base.endsWith('\n') ? '' : '\n';
-    changes.push({ path: '.gitignore', after: `${base}${sep}${base ? '\n' : ''}# hsm: personal dev overlay, transaction state, per-checkout .env\n${needed.join('\n')}\n` });
-  }
+  // `.env` holds secrets and, in a second worktree, that checkout's Compose project name and ports (issue 12)
+  const ignored = [await ignoreLines(dir, '', ['hsm.local.yaml', '.hsm/', '.env'], changes)];
+  // a workspace member joining the root's Compose project: that `.env` is the root's
+  if (composeDir !== '') ignored.push(await ignoreLines(dir, composeDir, ['.env'], changes));
+  const said = ignored.filter((i) => i.lines.length).map((i) => `${i.lines.join(', ')} to ${i.path}`);
   const lock = await acquireProjectLock(dir, { waitSeconds: ctx.waitSeconds, command: 'init' });
   try {
-    await applyFiles(dir, changes);
+    // the root's .gitignore is written from the workspace root, as a sync writes the root's files (apply-plan)
+    const ws = composeDir === '' ? null : await uvWorkspaceOf(dir);
+    await applyFiles(
+      ws ? ws.root : dir,
+      changes.map((c) => (ws ? { ...c, path: posix.join(ws.member, c.path) } : c)),
+    );
     refreshSchemaCopies(dir, manifest, bundledSchemaDir());
   } finally {
     await lock.release();
   }
   const s = ctx.out.style;
   const text = [
-    `Wrote hsm.yaml${needed.length ? ' and added ' + needed.join(', ') + ' to .gitignore' : ''}`,
+    `Wrote hsm.yaml${said.length ? ` and added ${said.join(' and ')}` : ''}`,
     ...(proposals.length ? ['Catalog components matching this project:', ...proposals.map((p) => `  ${s.bold(p.component)}  (${p.because})`)] : []),
     `next: ${s.cyan('hsm add NAME')} (find names with ${s.cyan('hsm search TEXT')})`,
   ].join('\n');
   return { data: { written: changes.map((c) => c.path), proposals }, text };
 };
+
+/** The `lines` `<sub>/.gitignore` lacks, appended to it as one more change; the lines added and the file. */
+async function ignoreLines(dir: string, sub: string, lines: string[], changes: { path: string; after: string | null }[]): Promise<{ lines: string[]; path: string }> {
+  const path = sub === '' ? '.gitignore' : `${sub}/.gitignore`;
+  const gitignore = await readOptional(join(dir, path));
+  const needed = lines.filter((l) => !(gitignore ?? '').split(/\r?\n/).some((x) => x.trim() === l || x.trim() === `/${l}`));
+  if (needed.length) {
+    const base = gitignore ?? '';
+    const sep = base === '' || base.endsWith('\n') ? '' : '\n';
+    changes.push({ path, after: `${base}${sep}${base ? '\n' : ''}# hsm: personal dev overlay, transaction state, per-checkout .env\n${needed.join('\n')}\n` });
+  }
+  return { lines: needed, path };
+}

@@ -1,6 +1,7 @@
 /** `hsm ports`, `hsm env`, `hsm instance`: this checkout's instance of the stack (issue 12). */
-import { HsmError, ErrorCodes, MAX_SLOT, parseDotenv, INSTANCE_ENV_FILE } from '@hsm/core';
-import { findProjectDir, syncProject, describeCheckout, readSlot, writeSlot, type SyncReport } from '@hsm/host';
+import { HsmError, ErrorCodes, MAX_SLOT, parseDotenv, parseManifest, INSTANCE_ENV_FILE } from '@hsm/core';
+import { composeStack, findProjectDir, readManifestText, refuseLeavingContainers, syncProject, describeCheckout, readSlot, writeSlot, type SyncReport } from '@hsm/host';
+import { bundledSchemaDir } from '../schema-dir.js';
 import type { Command, CommandContext } from '../commands.js';
 import { reporter, syncOptions, summarize } from '../pipeline.js';
 
@@ -54,11 +55,25 @@ export const instance: Command = async (ctx) => {
     if (slot !== 0 && holders.length) {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot ${slot} is held by another worktree (${holders.join(', ')}): both would run one Compose project`, { hint: 'choose another slot: `hsm instance N`' });
     }
+    // this checkout's running stack would be left behind in its old Compose project
+    const { manifest } = parseManifest(await readManifestText(dir, bundledSchemaDir()));
+    const stack = await composeStack(dir, manifest).catch(() => null);
+    if (stack?.instance && stack.instance.slot !== slot) await refuseLeavingContainers(stack.dir, stack.instance.projectName, slot);
     // stored inside the sync's project lock, before the plan reads it
     const report = await syncProject(dir, reporter(ctx.out), { ...syncOptions(ctx, 'instance'), beforePlan: () => writeSlot(dir, slot) });
+    let note = '';
+    if (slot === 0 && !checkout.primary) {
+      // slot 0 is the main checkout's ports; its containers only when Compose names both projects alike (not after the directory)
+      const main = checkout.siblings[0] ? await composeStack(checkout.siblings[0], manifest).catch(() => null) : null;
+      const mainProject = main?.instance?.projectName;
+      note =
+        mainProject === report.instance.projectName
+          ? "\nnote: this worktree now shares the main checkout's containers, volumes and ports"
+          : `\nnote: the same host ports as the main checkout (${mainProject ?? 'its stack'}), in its own Compose project: only one of the two stacks can run at a time`;
+    }
     return {
       data: { slot, project: report.instance.projectName, written: report.written },
-      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${slot === 0 && !checkout.primary ? "\nnote: this worktree now shares the main checkout's containers, volumes and ports" : ''}`,
+      text: `instance ${slot}${slot === 0 ? ' (primary)' : ''} · Compose project ${report.instance.projectName}\n${summarize(report, ctx.out)}${note}`,
     };
   }
   const { instance: current } = await inspect(ctx, 'instance');

@@ -11,9 +11,11 @@ export const sync: Command = async (ctx) => {
   if (ctx.values.check) {
     const drift = report.plan.changes.map((c) => c.path);
     if (drift.length || report.plan.notes.length) {
+      // `.env` is git-ignored and per checkout (issue 12): nothing of it to commit
+      const perCheckout = drift.length > 0 && report.plan.notes.length === 0 && drift.every((p) => p === '.env' || p.endsWith('/.env'));
       throw new HsmError(ErrorCodes.DRIFT, `artifacts differ from hsm.yaml: ${drift.join(', ') || 'see below'}`, {
         details: report.plan.notes,
-        hint: 'run `hsm sync` and commit the result (with hsm.local.yaml in place only on your machine)',
+        hint: perCheckout ? "run `hsm sync`: .env holds this checkout's own settings (git-ignored, nothing to commit)" : 'run `hsm sync` and commit the result (with hsm.local.yaml in place only on your machine)',
       });
     }
     return { data: { ok: true, components: resolutionJson(report.plan.resolution) }, text: 'Artifacts match hsm.yaml' };

@@ -4,13 +4,15 @@
  * environment and `.env` (issue 9 items 4, 5). Every clash is collected and reported at once, each naming the
  * file:line of both sides.
  */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { HsmError, ErrorCodes, type ErrorCode } from '../errors.js';
 import { publishedPorts, bindingsClash, type PortBinding } from './published-ports.js';
 import { interpolate, type ComposeEnv } from './compose-project.js';
 
 export interface ComposeSource {
   text: string;
+  /** Values its `include:` entry's env_file gives (the project's env wins over them). */
+  envDefaults?: Record<string, string>;
   /** Its name as shown in messages, relative to the project, e.g. `docker/docker-compose-base.yml`. */
   file: string;
 }
@@ -58,8 +60,8 @@ export function checkComposeClashes(input: ClashCheckInput): void {
       }
     }
     // A user service named like one of ours is an override Compose merges into ours (or a clash reported
-    // above), not a second publisher.
-    userBindings.push(...bindings.filter((b) => !ourLocation.has(b.service)));
+    // above); Compose appends its `ports:` to ours, so they count too (an entry equal to ours is kept once)
+    userBindings.push(...bindings);
   }
 
   const seen: Located[] = [];
@@ -79,13 +81,16 @@ export function checkComposeClashes(input: ClashCheckInput): void {
   for (const u of userBindings) {
     for (const b of ours.bindings) {
       const key = `${u.location} ${b.service}`;
-      if (!bindingsClash(u, b) || reported.has(key)) continue;
+      if (!bindingsClash(u, b) || reported.has(key) || (u.service === b.service && sameBinding(u, b))) continue;
       reported.add(key);
       clashes.push({
         code: ErrorCodes.PORT_CLASH,
         location: u.location,
         message: `host port ${b.port}/${b.protocol} is published twice: by service ${u.service} in ${u.location} (\`${u.spec}\`) and by service ${b.service} of ${owner(b.service)} (\`${b.spec}\`, ${b.location})`,
-        hint: `change or remove the host port in ${u.file}, or pick another component than ${input.owners.get(b.service)}`,
+        hint:
+          u.service === b.service
+            ? `Compose adds the ports of your \`${u.service}\` to the stack's, it does not replace them: remove the host port from ${u.file}, or move the stack's (\`hsm info ${input.owners.get(b.service)}\` lists its options)`
+            : `change or remove the host port in ${u.file}, or pick another component than ${input.owners.get(b.service)}`,
       });
     }
   }
@@ -96,6 +101,11 @@ export function checkComposeClashes(input: ClashCheckInput): void {
     details: clashes.map((c) => `${c.message} — ${c.hint}`),
     hint: 'fix each one as its line says, then run the command again',
   });
+}
+
+/** One binding written twice (an override repeating the stack's entry): Compose publishes it once. */
+function sameBinding(a: PortBinding, b: PortBinding): boolean {
+  return a.ip === b.ip && a.port === b.port && a.protocol === b.protocol && a.target === b.target;
 }
 
 /** The services of a compose file and the host ports they publish (interpolated), with file:line:col. */
@@ -121,17 +131,41 @@ export function readComposeFile(source: ComposeSource, env: ComposeEnv): { servi
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const service = String(pair.key.value);
     names.push({ name: service, location: at(pair.key.range?.[0]) });
-    if (!isMap(pair.value)) continue;
-    const ports = pair.value.get('ports', true);
+    const ports = mapValue(doc, pair.value, 'ports');
     if (!isSeq(ports)) continue;
     for (const item of ports.items) {
       const value = isScalar(item) ? item.value : isMap(item) ? item.toJSON() : undefined;
-      for (const b of publishedPorts(interpolated(value, env))) {
+      for (const b of publishedPorts(interpolated(value, source.envDefaults ? { ...source.envDefaults, ...env } : env))) {
         bindings.push({ ...b, service, file: source.file, location: at((item as Node).range?.[0]) });
       }
     }
   }
   return { services: names, bindings };
+}
+
+/** The node behind an alias (`*name`), or the node itself. */
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/**
+ * `key` of a mapping as YAML's merge keys give it (what Compose reads): the map's own entry, else the first
+ * `<<: *anchor` (or `<<: [*a, *b]`) source that has it; aliases followed.
+ */
+function mapValue(doc: Document, node: unknown, key: string, depth = 0): unknown {
+  const map = deref(doc, node);
+  if (!isMap(map) || depth > 16) return undefined;
+  const own = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (own) return deref(doc, own.value);
+  for (const p of map.items) {
+    if (!isScalar(p.key) || typeof p.key.value !== 'symbol') continue; // `<<` is parsed as a symbol with merge: true
+    const merged = deref(doc, p.value);
+    for (const source of isSeq(merged) ? merged.items : [merged]) {
+      const found = mapValue(doc, source, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** A `ports:` entry with `${VAR}` substituted the way Compose does it. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { interpolate, parseDotenv, composeEnvironment, composeIncludes, composeFileName } from './compose-project.js';
+import { dotenvValue } from './render-env-file.js';
 
 describe('interpolate, as Compose does', () => {
   const env = { PORT: '6380', EMPTY: '' };
@@ -27,6 +28,15 @@ describe('.env', () => {
     const text = '# c\nexport A=1\nB="two # not a comment"\nC=\'${A}\'\nD=${A}-x # comment\nCOMPOSE_PROJECT_NAME=paperless\r\n';
     expect(parseDotenv(text)).toEqual({ A: '1', B: 'two # not a comment', C: '${A}', D: '1-x', COMPOSE_PROJECT_NAME: 'paperless' });
     expect(composeEnvironment(text, { A: '9', X: undefined })).toMatchObject({ A: '9', D: '1-x' });
+  });
+});
+
+describe('dotenv values hsm writes read back as written (`hsm env` reads .hsm/env)', () => {
+  test('a value with `$`, quotes, backslashes and line breaks round-trips; `\\$` is a literal dollar, as uv and Compose read it', () => {
+    for (const v of ['hello world $HOME `id` \'x\' "y" \\ end', "it's $1", 'a\nb', 'p \\$HOME', "$$'", 'plain', '']) {
+      expect(parseDotenv(`K=${dotenvValue(v)}`, { HOME: '/root' }).K).toBe(v);
+    }
+    expect(parseDotenv('G="a \\$HOME \\\\ b"', { HOME: '/root' })).toEqual({ G: 'a $HOME \\ b' });
   });
 });
 

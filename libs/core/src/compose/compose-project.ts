@@ -31,7 +31,8 @@ export function parseDotenv(text: string | null, outer: ComposeEnv = {}): Record
       const body = end === undefined ? rest.slice(1) : rest.slice(1, end + 1);
       value =
         interpolate(
-          body.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n'] ?? c),
+          // `\$` is a literal dollar (uv and Compose read it so; hsm.env writes it): `$$` to interpolate
+          body.replace(/\\([nrt"\\$])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', $: '$$' })[c as 'n'] ?? c),
           { ...outer, ...out },
         ) ?? '';
     } else {
@@ -129,23 +130,31 @@ function substitute(expr: string, env: ComposeEnv): string | null {
  * the project directory (posix). Unreadable YAML includes nothing (the YAML check reports it elsewhere).
  */
 export function composeIncludes(file: string, text: string, env: ComposeEnv): string[] {
+  return composeIncludeEntries(file, text, env).map((e) => e.path);
+}
+
+/**
+ * Each file an `include:` entry loads, with the `env_file`s Compose interpolates it with (paths relative to the
+ * including file, like `path`). The project's own `.env` and environment win over an env_file's values.
+ */
+export function composeIncludeEntries(file: string, text: string, env: ComposeEnv): { path: string; envFiles: string[] }[] {
   const doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length || !isMap(doc.contents)) return [];
   const include = doc.contents.get('include', true);
   if (!isSeq(include)) return [];
   const base = posix.dirname(file);
-  const out: string[] = [];
-  const push = (p: unknown) => {
-    if (typeof p !== 'string') return;
+  const resolved = (p: unknown): string | null => {
+    if (typeof p !== 'string') return null;
     const v = interpolate(p, env);
-    if (v) out.push(posix.isAbsolute(v) ? v : posix.normalize(posix.join(base, v)));
+    return v ? (posix.isAbsolute(v) ? v : posix.normalize(posix.join(base, v))) : null;
   };
+  const list = (node: unknown): string[] => (isScalar(node) ? [resolved(node.value)] : isSeq(node) ? node.items.map((x) => (isScalar(x) ? resolved(x.value) : null)) : []).filter((p): p is string => p !== null);
+  const out: { path: string; envFiles: string[] }[] = [];
   for (const item of include.items) {
-    if (isScalar(item)) push(item.value);
+    if (isScalar(item)) for (const path of list(item)) out.push({ path, envFiles: [] });
     else if (isMap(item)) {
-      const p: unknown = item.get('path', true);
-      if (isScalar(p)) push(p.value);
-      else if (isSeq(p)) for (const x of p.items) if (isScalar(x)) push(x.value);
+      const envFiles = list(item.get('env_file', true));
+      for (const path of list(item.get('path', true))) out.push({ path, envFiles });
     }
   }
   return out;

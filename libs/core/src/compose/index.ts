@@ -10,5 +10,5 @@ export { validateComposeSchema, validateComposeModel } from './validate-compose-
 export { stableYaml } from './stable-yaml.js';
 export { checkComposeClashes, readComposeFile } from './compose-clashes.js';
 export type { ComposeSource } from './compose-clashes.js';
-export { COMPOSE_OVERRIDE_FILES, parseDotenv, composeEnvironment, interpolate, composeIncludes, composeFileName } from './compose-project.js';
+export { COMPOSE_OVERRIDE_FILES, parseDotenv, composeEnvironment, interpolate, composeIncludes, composeIncludeEntries, composeFileName } from './compose-project.js';
 export type { ComposeEnv } from './compose-project.js';

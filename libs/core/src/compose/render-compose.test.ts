@@ -226,6 +226,41 @@ describe('renderCompose plan-time errors', () => {
     expect(codeOf(() => render([qdrant], { userCompose: { file: 'compose.yaml', text: 'services:\n  qdrant:\n    ports: ["6333:6333"]\n' } }))).toBeUndefined();
   });
 
+  test("host ports the user's file publishes through YAML anchors, aliases and merge keys (`<<: *common`)", () => {
+    const at = (text: string) => {
+      try {
+        render([qdrant], { userCompose: { file: 'compose.yaml', text } });
+        return undefined;
+      } catch (e) {
+        return `${(e as HsmError).code} ${(e as HsmError).location}`;
+      }
+    };
+    const common = 'x-common: &common\n  restart: always\n  ports:\n    - "6333:80"\n';
+    expect(at(`${common}services:\n  web:\n    <<: *common\n    image: nginx\n`)).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:4:7`);
+    expect(at(`${common}services:\n  web:\n    <<: [*common]\n    image: nginx\n`)).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:4:7`);
+    expect(at('x-ports: &ports ["6333:80"]\nservices:\n  web:\n    image: nginx\n    ports: *ports\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:1:18`);
+    expect(at('x-web: &web\n  image: nginx\n  ports: ["6333:80"]\nservices:\n  web2: *web\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:11`);
+    // the service's own `ports:` wins over the merged one, as in Compose
+    expect(at(`${common}services:\n  web:\n    <<: *common\n    image: nginx\n    ports: ["8081:80"]\n`)).toBeUndefined();
+  });
+
+  test("an override of a stack service (compose.link: env) whose ports Compose appends to the stack's: a clash unless the same entry", () => {
+    const at = (text: string) => {
+      try {
+        render([qdrant, cache], { userCompose: { file: 'compose.yaml', text }, link: 'env' });
+        return undefined;
+      } catch (e) {
+        return `${(e as HsmError).code} ${(e as HsmError).location}`;
+      }
+    };
+    // the same entry twice is one binding; another address for the same host port binds twice and `up` fails
+    expect(at('services:\n  qdrant:\n    ports: ["6333:6333"]\n')).toBeUndefined();
+    expect(at('services:\n  qdrant:\n    ports: ["127.0.0.1:6333:6333"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+    expect(at('services:\n  qdrant:\n    ports: ["6333:80"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+    // an override publishing another stack service's port
+    expect(at('services:\n  qdrant:\n    ports: ["6379:6380"]\n')).toBe(`${ErrorCodes.PORT_CLASH} compose.yaml:3:13`);
+  });
+
   test("with include linking, a service of the user's file named like a stack service is a clash", () => {
     const userCompose = { file: 'compose.yaml', text: 'services:\n  web: { image: nginx }\n  qdrant:\n    image: mine\n' };
     try {

@@ -25,6 +25,8 @@ export interface UserComposeFile {
   file: string;
   /** `text` parsed once (parseUserCompose), shared by the port-clash check and the include link. */
   parsed?: ParsedUserCompose;
+  /** An `include:`d file's `env_file` values: Compose interpolates it with them, under the project's own env. */
+  envDefaults?: Record<string, string>;
 }
 
 export interface ParsedUserCompose {

@@ -13,8 +13,9 @@ import { composeEnvironment } from '../compose/compose-project.js';
 import { reconfigurePorts, type ConfiguredComponent } from '../options/configure.js';
 import { renderEnvFile, dotenvValue } from '../compose/render-env-file.js';
 import { publishedPorts } from '../compose/published-ports.js';
+import { readComposeFile } from '../compose/compose-clashes.js';
 import { instancePorts } from './port-scheme.js';
-import type { SyncPlan } from '../plan/plan-sync.js';
+import type { ProjectFiles, SyncPlan } from '../plan/plan-sync.js';
 import { portReference } from './port-variables.js';
 
 export { INSTANCE_ENV_FILE } from '../plan/project-files.js';
@@ -52,6 +53,17 @@ export function declaredPorts(composeText: string | null): Omit<InstancePort, 'p
     }
   }
   return out;
+}
+
+/**
+ * Host ports the user's own compose files publish (their file, its override, what they include; `${VAR}` as
+ * Compose interpolates it). They are not moved per checkout, so a slot's ports keep off them: the Compose project
+ * would otherwise publish one port twice.
+ */
+export function userHostPorts(files: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra' | 'environment'>): Set<number> {
+  const sources = files.userCompose ? [files.userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [];
+  const env = composeEnvironment(withoutInstanceBlock(files['.env']), files.environment);
+  return new Set(sources.flatMap((source) => readComposeFile(source, env).bindings.map((b) => b.port)));
 }
 
 /** `.env` without hsm's instance block (the bytes the user wrote). */

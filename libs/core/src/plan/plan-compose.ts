@@ -168,7 +168,8 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
     // named in messages by their path from hsm.yaml: `../compose.yml` from a workspace member (issue 9 item 2)
     userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])].map((f) => ({ ...f, file: at(f.file) })) : [],
     generatedFile: at(GENERATED_COMPOSE),
-    env: composeEnvironment(files['.env'], files.environment),
+    // the committed view: a checkout's own ports (hsm's `.env` block) are chosen off the user's (userHostPorts)
+    env: composeEnvironment(withoutInstanceBlock(files['.env']), files.environment),
     projectDir: composeRoot,
     link: manifest.compose?.link ?? 'include',
   });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { uvWorkspaceOf } from '../uv/workspace.js';
-import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, GENERATED_COMPOSE, composeIncludes, composeEnvironment, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, GENERATED_COMPOSE, composeIncludeEntries, composeEnvironment, parseDotenv, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -24,8 +24,10 @@ async function readIfThere(path: string): Promise<string | null> {
 export interface ComposeExtra {
   override: UserComposeFile | null;
   included: UserComposeFile[];
-  /** Included files that do not exist (yet): the no-op fingerprint notices when one appears. */
+  /** Included files (and their env_files) that do not exist (yet): the no-op fingerprint notices when one appears. */
   missing: string[];
+  /** The `env_file`s of `include:` entries, read (for the no-op fingerprint). */
+  envFiles: { file: string; text: string }[];
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ComposeExtra {
  * file when the caller has read it already (undefined: look for it here).
  */
 export async function readComposeExtra(dir: string, main: UserComposeFile | null, dotenv: string | null, environment: ComposeEnv = process.env, known?: UserComposeFile | null): Promise<ComposeExtra> {
-  if (!main) return { override: null, included: [], missing: [] };
+  if (!main) return { override: null, included: [], missing: [], envFiles: [] };
   let override: UserComposeFile | null = known ?? null;
   for (const f of known === undefined ? COMPOSE_OVERRIDE_FILES : []) {
     const text = await readIfThere(join(dir, f));
@@ -48,9 +50,10 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
   const queue = [main, ...(override ? [override] : [])];
   const included: UserComposeFile[] = [];
   const missing: string[] = [];
+  const envFiles: { file: string; text: string }[] = [];
   while (queue.length && seen.size < MAX_FILES) {
     const source = queue.shift()!;
-    for (const file of composeIncludes(source.file, source.text, env)) {
+    for (const { path: file, envFiles: envFileNames } of composeIncludeEntries(source.file, source.text, env)) {
       if (seen.has(file)) continue;
       seen.add(file);
       // a missing include is Compose's to report (`docker compose config` names it)
@@ -59,12 +62,20 @@ export async function readComposeExtra(dir: string, main: UserComposeFile | null
         missing.push(file);
         continue;
       }
-      const entry = { file, text };
+      const entry: UserComposeFile = { file, text };
+      for (const name of envFileNames) {
+        const envText = await readIfThere(isAbsolute(name) ? name : join(dir, name));
+        if (envText === null) missing.push(name);
+        else {
+          envFiles.push({ file: name, text: envText });
+          entry.envDefaults = { ...entry.envDefaults, ...parseDotenv(envText) };
+        }
+      }
       included.push(entry);
       queue.push(entry);
     }
   }
-  return { override, included, missing };
+  return { override, included, missing, envFiles };
 }
 
 /** The user's Compose project an hsm project's stack belongs to, as Compose finds it. */

@@ -91,6 +91,8 @@ export async function composeConfigCheck(projectDir: string, files: string[], pr
 export interface ComposeRunOptions {
   /** Capture stdout/stderr instead of passing them to the terminal (for `--json` and tests). */
   capture?: boolean;
+  /** Compose's stdout to this process's stderr (`--json`: stdout carries hsm's JSON alone). */
+  stdoutToStderr?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
@@ -109,7 +111,7 @@ export async function composeExec(projectDir: string, files: string[], projectNa
   const compose = await requireCompose();
   return runProcess([...composeArgv(compose, projectDir, files, projectName), ...args], {
     cwd: projectDir,
-    inherit: !options.capture,
+    inherit: options.capture ? false : options.stdoutToStderr ? 'stderr' : true,
     allowFailure: true,
     env: options.env,
     signal: options.signal,

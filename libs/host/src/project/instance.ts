@@ -16,6 +16,7 @@ import {
   checkSlot,
   declaredPorts,
   instancePorts,
+  userHostPorts,
   instanceProjectName,
   instanceBlockValues,
   instanceDotenvPath,
@@ -113,8 +114,8 @@ export async function dotenvIgnored(dir: string, file = '.env'): Promise<boolean
 }
 
 /** The host ports the slot would take that something outside this checkout's stack holds (probed, in rounds). */
-async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: number, projectName: string): Promise<Set<number>> {
-  const inUse = new Set<number>();
+async function portsInUseFor(declared: ReturnType<typeof declaredPorts>, slot: number, projectName: string, taken: ReadonlySet<number>): Promise<Set<number>> {
+  const inUse = new Set<number>(taken);
   if (slot === 0) return inUse;
   let ours: Set<string> | undefined;
   for (let round = 0; round < 50; round++) {
@@ -147,7 +148,9 @@ export async function instanceOf(project: LoadedProject, plan: SyncPlan, options
   const composeText = plannedCompose(plan, project.files).text;
   const change = plan.changes.find((c) => c.path === instanceDotenvPath(plan));
   const projectName = instanceProjectName(plan.projectName, slot);
-  const inUse = options.quick ? new Set<number>() : await portsInUseFor(declaredPorts(composeText), slot, projectName);
+  // the user's own services' host ports are not moved: the slot's ports keep off them as off ports in use
+  const userPorts = userHostPorts(project.files);
+  const inUse = options.quick ? userPorts : await portsInUseFor(declaredPorts(composeText), slot, projectName, userPorts);
   return planInstance({ slot, baseName: plan.projectName, composeText, dotenv: change ? change.after : project.files['.env'], resolved: project.resolution.components, configured: plan.configured, inUse });
 }
 
@@ -196,6 +199,32 @@ export async function checkoutProjectName(dir: string, baseName: string, dotenv:
  * worktree set to the same slot) would be silently adopted — the stacks would share containers and data.
  */
 export async function refuseForeignContainers(dir: string, projectName: string): Promise<void> {
+  for (const c of await projectContainerDirs(dir, projectName)) {
+    if (c.here || c.workingDir === '') continue;
+    throw new HsmError(ErrorCodes.INSTANCE_CLASH, `container ${c.name} of Compose project ${projectName} belongs to another checkout (${c.workingDir}); starting here would share its containers and data`, {
+      hint: `give this checkout its own instance: \`hsm instance N\` (a free slot from 1 to ${MAX_SLOT}), or stop that stack: \`hsm -C ${c.workingDir} down\``,
+    });
+  }
+}
+
+/**
+ * Before `hsm instance N|--primary` moves this checkout to another Compose project: containers of its current one
+ * that this directory started would keep running (ports, data) where `hsm down` no longer reaches them.
+ */
+export async function refuseLeavingContainers(dir: string, projectName: string, slot: number): Promise<void> {
+  const mine = (await projectContainerDirs(dir, projectName)).filter((c) => c.here);
+  if (mine.length === 0) return;
+  throw new HsmError(
+    ErrorCodes.INSTANCE_INVALID,
+    `this checkout's stack (Compose project ${projectName}) has containers (${mine.map((c) => c.name).join(', ')}): moving it to instance ${slot} would leave them running where hsm no longer reaches them`,
+    {
+      hint: 'stop it first: `hsm down`, then run `hsm instance` again',
+    },
+  );
+}
+
+/** Containers (running or not) of a Compose project, with the directory that started each and whether it is `dir`. */
+async function projectContainerDirs(dir: string, projectName: string): Promise<{ name: string; workingDir: string; here: boolean }[]> {
   let r;
   try {
     r = await runProcess(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Names}}\t{{.Label "com.docker.compose.project.working_dir"}}'], {
@@ -203,15 +232,14 @@ export async function refuseForeignContainers(dir: string, projectName: string):
       timeoutMs: 15_000,
     });
   } catch {
-    return; // no docker CLI: `up` itself says so
+    return []; // no docker CLI: no containers
   }
-  if (r.exitCode !== 0) return;
+  if (r.exitCode !== 0) return [];
   const here = await realpath(dir).catch(() => dir);
+  const out: { name: string; workingDir: string; here: boolean }[] = [];
   for (const line of r.stdout.split('\n').filter((l) => l.includes('\t'))) {
     const [name, workingDir] = line.split('\t');
-    if (workingDir === '' || workingDir === dir || (await realpath(workingDir).catch(() => workingDir)) === here) continue;
-    throw new HsmError(ErrorCodes.INSTANCE_CLASH, `container ${name} of Compose project ${projectName} belongs to another checkout (${workingDir}); starting here would share its containers and data`, {
-      hint: `give this checkout its own instance: \`hsm instance N\` (a free slot from 1 to ${MAX_SLOT}), or stop that stack: \`hsm -C ${workingDir} down\``,
-    });
+    out.push({ name, workingDir, here: workingDir === dir || (workingDir !== '' && (await realpath(workingDir).catch(() => workingDir)) === here) });
   }
+  return out;
 }

@@ -136,7 +136,7 @@ export async function readProjectFiles(dir: string): Promise<ReadFiles> {
     composeExtra: { override: compose.composeExtra.override, included: compose.composeExtra.included },
     ...(composeDir ? { composeDir, staleGenerated: text(GENERATED_COMPOSE) } : {}),
   };
-  for (const f of compose.composeExtra.included) bytes.set(at(f.file), Buffer.from(f.text, 'utf8'));
+  for (const f of [...compose.composeExtra.included, ...compose.composeExtra.envFiles]) bytes.set(at(f.file), Buffer.from(f.text, 'utf8'));
   for (const f of compose.composeExtra.missing) bytes.set(at(f), null);
   // a uv workspace root: its members' pyproject.toml files, one of which `python.package` may name (issue 9 item 1)
   const workspace = await readWorkspaceMembers(dir, files['pyproject.toml']);

@@ -291,6 +291,7 @@ export class RemoteRegistry {
     }
     if (items.length === 0) return;
     const answers = await this.client.resolve(items);
+    for (const [k, a] of answers.entries()) if ('missing' in a && a.missing === 'version') this.state.of(items[k].name).exists = true;
     const verified = answers.flatMap((a) => ('entry' in a ? [a.entry] : []));
     for (const e of verified) this.checkLocked(e.name, e.version, e.digest, this.client.where('/v1/resolve'));
     await this.keep(verified);

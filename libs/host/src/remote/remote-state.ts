@@ -14,6 +14,8 @@ interface NameState {
   entries: Map<string, CatalogEntry>;
   /** Set once the name is completed (see `deepen`): its versions as the component document lists them. */
   deep?: ComponentVersionInfo[];
+  /** The service has the component but no version a range asked for (every one yanked, or none in range). */
+  exists?: boolean;
 }
 
 export interface ListedVersion extends ComponentVersionInfo {
@@ -125,9 +127,11 @@ export class RemoteState {
       // a listed component is always held to its hsm.yaml range; any other name to one of the ranges put on it
       const ranges = m?.components && name in m.components ? [m.components[name]?.version ?? '*'] : member ? ['*'] : [...this.rangesFor(name)];
       if (ranges.length === 0) ranges.push('*');
+      // nothing but yanked versions fit: those, so the resolver says they are yanked (not "in no registry")
+      const onlyYanked = st.entries.size === 0 && !st.deep.some((v) => !v.yanked && ranges.some((r) => satisfies(v.version, r)));
       for (const v of st.deep) {
         if (st.entries.has(v.version)) continue;
-        if (v.version === locked || (!v.yanked && ranges.some((r) => satisfies(v.version, r)))) out.push({ name, ...v });
+        if (v.version === locked || ((!v.yanked || onlyYanked) && ranges.some((r) => satisfies(v.version, r)))) out.push({ name, ...v });
       }
     }
     return out;
@@ -154,8 +158,8 @@ export class RemoteState {
     return out;
   }
 
-  /** Names held with versions and not completed yet (deepen after a dead end). */
+  /** Names held with versions (or that the service has without a fitting one) and not completed yet (deepen after a dead end). */
   incomplete(): string[] {
-    return [...this.names].filter(([n, st]) => !st.deep && this.snapshot.components.get(n)?.length).map(([n]) => n);
+    return [...this.names].filter(([n, st]) => !st.deep && (st.exists || this.snapshot.components.get(n)?.length)).map(([n]) => n);
   }
 }
