@@ -53,4 +53,3 @@ function locationOf(r: Refusal): string | undefined {
   }
   return `${origin.file}:1`;
 }
-
