@@ -153,10 +153,21 @@ export class ComponentService {
     return { components: page, next_cursor: next };
   }
 
-  /** The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path). */
+  /**
+   * The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path).
+   * Serialised once per answer the search index remembers (it hands out the same hits array until the catalog
+   * changes), in a buffer of its own.
+   */
   async searchBody(q: RegistryApi.SearchQuery): Promise<Buffer> {
-    const r = await this.search(q);
-    return Buffer.from(`{"components":[${r.components.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(r.next_cursor)}}`);
+    const hits = await this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
+    let body = searchBodies.get(hits);
+    if (!body) {
+      const page = hits.slice(0, q.limit);
+      const next = hits.length > q.limit ? page[page.length - 1].name : null;
+      body = ownBuffer(Buffer.from(`{"components":[${page.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(next)}}`));
+      searchBodies.set(hits, body);
+    }
+    return body;
   }
 
   /** The cached component document, if there is a current one (no database access). */
@@ -321,6 +332,9 @@ interface RangeAnswer {
   /** The version document's key in the cache. */
   documentKey: string;
 }
+
+/** Search answers' bodies by the hits array they were made from (the search index's remembered answers). */
+const searchBodies = new WeakMap<object, Buffer>();
 
 /** Ranges remembered per component (then it starts afresh). */
 const RANGES_REMEMBERED = 8;
