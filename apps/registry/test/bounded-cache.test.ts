@@ -43,4 +43,20 @@ describe('BoundedCache', () => {
     expect(c.get('e')).toBe('xxxx');
     expect(c.bytes).toBe(12);
   });
+
+  test('a handle reads its entry while it is cached, and holds nothing once it is dropped or replaced', () => {
+    const c = new BoundedCache<string, string>(8, bytes);
+    c.set('a', 'xxxx');
+    c.set('b', 'xxxx');
+    const a = c.handle('a')!;
+    const b = c.handle('b')!;
+    expect(c.read(a)).toBe('xxxx');
+    c.set('b', 'yyyy'); // replaced
+    expect(c.read(b)).toBeUndefined();
+    c.set('c', 'zzzz'); // a was read since: b goes
+    expect(c.read(a)).toBe('xxxx');
+    c.delete('a');
+    expect(c.read(a)).toBeUndefined();
+    expect(c.handle('nope')).toBeUndefined();
+  });
 });

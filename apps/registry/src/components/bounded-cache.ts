@@ -11,7 +11,8 @@
  */
 interface Entry<K, V> {
   key: K;
-  value: V;
+  /** Undefined once the entry is dropped (a handle may outlive it: it must not keep the value alive). */
+  value: V | undefined;
   bytes: number;
   /** Read since eviction last passed it. */
   used: boolean;
@@ -20,6 +21,9 @@ interface Entry<K, V> {
   /** Toward the newest entry. */
   newer: Entry<K, V> | null;
 }
+
+/** What `BoundedCache.handle` returns: opaque. */
+export type CacheHandle = object;
 
 export class BoundedCache<K, V> {
   private readonly map = new Map<K, Entry<K, V>>();
@@ -48,6 +52,22 @@ export class BoundedCache<K, V> {
     return e.value;
   }
 
+  /**
+   * A handle on the entry under `key`, if any: `read(handle)` is `get(key)` without the key's lookup in a large
+   * hash table — its value while the entry is cached, undefined once it is dropped or replaced. A handle holds
+   * no value that was dropped.
+   */
+  handle(key: K): CacheHandle | undefined {
+    return this.map.get(key);
+  }
+
+  read(handle: CacheHandle): V | undefined {
+    const e = handle as Entry<K, V>;
+    if (e.value === undefined) return undefined;
+    e.used = true;
+    return e.value;
+  }
+
   set(key: K, value: V): void {
     this.delete(key);
     const bytes = this.sizeOf(key, value);
@@ -68,6 +88,7 @@ export class BoundedCache<K, V> {
       } else {
         this.map.delete(e.key);
         this.used -= e.bytes;
+        e.value = undefined;
       }
     }
   }
@@ -93,6 +114,7 @@ export class BoundedCache<K, V> {
     this.map.delete(key);
     this.unlink(e);
     this.used -= e.bytes;
+    e.value = undefined;
   }
 
   /** Drops every entry whose key `drop` accepts. */
@@ -102,6 +124,7 @@ export class BoundedCache<K, V> {
       this.map.delete(k);
       this.unlink(e);
       this.used -= e.bytes;
+      e.value = undefined;
     }
   }
 

@@ -16,7 +16,7 @@ import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
 import { ComponentRepository, type ComponentHead } from './component.repository.js';
 import { normalizeName } from './component-name.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache, type CacheHandle } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 import { VersionIndex, type IndexedComponent } from './version-index.js';
@@ -296,7 +296,8 @@ export class ComponentService {
       }
       // splice the cached document instead of re-serialising the definition
       heads[i] = a.head;
-      const doc = this.documents.get(a.documentKey);
+      let doc = a.document && this.documents.read(a.document);
+      if (!doc && (doc = this.documents.get(a.documentKey))) a.document = this.documents.handle(a.documentKey);
       if (doc) docs[i] = doc;
       else {
         docs[i] = this.versionDocument(r.name, c.versions[a.best]);
@@ -331,6 +332,8 @@ interface RangeAnswer {
   head: string;
   /** The version document's key in the cache. */
   documentKey: string;
+  /** Its cache entry, once looked up: read without a lookup in the cache's table of every document. */
+  document: CacheHandle | undefined;
 }
 
 /** Search answers' bodies by the hits array they were made from (the search index's remembered answers). */
@@ -353,7 +356,7 @@ function rangeAnswer(key: string, c: IndexedComponent, range: string, includeYan
       break;
     }
   }
-  a = { best, head: '', documentKey: '' };
+  a = { best, head: '', documentKey: '', document: undefined };
   if (best >= 0) {
     a.head = `{"range":${JSON.stringify(range)},${includeYanked ? `"yanked":${c.yanked[best]},` : ''}`;
     a.documentKey = `v:${key}@${c.versions[best]}`;
