@@ -58,6 +58,13 @@ export function rssOf(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** CPU time a process has used so far (user + system, all its threads), in seconds (Linux). */
+export function cpuOf(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 let embedded;
 /** A fresh database: on DATABASE_URL's server when set, else on one embedded PostgreSQL for the whole run. */
 export async function database() {

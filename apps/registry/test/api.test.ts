@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { digestOf, ErrorCodes } from '@hsm/core';
 import { definition, startRegistry, type TestRegistry } from '../../../test/support/registry.js';
+import { ComponentService } from '../src/components/component.service.js';
 
 let reg: TestRegistry;
 let publisher: string;
@@ -285,6 +286,29 @@ describe('resolve', () => {
     expect(out[3]).toMatchObject({ version: '1.1.0' });
     expect(out[3]).not.toHaveProperty('yanked'); // the plain answer is the version document, as before
     expect((await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'resolver-x', include_yanked: 'yes' }] } })).status).toBe(400);
+  });
+  test('a remembered answer is a buffer of its own, remembered from the second time the same bytes come', async () => {
+    // a small Buffer.concat result is a slice of Node's shared 8 KiB pool: remembered, it kept the whole slab alive
+    const service = reg.app.get(ComponentService);
+    const requests = [{ name: 'missing-two', range: '*' }];
+    const answer = await service.resolve(requests);
+    expect(answer.length).toBeLessThan(Buffer.poolSize / 2); // small enough to come from the pool
+    const bytes = JSON.stringify({ components: requests, n: 1 }); // bytes no other test sends
+    await service.resolveRemembered(requests, bytes);
+    expect(service.cachedResolveAnswer(bytes)).toBeUndefined(); // once: not remembered
+    await service.resolveRemembered(requests, bytes);
+    const remembered = service.cachedResolveAnswer(bytes)!;
+    expect(remembered.toString()).toBe(answer.toString());
+    expect(remembered.buffer.byteLength).toBe(remembered.byteLength);
+  });
+
+  test('a range asked for again after a yank or unyank gets the new answer', async () => {
+    const newest = async () => (await reg.request('POST', '/v1/resolve', { body: { components: [{ name: 'resolver-x', range: '^1' }] } })).json.components[0].version;
+    expect(await newest()).toBe('1.1.0');
+    await reg.request('POST', '/v1/components/resolver-x/versions/1.2.0/unyank', { token: publisher });
+    expect(await newest()).toBe('1.2.0');
+    await reg.request('POST', '/v1/components/resolver-x/versions/1.2.0/yank', { token: publisher });
+    expect(await newest()).toBe('1.1.0');
   });
 });
 

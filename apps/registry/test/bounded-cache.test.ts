@@ -32,4 +32,31 @@ describe('BoundedCache', () => {
     expect(c.get('huge')).toBeUndefined();
     expect(c.bytes).toBe(sum);
   });
+
+  test('an entry just set is not the first dropped when every older one was read since (second chance)', () => {
+    const c = new BoundedCache<string, string>(12, bytes);
+    for (const k of ['a', 'b', 'c']) c.set(k, 'xxxx');
+    for (const k of ['a', 'b', 'c']) c.get(k);
+    c.set('d', 'xxxx'); // every older entry had its chance: the oldest goes
+    expect(['a', 'b', 'c', 'd'].map((k) => c.get(k) !== undefined)).toEqual([false, true, true, true]);
+    c.set('e', 'xxxx'); // b, c and d were just read again; e is not dropped for them
+    expect(c.get('e')).toBe('xxxx');
+    expect(c.bytes).toBe(12);
+  });
+
+  test('a handle reads its entry while it is cached, and holds nothing once it is dropped or replaced', () => {
+    const c = new BoundedCache<string, string>(8, bytes);
+    c.set('a', 'xxxx');
+    c.set('b', 'xxxx');
+    const a = c.handle('a')!;
+    const b = c.handle('b')!;
+    expect(c.read(a)).toBe('xxxx');
+    c.set('b', 'yyyy'); // replaced
+    expect(c.read(b)).toBeUndefined();
+    c.set('c', 'zzzz'); // a was read since: b goes
+    expect(c.read(a)).toBe('xxxx');
+    c.delete('a');
+    expect(c.read(a)).toBeUndefined();
+    expect(c.handle('nope')).toBeUndefined();
+  });
 });

@@ -4,5 +4,8 @@
  * name that differs from an existing one only by case or punctuation is refused.
  */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return NORMAL.test(name) ? name : name.toLowerCase().replace(/[-_.]+/g, '-');
 }
+
+/** Already normal: lowercase letters and digits, single dashes between them (every published name is so). */
+const NORMAL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -16,7 +16,7 @@ import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
 import { ComponentRepository, type ComponentHead } from './component.repository.js';
 import { normalizeName } from './component-name.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache, type CacheHandle } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 import { VersionIndex, type IndexedComponent } from './version-index.js';
@@ -71,6 +71,8 @@ export class ComponentService {
    */
   private answers: BoundedCache<string, Buffer>;
   private readonly answerBudget: number;
+  /** How often each request body was resolved (not answered from memory), for the memo's admission. */
+  private readonly frequency = new Frequency();
 
   constructor(
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
@@ -151,10 +153,21 @@ export class ComponentService {
     return { components: page, next_cursor: next };
   }
 
-  /** The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path). */
+  /**
+   * The search answer as the controller's `res.json` writes it, byte for byte, from the hits' ready JSON (hot path).
+   * Serialised once per answer the search index remembers (it hands out the same hits array until the catalog
+   * changes), in a buffer of its own.
+   */
   async searchBody(q: RegistryApi.SearchQuery): Promise<Buffer> {
-    const r = await this.search(q);
-    return Buffer.from(`{"components":[${r.components.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(r.next_cursor)}}`);
+    const hits = await this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
+    let body = searchBodies.get(hits);
+    if (!body) {
+      const page = hits.slice(0, q.limit);
+      const next = hits.length > q.limit ? page[page.length - 1].name : null;
+      body = ownBuffer(Buffer.from(`{"components":[${page.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(next)}}`));
+      searchBodies.set(hits, body);
+    }
+    return body;
   }
 
   /** The cached component document, if there is a current one (no database access). */
@@ -226,67 +239,72 @@ export class ComponentService {
     return doc;
   }
 
-  /**
-   * Newest non-yanked version matching each range (yanked ones too with `include_yanked`), in request order;
-   * misses are reported per entry. Version lists come from the in-memory index, documents from the cache.
-   */
   /** The answer given before to exactly these request bytes, if nothing changed since (no parsing, no lookups). */
   cachedResolveAnswer(requestBytes: string): Buffer | undefined {
     return this.feed.live ? this.answers.get(requestBytes) : undefined;
   }
 
-  /** resolve(), remembering the answer under the exact request bytes it was parsed from (cachedResolveAnswer). */
+  /**
+   * resolve(), remembering the answer under the exact request bytes it was parsed from (cachedResolveAnswer) when
+   * they come often: from their second time, and once the memo is full only if they came more often than the
+   * answer they would displace (TinyLFU's admission). Bodies that each come once or rarely (developers' own
+   * manifests, one-off queries) would otherwise keep displacing the answers asked for again and again, at the cost
+   * of a copy and an allocation each.
+   */
   async resolveRemembered(requests: ResolveRequest[], requestBytes: string): Promise<Buffer> {
     const epoch = this.epoch;
     const body = await this.resolve(requests);
-    if (this.feed.live && epoch === this.epoch) this.answers.set(requestBytes, body);
+    if (!this.feed.live || epoch !== this.epoch) return body;
+    const count = this.frequency.add(requestBytes);
+    if (count < 2) return body;
+    const victim = this.answers.victim(requestBytes.length + body.length + ENTRY_OVERHEAD);
+    if (victim === undefined || count > this.frequency.count(victim)) this.answers.set(requestBytes, ownBuffer(body));
     return body;
   }
 
+  /**
+   * Newest non-yanked version matching each range (yanked ones too with `include_yanked`), in request order;
+   * misses are reported per entry. Version lists come from the in-memory index, documents from the cache; the
+   * answer is spliced from the cached documents' bytes (answerBytes).
+   */
   async resolve(requests: ResolveRequest[]): Promise<Buffer> {
+    const n = requests.length;
     const keys = requests.map((r) => normalizeName(r.name));
-    const lists = await this.index.lists([...new Set(keys)]);
+    let lists = this.index.listsNow(keys);
+    if (!lists) {
+      const found = await this.index.lists([...new Set(keys)]);
+      lists = keys.map((k) => found.get(k));
+    }
     // per entry: a whole answer (a miss), or the head of one and its version document — taken from the cache at
     // once, loaded only when missing, so a warm batch awaits nothing per entry
-    const heads: string[] = [];
-    const docs: (Document | Promise<Document> | null)[] = [];
-    requests.forEach((r, i) => {
-      const c = lists.get(keys[i]);
-      let best = -1;
-      if (!c || c.versions.length === 0) {
-        heads.push(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } }));
-      } else if ((best = this.newest(c, r.range, r.include_yanked === true)) < 0) {
-        const message = `no ${r.include_yanked ? '' : 'non-yanked '}version of ${c.name} satisfies ${r.range}`;
-        heads.push(JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } }));
-      } else {
-        // splice the cached document instead of re-serialising the definition
-        heads.push(`{"range":${JSON.stringify(r.range)},${r.include_yanked ? `"yanked":${c.yanked[best]},` : ''}`);
-        const version = c.versions[best];
-        docs[i] = this.documents.get(`v:${keys[i]}@${version}`) ?? this.versionDocument(r.name, version);
-        return;
-      }
+    const heads: string[] = new Array(n);
+    const docs: (Document | Promise<Document> | null)[] = new Array(n);
+    let loading = false;
+    for (let i = 0; i < n; i++) {
+      const r = requests[i];
+      const c = lists[i];
       docs[i] = null;
-    });
-    const ready = docs.some((d) => d instanceof Promise) ? await Promise.all(docs) : (docs as (Document | null)[]);
-    const chunks: Buffer[] = [OPEN];
-    heads.forEach((head, i) => {
-      if (i) chunks.push(COMMA);
-      chunks.push(Buffer.from(head));
-      const doc = ready[i];
-      if (doc) chunks.push(doc.body.subarray(1));
-    });
-    chunks.push(CLOSE);
-    return Buffer.concat(chunks);
-  }
-
-  /** Index into `c.versions` of the newest version satisfying `range`, or -1. */
-  private newest(c: IndexedComponent, range: string, includeYanked: boolean): number {
-    const r = parsedRange(range);
-    if (!r) return -1; // not reached: the request schema accepts valid ranges only
-    for (let i = 0; i < c.versions.length; i++) {
-      if ((includeYanked || !c.yanked[i]) && r.test(c.versions[i])) return i;
+      if (!c || c.versions.length === 0) {
+        heads[i] = JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.COMPONENT_NOT_FOUND, message: `no component named ${r.name}` } });
+        continue;
+      }
+      const a = rangeAnswer(keys[i], c, r.range, r.include_yanked === true);
+      if (a.best < 0) {
+        const message = `no ${r.include_yanked ? '' : 'non-yanked '}version of ${c.name} satisfies ${r.range}`;
+        heads[i] = JSON.stringify({ name: r.name, range: r.range, error: { code: ErrorCodes.UNSATISFIABLE, message } });
+        continue;
+      }
+      // splice the cached document instead of re-serialising the definition
+      heads[i] = a.head;
+      let doc = a.document && this.documents.read(a.document);
+      if (!doc && (doc = this.documents.get(a.documentKey))) a.document = this.documents.handle(a.documentKey);
+      if (doc) docs[i] = doc;
+      else {
+        docs[i] = this.versionDocument(r.name, c.versions[a.best]);
+        loading = true;
+      }
     }
-    return -1;
+    return answerBytes(heads, loading ? await Promise.all(docs) : (docs as (Document | null)[]));
   }
 
   private assertOwner(caller: Principal, head: ComponentHead): void {
@@ -306,9 +324,141 @@ function checkCoordinates(name: string, version: string): { canonicalName: strin
   return { canonicalName: name, exactVersion: version };
 }
 
-const OPEN = Buffer.from('{"components":[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']}');
+/** What resolve answers for one range of one component, remembered in its IndexedComponent. */
+interface RangeAnswer {
+  /** Position in `versions` of the newest version satisfying the range; -1: none does. */
+  best: number;
+  /** The answer entry up to the version document's fields: `{"range":…,` (and `"yanked":…,`). */
+  head: string;
+  /** The version document's key in the cache. */
+  documentKey: string;
+  /** Its cache entry, once looked up: read without a lookup in the cache's table of every document. */
+  document: CacheHandle | undefined;
+}
+
+/** Search answers' bodies by the hits array they were made from (the search index's remembered answers). */
+const searchBodies = new WeakMap<object, Buffer>();
+
+/** Ranges remembered per component (then it starts afresh). */
+const RANGES_REMEMBERED = 8;
+
+/** The newest version of `c` satisfying `range` (yanked ones too with `includeYanked`), and its answer's parts. */
+function rangeAnswer(key: string, c: IndexedComponent, range: string, includeYanked: boolean): RangeAnswer {
+  const memo = c.answers as Map<string, RangeAnswer> | undefined;
+  const id = includeYanked ? `y${range}` : range;
+  let a = memo?.get(id);
+  if (a) return a;
+  let best = -1;
+  const r = parsedRange(range);
+  for (let i = 0; r && i < c.versions.length; i++) {
+    if ((includeYanked || !c.yanked[i]) && r.test(c.versions[i])) {
+      best = i;
+      break;
+    }
+  }
+  a = { best, head: '', documentKey: '', document: undefined };
+  if (best >= 0) {
+    a.head = `{"range":${JSON.stringify(range)},${includeYanked ? `"yanked":${c.yanked[best]},` : ''}`;
+    a.documentKey = `v:${key}@${c.versions[best]}`;
+  }
+  if (!memo || memo.size >= RANGES_REMEMBERED) c.answers = new Map([[id, a]]);
+  else memo.set(id, a);
+  return a;
+}
+
+const OPEN = '{"components":[';
+const CLOSE = ']}';
+
+/**
+ * `{"components":[` head + document without its `{`, … `]}` (a head that is a whole entry has no document). Into
+ * a slab (answerBuffer): resolveRemembered copies what it keeps.
+ */
+function answerBytes(heads: string[], docs: (Document | null)[]): Buffer {
+  const sizes = new Array<number>(heads.length);
+  let size = OPEN.length + CLOSE.length + heads.length - 1;
+  for (let i = 0; i < heads.length; i++) size += sizes[i] = Buffer.byteLength(heads[i]) + (docs[i] ? docs[i]!.body.length - 1 : 0);
+  const out = answerBuffer(size);
+  let at = out.write(OPEN, 0, 'latin1');
+  for (let i = 0; i < heads.length; i++) {
+    if (i) out[at++] = 0x2c; // ,
+    const doc = docs[i];
+    // the document whole, then the head over its `{` (the head ends with `,`): no subarray per document
+    if (doc) out.set(doc.body, at + sizes[i] - doc.body.length);
+    out.write(heads[i], at);
+    at += sizes[i];
+  }
+  out.write(CLOSE, at, 'latin1');
+  return out;
+}
+
+/**
+ * Answers are carved from 256 KiB slabs, as Node's Buffer pool carves small buffers (its slabs are 8 KiB and it
+ * takes nothing over 4 KiB, while an answer of 10 names is ~7 KiB): one allocation per ~40 answers instead of one
+ * each. A slab lives while an answer in it is being sent; what is remembered is copied out (ownBuffer).
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let slabUsed = 0;
+
+function answerBuffer(size: number): Buffer {
+  if (size > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(size);
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed += (size + 7) & ~7;
+  return out;
+}
+
+/** `b` in an allocation of its own (a slice kept would keep its whole slab alive). */
+export function ownBuffer(b: Buffer): Buffer {
+  if (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) return b;
+  const out = Buffer.allocUnsafeSlow(b.byteLength);
+  out.set(b);
+  return out;
+}
+
+/**
+ * How often each string came lately, by a 32-bit hash (a collision only overstates a count): counts up to 15, all
+ * halved once 65,536 strings have been counted (TinyLFU's reset, so old popularity fades); at most 65,536 hashes
+ * held (~3 MiB), starting afresh beyond.
+ */
+class Frequency {
+  private readonly counts = new Map<number, number>();
+  private added = 0;
+
+  /** Counts `s` once more; its count now. */
+  add(s: string): number {
+    const h = fnv1a(s);
+    const n = Math.min((this.counts.get(h) ?? 0) + 1, 15);
+    if (this.counts.size >= FREQUENCY_HASHES && n === 1) this.counts.clear();
+    this.counts.set(h, n);
+    if (++this.added >= FREQUENCY_HASHES) this.halve();
+    return n;
+  }
+
+  count(s: string): number {
+    return this.counts.get(fnv1a(s)) ?? 0;
+  }
+
+  private halve(): void {
+    this.added = 0;
+    for (const [h, n] of this.counts) {
+      if (n > 1) this.counts.set(h, n >> 1);
+      else this.counts.delete(h);
+    }
+  }
+}
+
+const FREQUENCY_HASHES = 65_536;
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;

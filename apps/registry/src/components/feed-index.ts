@@ -9,6 +9,8 @@ export abstract class FeedIndex<All> {
   /** Bumped when everything is dropped. */
   protected generation = 0;
   private loaded: Promise<void> | null = null;
+  /** Everything has been read and installed for the current generation (what a synchronous answer may rely on). */
+  protected ready = false;
 
   /** From the feed: `normalizedName` changed (null: anything may have). */
   invalidate(normalizedName: string | null): void {
@@ -18,6 +20,7 @@ export abstract class FeedIndex<All> {
     }
     this.generation++;
     this.loaded = null;
+    this.ready = false;
     this.stale.clear();
     this.drop();
   }
@@ -39,7 +42,10 @@ export abstract class FeedIndex<All> {
     try {
       const all = await this.readAll();
       // names notified while loading are in `stale` already and are read again when asked for
-      if (generation === this.generation) this.install(all);
+      if (generation === this.generation) {
+        this.install(all);
+        this.ready = true;
+      }
     } catch (e) {
       if (generation === this.generation) this.loaded = null;
       throw e;

@@ -19,6 +19,11 @@ export interface IndexedComponent {
   versions: string[];
   /** Parallel to `versions`. */
   yanked: boolean[];
+  /**
+   * What resolve answered per range asked for (ComponentService keys and fills it). Teams ask for few ranges per
+   * component, and a new list (a publish, a yank) is a new object, so it never goes stale.
+   */
+  answers: Map<string, unknown> | undefined;
 }
 
 export class VersionIndex extends FeedIndex<Map<string, IndexedComponent>> {
@@ -31,6 +36,16 @@ export class VersionIndex extends FeedIndex<Map<string, IndexedComponent>> {
     private readonly feed: ChangeFeed,
   ) {
     super();
+  }
+
+  /**
+   * The version lists of `keys` from memory, when nothing is to be waited for (the feed live, the index loaded,
+   * none of the names stale or being re-read); otherwise undefined, and `lists` is the way.
+   */
+  listsNow(keys: string[]): (IndexedComponent | undefined)[] | undefined {
+    if (!this.ready || !this.feed.live) return undefined;
+    if (this.stale.size || this.pending.size) for (const k of keys) if (this.stale.has(k) || this.pending.has(k)) return undefined;
+    return keys.map((k) => this.byName.get(k));
   }
 
   /** The version lists of `keys` (normalised names); an unknown name is absent from the result. */
@@ -115,7 +130,7 @@ function group(rows: VersionListRow[]): Map<string, IndexedComponent> {
   for (const [k, c] of byName) {
     // each version parsed once, not twice per comparison; the parsed forms are dropped again (~270 bytes each)
     const sorted = c.list.map((v) => ({ ...v, parsed: new semver.SemVer(v.version) })).sort((a, b) => b.parsed.compare(a.parsed));
-    out.set(k, { name: c.name, versions: sorted.map((v) => v.version), yanked: sorted.map((v) => v.yanked) });
+    out.set(k, { name: c.name, versions: sorted.map((v) => v.version), yanked: sorted.map((v) => v.yanked), answers: undefined });
   }
   return out;
 }

@@ -68,7 +68,6 @@ class Parser {
 
   private object(depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
     this.i++; // {
     this.ws();
     if (this.s[this.i] === '}') {
@@ -81,8 +80,8 @@ class Parser {
       const at = this.i;
       const key = this.string();
       if (key === '__proto__') throw invalid(`body: the key \`__proto__\` is not allowed (position ${at})`);
-      if (seen.has(key)) throw invalid(`body: duplicate key \`${key}\` at position ${at}`);
-      seen.add(key);
+      // an own property of `out` is a key met before (`__proto__`, the one key that is not, is refused above)
+      if (Object.hasOwn(out, key)) throw invalid(`body: duplicate key \`${key}\` at position ${at}`);
       this.ws();
       if (this.s[this.i] !== ':') this.fail('expected `:`');
       this.i++;
