@@ -180,6 +180,40 @@ describe('worktrees: refusals', () => {
     expect(r.json.error.hint).not.toContain('commit the result');
   });
 
+  test('a corrupt .hsm/instance.json is a one-line HSM_INSTANCE_INVALID naming it, nothing written; `hsm instance N` repairs it', async () => {
+    const { others } = await repoWithWorktrees(1);
+    const [wt] = others;
+    expect((await hsm(['instance', '3', '--no-install'], { cwd: wt })).code).toBe(0);
+    for (const corrupt of ['{"slot":', '{"slot":"x"}', '{"slot":99999}']) {
+      await writeFile(join(wt, '.hsm', 'instance.json'), corrupt);
+      const before = snapshot(wt);
+      for (const args of [
+        ['sync', '--no-install'],
+        ['ports', '--json'],
+      ]) {
+        const r = await hsm(args, { cwd: wt });
+        expect({ code: r.code, error: errorCode(r) }).toEqual({ code: 2, error: 'HSM_INSTANCE_INVALID' });
+        expect(r.stderr + r.stdout).toContain('.hsm/instance.json');
+        expect(r.stderr + r.stdout).toContain('hsm instance N');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(snapshot(wt)).toEqual(before);
+      }
+    }
+    expect((await hsm(['instance', '3', '--no-install'], { cwd: wt })).code).toBe(0);
+    expect((await hsm(['ports', '--json'], { cwd: wt })).json).toMatchObject({ project: 'wtx-3', slot: 3 });
+  });
+
+  test('--primary gives a .env that ended without a newline back its exact bytes', async () => {
+    const { others } = await repoWithWorktrees(2);
+    const [, wt] = others;
+    await writeFile(join(wt, '.env'), 'MINE=1\nLAST=no-newline');
+    expect((await hsm(['sync', '--no-install'], { cwd: wt })).code).toBe(0);
+    expect(await readFile(join(wt, '.env'), 'utf8')).toContain('COMPOSE_PROJECT_NAME=');
+    expect((await hsm(['sync', '--no-install'], { cwd: wt })).code).toBe(0);
+    expect((await hsm(['instance', '--primary', '--no-install'], { cwd: wt })).code).toBe(0);
+    expect(await readFile(join(wt, '.env'), 'utf8')).toBe('MINE=1\nLAST=no-newline');
+  });
+
   test('hsm up in a second worktree that was never synced is refused before Compose runs', async () => {
     const { others } = await repoWithWorktrees(1);
     const r = await hsm(['up'], { cwd: others[0] });

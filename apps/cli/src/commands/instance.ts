@@ -51,7 +51,7 @@ export const instance: Command = async (ctx) => {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot \`${arg}\` is not one of 0..${MAX_SLOT}`, { hint: `hsm instance N with N from 1 to ${MAX_SLOT}, or \`hsm instance --primary\`` });
     }
     const checkout = await describeCheckout(dir);
-    const holders = (await Promise.all(checkout.siblings.map(async (s) => ((await readSlot(s)) === slot ? s : null)))).filter((s): s is string => s !== null);
+    const holders = (await Promise.all(checkout.siblings.map(async (s) => ((await readSlot(s).catch(() => null)) === slot ? s : null)))).filter((s): s is string => s !== null);
     if (slot !== 0 && holders.length) {
       throw new HsmError(ErrorCodes.INSTANCE_INVALID, `instance slot ${slot} is held by another worktree (${holders.join(', ')}): both would run one Compose project`, { hint: 'choose another slot: `hsm instance N`' });
     }

@@ -61,14 +61,31 @@ export async function describeCheckout(dir: string): Promise<Checkout> {
   return { primary: common === gitDir, siblings, git: true };
 }
 
+/**
+ * The slot stored in `dir`'s `.hsm/instance.json`, null when there is none. A file that holds no slot is an error:
+ * choosing another slot would silently move the checkout to another Compose project (its containers out of reach).
+ */
 export async function readSlot(dir: string): Promise<number | null> {
+  let text: string;
   try {
-    const slot = (JSON.parse(await readFile(join(dir, INSTANCE_STATE_FILE), 'utf8')) as { slot?: unknown }).slot;
-    return typeof slot === 'number' && Number.isInteger(slot) && slot >= 0 && slot <= MAX_SLOT ? slot : null;
+    text = await readFile(join(dir, INSTANCE_STATE_FILE), 'utf8');
   } catch {
     return null;
   }
+  let slot: unknown;
+  try {
+    slot = (JSON.parse(text) as { slot?: unknown } | null)?.slot;
+  } catch {
+    // not JSON: reported below
+  }
+  if (typeof slot === 'number' && Number.isInteger(slot) && slot >= 0 && slot <= MAX_SLOT) return slot;
+  throw new HsmError(ErrorCodes.INSTANCE_INVALID, `${INSTANCE_STATE_FILE} holds no instance slot (0..${MAX_SLOT}): ${JSON.stringify(text.trim().slice(0, 40))}`, {
+    hint: `choose this checkout's slot again: \`hsm instance N\` (its Compose project is <name>-N), or delete ${INSTANCE_STATE_FILE} to have one chosen`,
+  });
 }
+
+/** Another worktree's stored slot; one it cannot read is that worktree's own error, not this checkout's. */
+const siblingSlot = (dir: string): Promise<number | null> => readSlot(dir).catch(() => null);
 
 export async function writeSlot(dir: string, slot: number): Promise<void> {
   checkSlot(slot);
@@ -91,7 +108,7 @@ export async function checkoutSlot(dir: string, options: { store: boolean }): Pr
   const stored = await readSlot(dir);
   if (stored !== null) return { slot: stored, checkout };
   if (checkout.primary) return { slot: 0, checkout };
-  const taken = new Set((await Promise.all(checkout.siblings.map(readSlot))).filter((s): s is number => s !== null));
+  const taken = new Set((await Promise.all(checkout.siblings.map(siblingSlot))).filter((s): s is number => s !== null));
   const slot = Array.from({ length: MAX_SLOT }, (_, i) => i + 1).find((s) => !taken.has(s));
   if (slot === undefined) {
     throw new HsmError(ErrorCodes.INSTANCE_INVALID, `every instance slot (1..${MAX_SLOT}) is held by another worktree of this repository`, {
