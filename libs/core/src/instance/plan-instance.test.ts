@@ -42,8 +42,8 @@ describe('planInstance', () => {
     expect(p.envFile).toContain('COMPOSE_PROJECT_NAME=app-2\n');
     // the committed project name does not pick up the block
     expect(composeProjectName({ version: 1, name: 'app' } as never, { '.env': p.dotenv, userCompose: null, dirName: 'checkout' })).toBe('app');
-    // and going back to the primary takes the block out, leaving the user's lines
-    expect(stack(p.dotenv, 0).dotenv).toBe('SECRET=1\n');
+    // and going back to the primary takes the block out, leaving the user's bytes (no final newline, as written)
+    expect(stack(p.dotenv, 0).dotenv).toBe('SECRET=1');
   });
 
   test('the block is replaced in place, not added twice; a file holding only the block goes away', () => {
@@ -52,6 +52,14 @@ describe('planInstance', () => {
     expect(twice!.match(/>>> hsm instance/g)).toHaveLength(1);
     expect(instanceBlockValues(twice)).toEqual({ A: '3' });
     expect(withoutInstanceBlock(twice)).toBeNull();
+  });
+
+  test('a .env without a final newline gets its exact bytes back when the block goes (LF and CRLF)', () => {
+    for (const mine of ['A=1', 'A=1\r\nB=2', 'A=1\n', '']) {
+      const once = withInstanceBlock(mine, { K: '1' });
+      expect(withoutInstanceBlock(withInstanceBlock(once, { K: '2' }))).toBe(mine === '' ? null : mine);
+      expect(withInstanceBlock(once, null)).toBe(mine === '' ? null : mine);
+    }
   });
 
   test('declaredPorts reads the variables the renderer wrote', () => {

@@ -72,9 +72,12 @@ export function withoutInstanceBlock(dotenv: string | null): string | null {
   const start = dotenv.indexOf(DOTENV_BLOCK_START);
   if (start < 0) return dotenv;
   const endAt = dotenv.indexOf(DOTENV_BLOCK_END, start);
-  const end = endAt < 0 ? dotenv.length : dotenv.indexOf('\n', endAt) < 0 ? dotenv.length : dotenv.indexOf('\n', endAt) + 1;
-  // (a newline hsm put before the block because the file did not end in one stays: the file now ends in one)
-  const rest = dotenv.slice(0, start) + dotenv.slice(end);
+  const endLine = endAt < 0 ? -1 : dotenv.indexOf('\n', endAt);
+  const end = endLine < 0 ? dotenv.length : endLine + 1;
+  // a block that ends the file without a newline was put there after a file that had none (withInstanceBlock):
+  // the newline hsm put before it goes too, so the user's bytes come back exactly
+  const before = endLine < 0 && endAt >= 0 ? dotenv.slice(0, start).replace(/\r?\n$/, '') : dotenv.slice(0, start);
+  const rest = before + dotenv.slice(end);
   return rest === '' ? null : rest;
 }
 
@@ -84,8 +87,10 @@ export function withInstanceBlock(dotenv: string | null, values: Record<string, 
   if (values === null) return base;
   const nl = base?.includes('\r\n') ? '\r\n' : '\n';
   const lines = [DOTENV_BLOCK_START, ...Object.entries(values).map(([k, v]) => `${k}=${dotenvValue(v)}`), DOTENV_BLOCK_END];
-  const sep = base === null || base === '' || base.endsWith('\n') ? '' : nl;
-  return `${base ?? ''}${sep}${lines.join(nl)}${nl}`;
+  // after a file without a final newline the block ends without one too: withoutInstanceBlock then knows to take
+  // back the newline put before it
+  const open = base !== null && base !== '' && !base.endsWith('\n');
+  return open ? `${base}${nl}${lines.join(nl)}` : `${base ?? ''}${lines.join(nl)}${nl}`;
 }
 
 /** Values the current `.env` block sets (empty when there is none). */
