@@ -6,7 +6,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { hsm, tempDir, snapshot, errorCode } from '../support/hsm-cli.js';
+import { spawn } from 'node:child_process';
+import { hsm, tempDir, snapshot, errorCode, HSM_BIN } from '../support/hsm-cli.js';
 import { freePort } from '../support/free-port.mjs';
 
 async function initProject(): Promise<string> {
@@ -221,6 +222,33 @@ describe('command line contract', () => {
     expect(r.json.error.code).toBe('HSM_LOCKED');
     expect(r.json.error.message).toContain(String(process.pid));
     expect(r.json.error.hint).toContain('--wait');
+  });
+});
+
+describe('ctrl-C', () => {
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while uv runs in `hsm sync`: files restored, lock released, exit %i (128 + the signal) as uv and Compose do', async (sig, exit) => {
+    const dir = await tempDir('hsm-sigint-');
+    await mkdir(join(dir, 'reg', 'demo-lib'), { recursive: true });
+    await writeFile(join(dir, 'reg', 'demo-lib', '1.0.0.yaml'), 'name: demo-lib\nversion: 1.0.0\ndescription: d\npython:\n  package: demo-lib\n');
+    await writeFile(join(dir, 'hsm.yaml'), 'version: 1\nname: sig\nbuiltin: false\nregistries:\n  - { name: local, path: ./reg }\ncomponents:\n  demo-lib: {}\n');
+    // a uv that says when it runs (inside the transaction, after the files are written) and then waits
+    const bin = await tempDir('hsm-sigint-bin-');
+    await writeFile(join(bin, 'uv'), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "uv 0.9.0"; exit 0; fi\necho UV-RUNNING >&2\nexec sleep 30\n', { mode: 0o755 });
+    const before = snapshot(dir);
+    const child = spawn(process.execPath, [HSM_BIN, 'sync'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', PATH: `${bin}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (d.includes('UV-RUNNING')) child.kill(sig);
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect({ code, signal }).toEqual({ code: exit, signal: null });
+    expect(stderr).toContain('error[HSM_INTERRUPTED]');
+    expect(snapshot(dir)).toEqual(before);
+    expect(existsSync(join(dir, '.hsm', 'lock'))).toBe(false);
   });
 });
 

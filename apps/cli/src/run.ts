@@ -103,7 +103,7 @@ const GLOBAL_HELP = `global options:
   -v, --verbose  more detail (and stack traces on errors)
   --no-color     no colors (also NO_COLOR=1)
   --wait SECS    wait up to SECS for another hsm holding the project lock
-exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 drift (sync --check)`;
+exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 drift (sync --check), 130 interrupted (ctrl-C)`;
 
 function report(out: Output, e: unknown): number {
   if (e instanceof HsmError) {

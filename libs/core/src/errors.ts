@@ -2,7 +2,8 @@
  * The one error type of hsm. Every failure a user can cause or meet carries a stable code, a one-line
  * message, and a hint naming the command or edit that fixes it. Tests assert on codes, never on text.
  */
-export type ExitCode = 0 | 1 | 2 | 3;
+/** 0 ok, 1 failure, 2 bad input, 3 drift; 128 + the signal's number for a command a signal interrupted (130: ctrl-C). */
+export type ExitCode = 0 | 1 | 2 | 3 | 129 | 130 | 143;
 
 export const ErrorCodes = {
   USAGE: 'HSM_USAGE',

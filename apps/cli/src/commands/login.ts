@@ -86,7 +86,7 @@ function promptHidden(question: string): Promise<string> {
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(value);
-        if (ch === '\u0003') return done(new HsmError(ErrorCodes.INTERRUPTED, 'login cancelled', { hint: 'run `hsm login` again' }));
+        if (ch === '\u0003') return done(new HsmError(ErrorCodes.INTERRUPTED, 'login cancelled', { hint: 'run `hsm login` again', exitCode: 130 }));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }

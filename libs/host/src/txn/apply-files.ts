@@ -10,7 +10,8 @@ import { lstat, mkdir, rm } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { HsmError, ErrorCodes, isHsmError } from '@hsm/core';
+import { constants } from 'node:os';
+import { HsmError, ErrorCodes, isHsmError, type ExitCode } from '@hsm/core';
 import { resolveProjectPath, type ProjectPath } from './project-path.js';
 import { fsyncDir, tempPathFor, unlinkDurable, writeFileDurable } from './durable-fs.js';
 import { crashPoint } from './crash-point.js';
@@ -92,7 +93,9 @@ export async function applyFiles(projectDir: string, changes: FileChange[], opti
     signalled ??= signal;
     // Once the commit is being written, finish it: the signal is re-raised afterwards.
     if (!committing && !interrupt.signal.aborted) {
-      interrupt.abort(new HsmError(ErrorCodes.INTERRUPTED, `sync interrupted by ${signal}; every file was restored`, { hint: 'run `hsm sync` again' }));
+      // exit 128 + the signal's number once everything is restored, as shells, uv and Compose do (130 for ctrl-C)
+      const exitCode = (128 + constants.signals[signal]) as ExitCode;
+      interrupt.abort(new HsmError(ErrorCodes.INTERRUPTED, `sync interrupted by ${signal}; every file was restored`, { hint: 'run `hsm sync` again', exitCode }));
     }
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
