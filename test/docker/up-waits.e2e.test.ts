@@ -134,6 +134,23 @@ describeDocker('hsm up waits until the stack is ready', () => {
     expect(crash.stderr).toContain('hint: hsm logs crash');
   }, 120_000);
 
+  test('--json: a Compose failure in up, logs or ps is the `{"error":{code,message,hint}}` every --json failure prints', async () => {
+    for (const args of [
+      ['up', 'nosuch'],
+      ['up', 'nosuch', '--detach-only'],
+      ['logs', 'nosuch'],
+    ]) {
+      const r = await hsm([...args, '--json'], { cwd: dir });
+      expect({ args, code: r.code, error: r.json?.error?.code }).toEqual({ args, code: 1, error: 'HSM_COMPOSE_FAILED' });
+      expect(r.json.error.message).toContain(`docker compose ${args[0]}`);
+      expect(r.json.error.hint).toBeTruthy();
+    }
+    // ps --json captures Compose's output: its message is in the error's details
+    const ps = await hsm(['ps', '--json'], { cwd: dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect({ code: ps.code, error: ps.json?.error?.code }).toEqual({ code: 1, error: 'HSM_COMPOSE_FAILED' });
+    expect(ps.json.error.details.join('\n')).toMatch(/docker/i);
+  }, 60_000);
+
   test('--detach-only returns at once; --timeout is checked', async () => {
     const r = await hsm(['up', 'stuck', '--detach-only'], { cwd: dir });
     expect(r.code).toBe(0);

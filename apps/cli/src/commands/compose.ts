@@ -19,7 +19,21 @@ async function stackHere(ctx: CommandContext): Promise<RunnableStack> {
 async function runCompose(ctx: CommandContext, args: string[]): Promise<CommandResult> {
   const { dir, files, instance } = await stackHere(ctx);
   const exitCode = await composeRun(dir, files, instance.projectName, args, { stdoutToStderr: Boolean(ctx.values.json) });
-  return { exitCode, data: { exitCode } };
+  return composeResult(ctx, args[0], exitCode);
+}
+
+/**
+ * Compose's exit code as the result; with --json a failure is the error every --json failure prints
+ * (`{"error":{code,message,hint,details}}`), not a bare exit code. Compose's own messages went to stderr, or
+ * come as `details` when captured.
+ */
+function composeResult(ctx: CommandContext, command: string, exitCode: number, captured?: string): CommandResult {
+  if (exitCode === 0 || !ctx.values.json) return { exitCode, data: { exitCode } };
+  const details = captured?.trim().split('\n').slice(-20) ?? [];
+  throw new HsmError(ErrorCodes.COMPOSE_FAILED, `\`docker compose ${command}\` failed (exit ${exitCode})`, {
+    hint: captured ? 'Compose says why (details); `hsm doctor` checks Docker' : 'Compose says why on stderr; `hsm doctor` checks Docker',
+    details,
+  });
 }
 
 /** Seconds `hsm up` waits for readiness by default (docs/docker-workflow.md). */
@@ -36,7 +50,7 @@ export const up: Command = async (ctx) => {
   const { projectName } = stack.instance;
   await checkBeforeUp(stack);
   const exitCode = await composeRun(dir, files, projectName, ['up', '--detach', ...ctx.positionals], { stdoutToStderr: Boolean(ctx.values.json) });
-  if (exitCode !== 0 || ctx.values['detach-only']) return { exitCode, data: { exitCode } };
+  if (exitCode !== 0 || ctx.values['detach-only']) return composeResult(ctx, 'up', exitCode);
   const progress = waitProgress(ctx.out);
   ctx.out.log(`Waiting up to ${timeout} s for the stack to be ready (hsm up --detach-only does not wait)`);
   const outcome = await waitForServices(dir, files, projectName, { services: ctx.positionals, timeoutMs: timeout * 1000, onChange: (s) => progress.update(s) });
@@ -52,9 +66,9 @@ export const ps: Command = async (ctx) => {
   // --json: Compose's own JSON (one object a line, or an array from older Compose) as `containers`
   const { dir, files, instance } = await stackHere(ctx);
   const r = await composeExec(dir, files, instance.projectName, ['ps', '--format', 'json'], { capture: true });
-  if (r.exitCode !== 0) process.stderr.write(r.stderr);
+  if (r.exitCode !== 0) return composeResult(ctx, 'ps', r.exitCode, r.stderr);
   const text = r.stdout.trim();
-  const containers = r.exitCode !== 0 || text === '' ? [] : text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
-  return { exitCode: r.exitCode, data: { exitCode: r.exitCode, containers } };
+  const containers = text === '' ? [] : text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
+  return { exitCode: 0, data: { exitCode: 0, containers } };
 };
 export const logs: Command = (ctx) => runCompose(ctx, ['logs', ...(ctx.values.follow ? ['--follow'] : []), ...ctx.positionals]);
