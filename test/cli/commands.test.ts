@@ -212,6 +212,14 @@ describe('command line contract', () => {
     expect(version.stdout).toMatch(/^hsm \d+\.\d+\.\d+ \(from a clone at .+; Node v\d+\.\d+\.\d+\)\n$/);
   });
 
+  test('a usage line names the options the command takes: `hsm outdated` takes --json, as `hsm ports` and `hsm env` say', async () => {
+    const dir = await tempDir('hsm-usage-');
+    for (const command of ['outdated', 'ports', 'env']) {
+      expect((await hsm([command, '--help'], { cwd: dir })).stdout).toMatch(new RegExp(`^usage: hsm ${command} \\[--json\\]\n`));
+    }
+    expect((await hsm(['outdated', '--bogus'], { cwd: dir })).stderr).toContain('hint: usage: hsm outdated [--json]');
+  });
+
   test('a second hsm on a locked project names the holder and exits', async () => {
     const dir = await initProject();
     await mkdir(join(dir, '.hsm'), { recursive: true });

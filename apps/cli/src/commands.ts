@@ -118,7 +118,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   outdated: {
     summary: 'show locked versions against the newest the ranges allow and the newest overall (and yanked ones)',
-    usage: 'outdated',
+    usage: 'outdated [--json]',
     help: 'One batch request per registry service; `--json` for the table as data.',
     arity: [0, 0],
     options: {},
