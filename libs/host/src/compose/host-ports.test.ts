@@ -29,6 +29,15 @@ describe('host port probe', () => {
     expect(await tcpPortTaken('127.0.0.1', port)).toBe(false);
   });
 
+  test('a port held only for a moment (another hsm probing it at the same time) is free, not taken', async () => {
+    // two hsm commands checking one port at once (parallel worktrees, agents) each bind it for a moment: the one
+    // that loses must not report the other's probe as "in use" (real-projects CI run, HSM_PORT_IN_USE on 16390)
+    const s = await listen('127.0.0.1');
+    const port = portOf(s);
+    setTimeout(() => s.close(), 30);
+    expect(await tcpPortTaken('127.0.0.1', port)).toBe(false);
+  });
+
   test('portsInUse names the service and component; refusePortsInUse is HSM_PORT_IN_USE with the option hint', async () => {
     const s = await listen('127.0.0.1');
     const port = portOf(s);

@@ -12,8 +12,23 @@ import { runProcess } from '../run-process.js';
 // node:net is loaded at the first check, not with the module: commands that write only files never need it (spec §12)
 const nodeRequire = createRequire(import.meta.url);
 
-/** True when something already listens on ip:port (the bind fails with EADDRINUSE or EACCES). */
-export function tcpPortTaken(ip: string | null, port: number): Promise<boolean> {
+/** Pauses between binds before a port counts as taken (ms): ~150 ms in all, paid only when a bind fails. */
+const RETRY_AFTER_MS = [50, 100];
+
+/**
+ * True when something already listens on ip:port (the bind fails with EADDRINUSE or EACCES) — and still does a
+ * moment later: another hsm checking the same port at the same time (two worktrees, parallel agents) binds it for
+ * an instant too, and its probe must not read as a service holding the port.
+ */
+export async function tcpPortTaken(ip: string | null, port: number): Promise<boolean> {
+  for (const pause of [0, ...RETRY_AFTER_MS]) {
+    if (pause) await new Promise((r) => setTimeout(r, pause));
+    if (!(await bindFails(ip, port))) return false;
+  }
+  return true;
+}
+
+function bindFails(ip: string | null, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = (nodeRequire('node:net') as typeof Net).createServer();
     server.unref();
