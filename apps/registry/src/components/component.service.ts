@@ -14,7 +14,7 @@ import * as RegistryApi from '@hsm/core/registry-api';
 import { hasScope, type Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/auth.service.js';
 import { TokenRepository } from '../tokens/token.repository.js';
-import { ComponentRepository, type ComponentHead } from './component.repository.js';
+import { ComponentRepository, type ComponentHead, type SearchHit } from './component.repository.js';
 import { normalizeName } from './component-name.js';
 import { BoundedCache, type CacheHandle } from './bounded-cache.js';
 import { ChangeFeed } from '../database/change-feed.js';
@@ -147,10 +147,12 @@ export class ComponentService {
 
   /** The cursor is the last name of the previous page: any valid name is a position to continue from. */
   async search(q: RegistryApi.SearchQuery): Promise<RegistryApi.SearchResponse> {
-    const hits = await this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
-    const page = hits.slice(0, q.limit);
-    const next = hits.length > q.limit ? page[page.length - 1].name : null;
-    return { components: page, next_cursor: next };
+    return pageOf(await this.searchHits(q), q.limit);
+  }
+
+  /** One more hit than a page holds: the extra one says there is a next page. */
+  private searchHits(q: RegistryApi.SearchQuery): Promise<SearchHit[]> {
+    return this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
   }
 
   /**
@@ -159,12 +161,11 @@ export class ComponentService {
    * changes), in a buffer of its own.
    */
   async searchBody(q: RegistryApi.SearchQuery): Promise<Buffer> {
-    const hits = await this.searchIndex.search({ text: q.q, provides: q.provides, after: q.cursor, limit: q.limit + 1 });
+    const hits = await this.searchHits(q);
     let body = searchBodies.get(hits);
     if (!body) {
-      const page = hits.slice(0, q.limit);
-      const next = hits.length > q.limit ? page[page.length - 1].name : null;
-      body = ownBuffer(Buffer.from(`{"components":[${page.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(next)}}`));
+      const page = pageOf(hits, q.limit);
+      body = ownBuffer(Buffer.from(`{"components":[${page.components.map(hitJson).join(',')}],"next_cursor":${JSON.stringify(page.next_cursor)}}`));
       searchBodies.set(hits, body);
     }
     return body;
@@ -334,6 +335,12 @@ interface RangeAnswer {
   documentKey: string;
   /** Its cache entry, once looked up: read without a lookup in the cache's table of every document. */
   document: CacheHandle | undefined;
+}
+
+/** A page of `limit` hits and the cursor of the next page (the last name of this one) when `hits` holds more. */
+function pageOf(hits: SearchHit[], limit: number): { components: SearchHit[]; next_cursor: string | null } {
+  const page = hits.slice(0, limit);
+  return { components: page, next_cursor: hits.length > limit ? page[page.length - 1].name : null };
 }
 
 /** Search answers' bodies by the hits array they were made from (the search index's remembered answers). */
