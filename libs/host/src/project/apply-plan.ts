@@ -39,8 +39,8 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
   const ws = runUv || changes.length > 0 ? await uvWorkspaceOf(dir) : null;
   // the root's uv.lock as the user opens it from hsm.yaml
   const lock = ws ? posix.join(posix.relative(ws.member, '.'), 'uv.lock') : 'uv.lock';
-  // what a failed uv sync leaves as it was, named from hsm.yaml (set once the transaction knows its root)
-  let restored: string[] | undefined;
+  // what a failed uv sync inside the transaction has put back, named from hsm.yaml (without changes there is none)
+  const restored = changes.length > 0 ? [...changes.filter((c) => posix.basename(c.path) === 'pyproject.toml').map((c) => c.path), lock] : undefined;
   const uv = async (signal?: AbortSignal) => {
     const done = reporter.step('Running uv sync');
     try {
@@ -68,7 +68,6 @@ export async function applyPlan(project: LoadedProject, plan: SyncPlan, options:
     // (posix.join: a member's change to the root's compose file, `../compose.yml`, is `compose.yml` from the root)
     const rooted = (p: string) => (ws ? posix.join(ws.member, p) : p);
     const lockBefore = existsSync(join(txnRoot, 'uv.lock'));
-    restored = [...changes.filter((c) => posix.basename(c.path) === 'pyproject.toml').map((c) => c.path), lock];
     try {
       await applyFiles(
         txnRoot,
