@@ -1,4 +1,4 @@
-export { renderCompose, parseUserCompose, toComposeProjectName, normaliseProjectName, resolveAgainstCheckout, COMPOSE_HEADER } from './render-compose.js';
+export { renderCompose, userComposeFiles, parseUserCompose, toComposeProjectName, normaliseProjectName, resolveAgainstCheckout, COMPOSE_HEADER } from './render-compose.js';
 export type { RenderComposeInput, RenderedCompose, UserComposeFile } from './render-compose.js';
 export { mergeServiceFragment } from './merge-service.js';
 export { publishedPorts, bindingsClash } from './published-ports.js';

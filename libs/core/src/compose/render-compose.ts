@@ -29,6 +29,11 @@ export interface UserComposeFile {
   envDefaults?: Record<string, string>;
 }
 
+/** The user's files Compose loads, in its order: their file, its override, what they `include:` (none without a file). */
+export function userComposeFiles(main: UserComposeFile | null, extra: { override: UserComposeFile | null; included: UserComposeFile[] } | null | undefined): UserComposeFile[] {
+  return main ? [main, ...(extra?.override ? [extra.override] : []), ...(extra?.included ?? [])] : [];
+}
+
 export interface ParsedUserCompose {
   doc: Document.Parsed;
   lines: LineCounter;

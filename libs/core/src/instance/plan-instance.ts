@@ -14,6 +14,7 @@ import { reconfigurePorts, type ConfiguredComponent } from '../options/configure
 import { renderEnvFile, dotenvValue } from '../compose/render-env-file.js';
 import { publishedPorts } from '../compose/published-ports.js';
 import { readComposeFile } from '../compose/compose-clashes.js';
+import { userComposeFiles } from '../compose/render-compose.js';
 import { instancePorts } from './port-scheme.js';
 import type { ProjectFiles, SyncPlan } from '../plan/plan-sync.js';
 import { portReference } from './port-variables.js';
@@ -61,9 +62,8 @@ export function declaredPorts(composeText: string | null): Omit<InstancePort, 'p
  * would otherwise publish one port twice.
  */
 export function userHostPorts(files: Pick<ProjectFiles, '.env' | 'userCompose' | 'composeExtra' | 'environment'>): Set<number> {
-  const sources = files.userCompose ? [files.userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])] : [];
   const env = composeEnvironment(withoutInstanceBlock(files['.env']), files.environment);
-  return new Set(sources.flatMap((source) => readComposeFile(source, env).bindings.map((b) => b.port)));
+  return new Set(userComposeFiles(files.userCompose, files.composeExtra).flatMap((source) => readComposeFile(source, env).bindings.map((b) => b.port)));
 }
 
 /** `.env` without hsm's instance block (the bytes the user wrote). */

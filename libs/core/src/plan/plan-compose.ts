@@ -5,7 +5,7 @@
  * functions, so `hsm up` runs the project `hsm sync` planned.
  */
 import type { Manifest } from '../schema/manifest.js';
-import { renderCompose, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, normaliseProjectName, ENV_FILE } from '../compose/index.js';
+import { renderCompose, userComposeFiles, COMPOSE_HEADER, parseUserCompose, linkComposeInclude, linkComposeEnv, renderEnvFile, toComposeProjectName, normaliseProjectName, ENV_FILE } from '../compose/index.js';
 import { composeEnvironment, composeFileName } from '../compose/compose-project.js';
 import { posix } from 'node:path';
 import { HsmError, ErrorCodes } from '../errors.js';
@@ -166,7 +166,7 @@ export function planCompose(input: ComposePlanInput): ComposePlan {
     checkoutExists: (c) => input.checkouts[c.name] === true,
     userCompose,
     // named in messages by their path from hsm.yaml: `../compose.yml` from a workspace member (issue 9 item 2)
-    userFiles: userCompose ? [userCompose, ...(files.composeExtra?.override ? [files.composeExtra.override] : []), ...(files.composeExtra?.included ?? [])].map((f) => ({ ...f, file: at(f.file) })) : [],
+    userFiles: userComposeFiles(userCompose, files.composeExtra).map((f) => ({ ...f, file: at(f.file) })),
     generatedFile: at(GENERATED_COMPOSE),
     // the committed view: a checkout's own ports (hsm's `.env` block) are chosen off the user's (userHostPorts)
     env: composeEnvironment(withoutInstanceBlock(files['.env']), files.environment),

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { uvWorkspaceOf } from '../uv/workspace.js';
-import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, GENERATED_COMPOSE, composeIncludeEntries, composeEnvironment, parseDotenv, type ComposeEnv, type UserComposeFile } from '@hsm/core';
+import { USER_COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, GENERATED_COMPOSE, composeIncludeEntries, composeEnvironment, userComposeFiles, parseDotenv, type ComposeEnv, type UserComposeFile } from '@hsm/core';
 
 const MAX_FILES = 64;
 
@@ -111,7 +111,7 @@ export async function findComposeFiles(dir: string, composeDir: string, read: (f
   const dotenv = await read('.env');
   // Compose loads an override file only beside the user's own
   const composeExtra = await readComposeExtra(dir, userCompose, dotenv, environment, userCompose ? await first(COMPOSE_OVERRIDE_FILES) : null);
-  const userFiles = userCompose ? [userCompose, ...(composeExtra.override ? [composeExtra.override] : []), ...composeExtra.included] : [];
+  const userFiles = userComposeFiles(userCompose, composeExtra);
   return { composeDir, userCompose, composeExtra, userFiles, dotenv, generated: await read(GENERATED_COMPOSE) };
 }
 
